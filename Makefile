@@ -1,0 +1,71 @@
+# Evaluation of BP2MI cooperation agreements. `make help` lists the targets.
+# Set-up is automatic: every target that needs Python depends on .venv, which installs
+# the pinned packages (requirements.lock) and checks for a Chromium.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON_BOOT ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+EVAL := $(VENV)/bin/evaluation
+STAMP := $(VENV)/.installed
+RAW ?= data/raw
+PROCESSED ?= data/processed
+REPORTS ?= reports
+AS_OF ?=
+LANG_REPORT ?= id
+
+SRC := $(shell find src/evaluation -type f \( -name '*.py' -o -name '*.toml' -o -name '*.tpl' -o -name '*.css' -o -name '*.j2' \) 2>/dev/null)
+RAW_FILES := $(wildcard $(RAW)/*.xlsx $(RAW)/*.xlsm $(RAW)/*.ods $(RAW)/*.csv)
+NOTEBOOKS := $(wildcard notebooks/*.ipynb)
+
+.PHONY: help setup data report test test-fast lint format clean lab template sample bench
+
+help: ## Show this help
+	@echo "Usage: make <target>   (the first run sets everything up by itself)"
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock scripts/setup.sh
+	@bash scripts/setup.sh "$(PYTHON_BOOT)" "$(VENV)"
+	@touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv, install pinned packages and check Chromium (automatic)
+
+data: $(STAMP) ## Ingest data/raw into typed tables in data/processed
+	$(EVAL) ingest --raw $(RAW) --out $(PROCESSED)
+
+report: $(STAMP) ## Build the evaluation report (HTML + PDF) into reports/<as_of>/
+	$(EVAL) report --raw $(RAW) --out $(REPORTS) --processed $(PROCESSED) $(if $(AS_OF),--as-of $(AS_OF)) --lang $(LANG_REPORT)
+
+sample: $(STAMP) ## Regenerate the bundled synthetic sample in data/raw
+	$(EVAL) sample --scale 1 --out $(RAW)
+
+template: $(STAMP) ## Write a blank input workbook to templates/template_perjanjian.xlsx
+	$(EVAL) template templates/template_perjanjian.xlsx
+
+test: $(STAMP) ## Run the whole test suite (includes the end-to-end report test)
+	$(PY) -m pytest
+
+test-fast: $(STAMP) ## Run the tests except the slow end-to-end ones
+	$(PY) -m pytest -m "not e2e"
+
+lint: $(STAMP) ## Lint code (ruff) and check notebooks hold no outputs
+	$(VENV)/bin/ruff check src tests scripts
+	$(VENV)/bin/ruff format --check src tests scripts
+	$(PY) -m evaluation.notebook_hygiene notebooks
+
+format: $(STAMP) ## Format code with ruff
+	$(VENV)/bin/ruff format src tests scripts
+	$(VENV)/bin/ruff check --fix src tests scripts
+
+lab: $(STAMP) ## Start JupyterLab with the project's kernel
+	$(PY) -m ipykernel install --sys-prefix --name evaluation --display-name "Python (evaluation)" >/dev/null
+	$(VENV)/bin/jupyter lab notebooks/
+
+bench: $(STAMP) ## Benchmarks: ingestion and report against their floors
+	$(PY) scripts/bench.py
+
+clean: ## Remove processed data, reports and caches (keeps data/raw and .venv)
+	rm -rf $(PROCESSED)/*.parquet $(PROCESSED)/*.csv $(PROCESSED)/*.json $(REPORTS)/*/ .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,97 @@
+"""Exceptions. One root, specific subclasses carrying structured fields.
+
+Everything an analyst can cause derives from :class:`EvaluationError`; the command line turns
+it into a plain message and exit status 2 (input) or 1 (a step failed), never a traceback.
+"""
+
+from __future__ import annotations
+
+
+class EvaluationError(Exception):
+    """Root of every error the tool reports to an analyst."""
+
+    exit_code = 1
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        return self.message
+
+
+class InputError(EvaluationError):
+    """Input that cannot be used at all (exit status 2).
+
+    Parameters
+    ----------
+    message
+        What is wrong and what to fix, in plain language.
+    file, sheet, row, column
+        Where, as far as known. ``row`` is the Excel row number (1-based).
+    """
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ):
+        self.file = file
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+        where = []
+        if file:
+            where.append(f"file {file}")
+        if sheet:
+            where.append(f"sheet '{sheet}'")
+        if row is not None:
+            where.append(f"row {row}")
+        if column:
+            where.append(f"column '{column}'")
+        full = f"{', '.join(where)}: {message}" if where else message
+        super().__init__(full)
+        self.detail = message
+
+
+class UnsafeFileError(InputError):
+    """A file refused before parsing (zip bomb, entity bomb, encrypted, absurd size)."""
+
+
+class VocabularyError(EvaluationError):
+    """The vocabulary file is malformed."""
+
+    exit_code = 2
+
+
+class ParameterError(EvaluationError):
+    """A report parameter is unknown or has a bad value (exit status 2)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, name: str | None = None, valid: list[str] | None = None):
+        self.name = name
+        self.valid = valid
+        if valid:
+            message = f"{message} Valid: {', '.join(valid)}."
+        super().__init__(message)
+
+
+class NotebookError(EvaluationError):
+    """A report notebook cell failed; the failed executed notebook is kept for diagnosis."""
+
+    def __init__(self, message: str, *, notebook: str, cell: int | None, kept_at: str | None):
+        self.notebook = notebook
+        self.cell = cell
+        self.kept_at = kept_at
+        super().__init__(message)
+
+
+class RenderError(EvaluationError):
+    """HTML or PDF rendering failed (for instance no Chromium found)."""

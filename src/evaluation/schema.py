@@ -1,0 +1,78 @@
+"""Column contracts of the processed tables (DOMAIN.md, "Interfaces").
+
+Ingestion writes these tables; metrics and reports read them. Dates are
+``datetime64[ns]`` at midnight, text columns are pandas ``string`` (missing = ``<NA>``),
+``value`` is ``float64`` and ``source_row`` is the Excel row number (``int64``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+PROVENANCE = ["source_file", "source_sheet", "source_row"]
+
+AGREEMENTS = [
+    "agreement_id",
+    "document_type",
+    "partner_name",
+    "partner_category",
+    "province",
+    "signed_on",
+    "ends_on",
+    "unit",
+    "notes",
+    *PROVENANCE,
+]
+SCOPE_ITEMS = ["agreement_id", "scope", *PROVENANCE]
+ACTIVITIES = [
+    "agreement_id",
+    "scope",
+    "activity_date",
+    "description",
+    "status",
+    "outcome_type",
+    "value",
+    "evidence",
+    *PROVENANCE,
+]
+DATA_QUALITY = ["file", "sheet", "row", "column", "value", "problem", "action"]
+ACTIONS = ("used", "fixed", "quarantined", "ignored")
+
+DATE_COLUMNS = {"signed_on", "ends_on", "activity_date"}
+FLOAT_COLUMNS = {"value"}
+INT_COLUMNS = {"source_row"}
+
+TABLES = {"agreements": AGREEMENTS, "scope_items": SCOPE_ITEMS, "activities": ACTIVITIES}
+
+
+def dtype_for(column: str) -> str:
+    if column in DATE_COLUMNS:
+        return "datetime64[ns]"
+    if column in FLOAT_COLUMNS:
+        return "float64"
+    if column in INT_COLUMNS:
+        return "int64"
+    return "string"
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An empty DataFrame with the columns and dtypes of table ``name``."""
+    cols = TABLES[name]
+    return pd.DataFrame({c: pd.Series([], dtype=dtype_for(c)) for c in cols})
+
+
+def coerce(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Return ``df`` restricted to table ``name``'s columns, in order, with its dtypes."""
+    cols = TABLES[name]
+    out = pd.DataFrame(index=df.index)
+    for c in cols:
+        s = df[c] if c in df.columns else pd.Series([None] * len(df), index=df.index)
+        dt = dtype_for(c)
+        if dt.startswith("datetime"):
+            s = pd.to_datetime(s).astype("datetime64[ns]")
+        elif dt == "string":
+            s = s.astype("string")
+        else:
+            s = s.astype(dt)
+        out[c] = s
+    return out.reset_index(drop=True)
