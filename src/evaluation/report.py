@@ -1,0 +1,377 @@
+"""The report command: ingest if needed, execute the notebooks, render HTML, print PDFs.
+
+Everything is built in a staging folder beside the final one and swapped into
+``<out>/<as_of>/`` only when every step succeeded, so a failed run leaves the previous report
+untouched. A failing notebook is kept (in ``<out>/_gagal/``) for diagnosis.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import date
+from multiprocessing import get_context
+from pathlib import Path
+
+from . import config
+from .errors import EvaluationError, InputError, NotebookError, ParameterError
+from .params import ReportParams, check_params, parse_cli_pairs
+
+MAIN_NOTEBOOK = "laporan_evaluasi.ipynb"
+ANNEX_NOTEBOOK = "lampiran_mitra.ipynb"
+KERNEL = "python3"
+_DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: Files copied into ``<report>/data/``: the snapshot the next evaluation compares against.
+SNAPSHOT_FILES = ("agreements.parquet", "scope_items.parquet", "activities.parquet", "data_quality.csv", "manifest.json")
+
+
+@dataclass(frozen=True)
+class NotebookJob:
+    """One notebook to execute and render."""
+
+    notebook: Path
+    executed: Path
+    html: Path
+    pdf: Path | None
+    parameters: dict
+    title: str
+    label: str
+
+
+def slugify(text: str) -> str:
+    s = re.sub(r"[^0-9a-zA-Z]+", "_", text.strip().lower()).strip("_")
+    return s or "x"
+
+
+def _execute_and_render(job: NotebookJob, cwd: str) -> dict:
+    """Worker: run one notebook with papermill, then convert it to HTML.
+
+    Runs in a separate process; returns a plain dict (errors included) so that nothing
+    unpicklable crosses the process boundary.
+    """
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    from .render import notebook_to_html
+
+    t0 = time.perf_counter()
+    try:
+        pm.execute_notebook(
+            str(job.notebook),
+            str(job.executed),
+            parameters=job.parameters,
+            kernel_name=KERNEL,
+            cwd=cwd,
+            progress_bar=False,
+            log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        return {
+            "ok": False,
+            "label": job.label,
+            "cell": exc.exec_count,
+            "cell_index": exc.cell_index,
+            "error": f"{exc.ename}: {exc.evalue}",
+            "executed": str(job.executed),
+        }
+    except Exception as exc:  # kernel died, notebook unreadable...
+        return {"ok": False, "label": job.label, "cell": None, "cell_index": None, "error": f"{type(exc).__name__}: {exc}", "executed": str(job.executed)}
+    t1 = time.perf_counter()
+    try:
+        notebook_to_html(job.executed, job.html, title=job.title)
+    except EvaluationError as exc:
+        return {"ok": False, "label": job.label, "cell": None, "cell_index": None, "error": f"HTML: {exc}", "executed": str(job.executed)}
+    return {"ok": True, "label": job.label, "execute_s": t1 - t0, "html_s": time.perf_counter() - t1}
+
+
+def find_previous(out_dir: Path, as_of: date, chosen: str | None = None) -> Path | None:
+    """The snapshot to compare with: ``chosen`` (folder or date), else the latest report folder
+    of ``out_dir`` dated before ``as_of`` that holds a data snapshot.
+
+    Raises
+    ------
+    ParameterError
+        If ``chosen`` is given but holds no snapshot.
+    """
+    if chosen:
+        p = Path(chosen)
+        if not p.is_dir():
+            p = Path(out_dir) / chosen
+        snap = p / "data" if (p / "data").is_dir() else p
+        if not (snap / "agreements.parquet").exists():
+            raise ParameterError(
+                f"--previous {chosen}: no earlier report data found there (expected {snap}/agreements.parquet)."
+            )
+        return snap
+    best = None
+    if Path(out_dir).is_dir():
+        for d in sorted(Path(out_dir).iterdir()):
+            if d.is_dir() and _DATE_DIR.match(d.name) and d.name < as_of.isoformat():
+                if (d / "data" / "agreements.parquet").exists():
+                    best = d / "data"
+    return best
+
+
+def _swap_into_place(staging: Path, final: Path) -> None:
+    """Replace ``final`` by ``staging`` with two renames; the old report survives any failure
+    before the second rename."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".old-{final.name}-{os.getpid()}")
+        os.replace(final, old)
+    try:
+        os.replace(staging, final)
+    except BaseException:
+        if old is not None:
+            os.replace(old, final)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def run_report(
+    raw_dir: Path = config.RAW_DIR,
+    processed_dir: Path = config.PROCESSED_DIR,
+    out_dir: Path = config.REPORTS_DIR,
+    as_of: str | None = None,
+    lang: str = "id",
+    previous: str | None = None,
+    params: list[str] | dict | None = None,
+    pdf: bool = True,
+    per_category: bool = True,
+    notebooks_dir: Path = config.NOTEBOOKS_DIR,
+    workers: int | None = None,
+    echo: Callable[[str], None] = print,
+) -> Path:
+    """Build the evaluation report into ``out_dir/<as_of>/`` and return that folder.
+
+    Parameters
+    ----------
+    raw_dir, processed_dir
+        Input workbooks and the processed tables (re-ingested when inputs changed).
+    out_dir
+        Reports folder; the report goes to ``out_dir/<as_of>/``.
+    as_of
+        Evaluation date ``YYYY-MM-DD``; default 2024-03-14 for the bundled sample, else today.
+    lang
+        ``id`` (default) or ``en``.
+    previous
+        Earlier report folder (or its date) to compare with; default the latest earlier one.
+    params
+        Extra notebook parameters (``NAME=VALUE`` strings or a dict), checked strictly.
+    pdf, per_category
+        Print PDFs; also build one report per partner category and the partner annex.
+
+    Raises
+    ------
+    ParameterError
+        A parameter is unknown or malformed (nothing is run).
+    InputError
+        The input cannot be used.
+    NotebookError
+        A notebook cell failed; the previous report is left in place.
+    RenderError
+        HTML or PDF could not be produced (e.g. no Chromium).
+    """
+    from .ingest import is_up_to_date, read_manifest, run_ingest
+
+    t_start = time.perf_counter()
+    raw_params = dict(params) if isinstance(params, dict) else parse_cli_pairs(params or [])
+    for reserved in ("as_of", "lang"):
+        if reserved in raw_params:
+            raise ParameterError(f"Give '{reserved}' as --{reserved.replace('_', '-')}, not as -p {reserved}=….")
+    raw_params.update({"lang": lang})
+    if as_of is not None:
+        raw_params["as_of"] = as_of
+    rp = check_params(raw_params)  # refuse bad parameters before any work
+
+    raw_dir, processed_dir, out_dir = Path(raw_dir), Path(processed_dir), Path(out_dir)
+    t0 = time.perf_counter()
+    if is_up_to_date(raw_dir, processed_dir):
+        echo(f"[1/4] Ingest: {processed_dir} is up to date with {raw_dir} ({time.perf_counter() - t0:.1f} s)")
+    else:
+        echo(f"[1/4] Ingest: reading {raw_dir} …")
+        run_ingest(raw_dir, processed_dir, echo=lambda m: echo("      " + m))
+        echo(f"      done in {time.perf_counter() - t0:.1f} s")
+    manifest = read_manifest(processed_dir) or {}
+    is_sample = bool(manifest.get("is_sample"))
+    if rp.as_of is None:
+        rp = replace(rp, as_of=config.SAMPLE_AS_OF if is_sample else date.today())
+    check_params({}, base=rp)
+    as_of_d = rp.as_of
+    assert as_of_d is not None
+
+    prev = find_previous(out_dir, as_of_d, previous)
+    final = out_dir / as_of_d.isoformat()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = out_dir / f".staging-{as_of_d.isoformat()}-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    (staging / "tables").mkdir(parents=True)
+    try:
+        _build(rp, raw_dir, processed_dir, out_dir, staging, final, prev, is_sample, pdf, per_category, notebooks_dir, workers, echo)
+        _swap_into_place(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    echo(f"Report ready in {time.perf_counter() - t_start:.1f} s: {final}/")
+    for p in sorted(final.rglob("*")):
+        if p.is_file() and p.suffix in {".pdf", ".html", ".xlsx"}:
+            echo(f"  {p}")
+    echo(f"  {final / 'tables'}/ ({len(list((final / 'tables').glob('*.csv')))} CSV tables)")
+    return final
+
+
+def _build(rp: ReportParams, raw_dir, processed_dir, out_dir, staging, final, prev, is_sample, pdf, per_category, notebooks_dir, workers, echo) -> None:
+    from . import reporting
+    from .excel import write_summary_xlsx
+    from .ingest import load_processed, write_csv
+    from .vocab import load_vocabulary
+
+    vocab = load_vocabulary()
+    as_of_s = rp.as_of.isoformat()
+    # --- tables (the figures of record; the notebooks show the same computations) ---------
+    t0 = time.perf_counter()
+    data = load_processed(processed_dir)
+    snap = staging / "data"
+    snap.mkdir()
+    for name in SNAPSHOT_FILES:
+        src = processed_dir / name
+        if src.exists():
+            shutil.copy2(src, snap / name)
+    tables = reporting.compute_tables(data, rp, previous_dir=prev)
+    for name, df in tables.items():
+        write_csv(df, staging / "tables" / f"{name}.csv")
+    write_summary_xlsx(
+        staging / "ringkasan.xlsx",
+        reporting.summary_sheets(tables, rp),
+        title=reporting.title_text(rp, is_sample),
+        lang=rp.lang,
+    )
+    echo(f"[2/4] Tables: {len(tables)} CSV + ringkasan.xlsx ({time.perf_counter() - t0:.1f} s)")
+
+    # --- notebooks ----------------------------------------------------------------------
+    base_params = {
+        **rp.to_notebook(),
+        "processed_dir": str(processed_dir.resolve()),
+        "previous_dir": str(prev.resolve()) if prev else None,
+    }
+    stem = f"laporan_evaluasi_{as_of_s}" + ("" if rp.lang == "id" else f"_{rp.lang}")
+    jobs = [
+        NotebookJob(
+            notebook=notebooks_dir / MAIN_NOTEBOOK,
+            executed=staging / f"{stem}.ipynb",
+            html=staging / f"{stem}.html",
+            pdf=staging / f"{stem}.pdf" if pdf else None,
+            parameters=base_params,
+            title=reporting.title_text(rp, is_sample),
+            label=MAIN_NOTEBOOK,
+        )
+    ]
+    if per_category and rp.category is None:
+        present = set(data["agreements"]["partner_category"].dropna().unique())
+        (staging / "kategori").mkdir()
+        for cat in vocab.partner_categories.labels:
+            if cat not in present:
+                continue
+            s = slugify(vocab.partner_categories.term(cat).short or cat)
+            crp = replace(rp, category=cat)
+            jobs.append(
+                NotebookJob(
+                    notebook=notebooks_dir / MAIN_NOTEBOOK,
+                    executed=staging / "kategori" / f"{stem}_{s}.ipynb",
+                    html=staging / "kategori" / f"{stem}_{s}.html",
+                    pdf=staging / "kategori" / f"{stem}_{s}.pdf" if pdf else None,
+                    parameters={**base_params, "category": cat},
+                    title=reporting.title_text(crp, is_sample),
+                    label=f"{MAIN_NOTEBOOK} [{cat}]",
+                )
+            )
+        annex = notebooks_dir / ANNEX_NOTEBOOK
+        if annex.exists():
+            astem = f"lampiran_mitra_{as_of_s}" + ("" if rp.lang == "id" else f"_{rp.lang}")
+            jobs.append(
+                NotebookJob(
+                    notebook=annex,
+                    executed=staging / f"{astem}.ipynb",
+                    html=staging / f"{astem}.html",
+                    pdf=staging / f"{astem}.pdf" if pdf else None,
+                    parameters=base_params,
+                    title=reporting.annex_title_text(rp, is_sample),
+                    label=ANNEX_NOTEBOOK,
+                )
+            )
+    for j in jobs:
+        if not j.notebook.exists():
+            raise EvaluationError(f"Notebook {j.notebook} not found.")
+    n_workers = max(1, min(workers or (os.cpu_count() or 1), len(jobs), 4))
+    t0 = time.perf_counter()
+    echo(f"[3/4] Notebooks: executing {len(jobs)} with papermill ({n_workers} in parallel) and rendering HTML …")
+    results = []
+    cwd = str(notebooks_dir.resolve())
+    if n_workers == 1:
+        for j in jobs:
+            results.append(_execute_and_render(j, cwd))
+            _progress(results[-1], echo)
+    else:
+        with ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context("spawn")) as pool:
+            futures = [pool.submit(_execute_and_render, j, cwd) for j in jobs]
+            for f in futures:
+                results.append(f.result())
+                _progress(results[-1], echo)
+    failed = [r for r in results if not r["ok"]]
+    if failed:
+        r = failed[0]
+        kept = None
+        if Path(r["executed"]).exists():
+            keep_dir = out_dir / "_gagal"
+            keep_dir.mkdir(exist_ok=True)
+            kept = keep_dir / Path(r["executed"]).name
+            shutil.copy2(r["executed"], kept)
+        cell = f"cell {r['cell']}" if r.get("cell") is not None else "a cell"
+        where = f"; the failed notebook is kept at {kept}" if kept else ""
+        prev_note = f" The previous report in {final} was left as it was." if final.exists() else ""
+        raise NotebookError(
+            f"Notebook {r['label']} failed in {cell}: {r['error']}{where}.{prev_note}",
+            notebook=r["label"],
+            cell=r.get("cell"),
+            kept_at=str(kept) if kept else None,
+        )
+    echo(f"      notebooks done in {time.perf_counter() - t0:.1f} s")
+
+    # --- PDFs: one Chromium prints them all --------------------------------------------
+    if pdf:
+        from .pdf import print_pdfs
+
+        t0 = time.perf_counter()
+        pdf_jobs = [(j.html, j.pdf) for j in jobs if j.pdf is not None]
+        echo(f"[4/4] PDF: printing {len(pdf_jobs)} with Chromium …")
+        label = reporting.footer_text(rp, is_sample)
+        print_pdfs(pdf_jobs, footer_label=label)
+        echo(f"      PDFs done in {time.perf_counter() - t0:.1f} s")
+    else:
+        echo("[4/4] PDF: skipped (--no-pdf)")
+    run_info = {
+        "parameters": rp.to_notebook(),
+        "raw_dir": str(raw_dir),
+        "previous": str(prev) if prev else None,
+        "is_sample": is_sample,
+        "python": sys.version.split()[0],
+    }
+    (staging / "run.json").write_text(json.dumps(run_info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _progress(r: dict, echo) -> None:
+    if r["ok"]:
+        echo(f"      {r['label']}: executed {r['execute_s']:.1f} s, HTML {r['html_s']:.1f} s")
+    else:
+        echo(f"      {r['label']}: FAILED ({r['error'][:200]})")
+
+
+__all__ = ["run_report", "find_previous", "NotebookJob", "InputError"]

@@ -1,0 +1,63 @@
+"""The pins: pyproject's direct dependencies, requirements.lock and environment.yml agree."""
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name.strip().lower())
+
+
+def _lock() -> dict[str, str]:
+    out = {}
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            k, v = line.split("==", 1)
+            out[_norm(k)] = v.strip()
+    return out
+
+
+def _direct() -> list[str]:
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return [_norm(d) for d in meta["dependencies"] + meta["optional-dependencies"]["dev"]]
+
+
+def _environment_pins() -> dict[str, str]:
+    out = {}
+    for line in (ROOT / "environment.yml").read_text().splitlines():
+        m = re.match(r"^\s*-\s*([A-Za-z0-9_.\-]+)==([^\s#]+)", line)
+        if m:
+            out[_norm(m.group(1))] = m.group(2)
+    return out
+
+
+def test_every_direct_dependency_is_pinned_in_the_lock():
+    lock = _lock()
+    missing = [d for d in _direct() if d not in lock]
+    assert not missing, f"add to requirements.lock: {missing}"
+
+
+def test_environment_yml_lists_the_same_packages_and_versions():
+    lock, env = _lock(), _environment_pins()
+    assert set(env) == set(_direct()), "environment.yml and pyproject.toml list different packages"
+    wrong = {k: (v, lock[k]) for k, v in env.items() if lock.get(k) != v}
+    assert not wrong, f"environment.yml pins differ from requirements.lock: {wrong}"
+
+
+def test_installed_versions_match_the_lock():
+    from importlib.metadata import PackageNotFoundError, version
+
+    lock = _lock()
+    wrong = {}
+    for name in _direct():
+        try:
+            got = version(name)
+        except PackageNotFoundError:
+            wrong[name] = "not installed"
+            continue
+        if got != lock[name]:
+            wrong[name] = f"{got} installed, {lock[name]} locked"
+    assert not wrong, wrong
