@@ -21,7 +21,12 @@ def test_committed_notebook_is_clean(path):
 def test_parameters_cell_names_every_report_parameter(path):
     nb = nbformat.read(path, as_version=4)
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    names = {t.id for node in ast.parse(cell.source).body if isinstance(node, ast.Assign) for t in node.targets}
+    names = {
+        t.id
+        for node in ast.parse(cell.source).body
+        if isinstance(node, ast.Assign)
+        for t in node.targets
+    }
     assert set(PARAM_NAMES) <= names
     assert {"processed_dir", "previous_dir"} <= names
 
@@ -30,7 +35,9 @@ def test_hygiene_check_fails_on_a_notebook_with_outputs(tmp_path, capsys):
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]})
     out = nbformat.v4.new_code_cell("1 + 1", execution_count=3)
-    out.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "2"}, execution_count=3)]
+    out.outputs = [
+        nbformat.v4.new_output("execute_result", data={"text/plain": "2"}, execution_count=3)
+    ]
     nb.cells = [cell, out]
     nbformat.write(nb, tmp_path / "dirty.ipynb")
     assert main([str(tmp_path)]) == 1

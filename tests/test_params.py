@@ -16,7 +16,9 @@ def test_defaults_follow_the_methodology():
 
 
 def test_text_values_are_converted():
-    p = check_params({"as_of": "2024-03-14", "grace_months": "18", "low_rate": "0,4", "category": "pemkab"})
+    p = check_params(
+        {"as_of": "2024-03-14", "grace_months": "18", "low_rate": "0,4", "category": "pemkab"}
+    )
     assert p.as_of == date(2024, 3, 14)
     assert p.grace_months == 18
     assert p.low_rate == pytest.approx(0.4)

@@ -77,19 +77,47 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("ingest", help="read data/raw into typed tables in data/processed")
     s.add_argument("--raw", default=str(config.RAW_DIR), help="input folder (default data/raw)")
-    s.add_argument("--out", default=str(config.PROCESSED_DIR), help="output folder (default data/processed)")
+    s.add_argument(
+        "--out", default=str(config.PROCESSED_DIR), help="output folder (default data/processed)"
+    )
     s.set_defaults(func=_cmd_ingest)
 
     s = sub.add_parser("report", help="build the evaluation report (HTML, PDF, tables)")
     s.add_argument("--raw", default=str(config.RAW_DIR), help="input folder (default data/raw)")
-    s.add_argument("--out", default=str(config.REPORTS_DIR), help="reports folder (default reports); writes OUT/<as_of>/")
-    s.add_argument("--processed", default=str(config.PROCESSED_DIR), help="processed-data folder (default data/processed)")
-    s.add_argument("--as-of", default=None, help="evaluation date YYYY-MM-DD (default: 2024-03-14 for the sample, else today)")
+    s.add_argument(
+        "--out",
+        default=str(config.REPORTS_DIR),
+        help="reports folder (default reports); writes OUT/<as_of>/",
+    )
+    s.add_argument(
+        "--processed",
+        default=str(config.PROCESSED_DIR),
+        help="processed-data folder (default data/processed)",
+    )
+    s.add_argument(
+        "--as-of",
+        default=None,
+        help="evaluation date YYYY-MM-DD (default: 2024-03-14 for the sample, else today)",
+    )
     s.add_argument("--lang", default="id", help="report language: id (default) or en")
-    s.add_argument("--previous", default=None, help="previous report folder to compare with (default: the latest earlier one)")
-    s.add_argument("-p", "--param", action="append", metavar="NAME=VALUE", help="extra notebook parameter, e.g. -p grace_months=18")
+    s.add_argument(
+        "--previous",
+        default=None,
+        help="previous report folder to compare with (default: the latest earlier one)",
+    )
+    s.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="extra notebook parameter, e.g. -p grace_months=18",
+    )
     s.add_argument("--no-pdf", action="store_true", help="skip PDF printing (HTML only)")
-    s.add_argument("--main-only", action="store_true", help="only the main report, not the per-category reports")
+    s.add_argument(
+        "--main-only",
+        action="store_true",
+        help="only the main report, not the per-category reports",
+    )
     s.set_defaults(func=_cmd_report)
 
     s = sub.add_parser("template", help="write a blank input workbook")
@@ -97,7 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=_cmd_template)
 
     s = sub.add_parser("sample", help="write the synthetic sample workbook")
-    s.add_argument("--scale", type=int, default=1, help="multiply the partners (default 1 = the bundled sample)")
+    s.add_argument(
+        "--scale",
+        type=int,
+        default=1,
+        help="multiply the partners (default 1 = the bundled sample)",
+    )
     s.add_argument("--out", default=str(config.RAW_DIR), help="output folder (default data/raw)")
     s.add_argument("--seed", type=int, default=2024, help=argparse.SUPPRESS)
     s.set_defaults(func=_cmd_sample)

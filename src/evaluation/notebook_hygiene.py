@@ -20,7 +20,9 @@ def problems(path: Path) -> list[str]:
         if cell.cell_type != "code":
             continue
         if cell.get("outputs"):
-            out.append(f"{path.name}: cell {i} holds outputs (run nbstripout or 'Clear All Outputs')")
+            out.append(
+                f"{path.name}: cell {i} holds outputs (run nbstripout or 'Clear All Outputs')"
+            )
         if cell.get("execution_count") is not None:
             out.append(f"{path.name}: cell {i} holds an execution count")
     tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]

@@ -66,7 +66,9 @@ def parse_date_param(name: str, value: object) -> date:
     try:
         return date.fromisoformat(s)
     except ValueError:
-        raise ParameterError(f"Parameter '{name}': '{value}' is not a real calendar date.") from None
+        raise ParameterError(
+            f"Parameter '{name}': '{value}' is not a real calendar date."
+        ) from None
 
 
 def _int(name: str, value: object, lo: int, hi: int) -> int:
@@ -105,7 +107,9 @@ def check_params(raw: dict[str, object], base: ReportParams | None = None) -> Re
         if name not in PARAM_NAMES:
             raise ParameterError(f"Unknown parameter '{name}'.", name=name, valid=list(PARAM_NAMES))
         if name in ("as_of", "since"):
-            changes[name] = None if value in (None, "") and name == "as_of" else parse_date_param(name, value)
+            changes[name] = (
+                None if value in (None, "") and name == "as_of" else parse_date_param(name, value)
+            )
         elif name == "lang":
             v = str(value).strip().lower()
             if v not in LANGS:
@@ -132,7 +136,9 @@ def check_params(raw: dict[str, object], base: ReportParams | None = None) -> Re
             try:
                 x = float(str(value).replace(",", "."))
             except ValueError:
-                raise ParameterError(f"Parameter 'low_rate' must be a fraction such as 0.5, not '{value}'.") from None
+                raise ParameterError(
+                    f"Parameter 'low_rate' must be a fraction such as 0.5, not '{value}'."
+                ) from None
             if not 0 <= x <= 1:
                 raise ParameterError(f"Parameter 'low_rate' must be between 0 and 1, not {x}.")
             changes[name] = x
@@ -155,7 +161,9 @@ def parse_cli_pairs(pairs: list[str]) -> dict[str, str]:
     out = {}
     for item in pairs:
         if "=" not in item:
-            raise ParameterError(f"Parameter '{item}' must be written NAME=VALUE.", valid=list(PARAM_NAMES))
+            raise ParameterError(
+                f"Parameter '{item}' must be written NAME=VALUE.", valid=list(PARAM_NAMES)
+            )
         k, v = item.split("=", 1)
         out[k.strip()] = v.strip()
     return out

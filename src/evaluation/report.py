@@ -29,7 +29,13 @@ ANNEX_NOTEBOOK = "lampiran_mitra.ipynb"
 KERNEL = "python3"
 _DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: Files copied into ``<report>/data/``: the snapshot the next evaluation compares against.
-SNAPSHOT_FILES = ("agreements.parquet", "scope_items.parquet", "activities.parquet", "data_quality.csv", "manifest.json")
+SNAPSHOT_FILES = (
+    "agreements.parquet",
+    "scope_items.parquet",
+    "activities.parquet",
+    "data_quality.csv",
+    "manifest.json",
+)
 
 
 @dataclass(frozen=True)
@@ -82,13 +88,32 @@ def _execute_and_render(job: NotebookJob, cwd: str) -> dict:
             "executed": str(job.executed),
         }
     except Exception as exc:  # kernel died, notebook unreadable...
-        return {"ok": False, "label": job.label, "cell": None, "cell_index": None, "error": f"{type(exc).__name__}: {exc}", "executed": str(job.executed)}
+        return {
+            "ok": False,
+            "label": job.label,
+            "cell": None,
+            "cell_index": None,
+            "error": f"{type(exc).__name__}: {exc}",
+            "executed": str(job.executed),
+        }
     t1 = time.perf_counter()
     try:
         notebook_to_html(job.executed, job.html, title=job.title)
     except EvaluationError as exc:
-        return {"ok": False, "label": job.label, "cell": None, "cell_index": None, "error": f"HTML: {exc}", "executed": str(job.executed)}
-    return {"ok": True, "label": job.label, "execute_s": t1 - t0, "html_s": time.perf_counter() - t1}
+        return {
+            "ok": False,
+            "label": job.label,
+            "cell": None,
+            "cell_index": None,
+            "error": f"HTML: {exc}",
+            "executed": str(job.executed),
+        }
+    return {
+        "ok": True,
+        "label": job.label,
+        "execute_s": t1 - t0,
+        "html_s": time.perf_counter() - t1,
+    }
 
 
 def find_previous(out_dir: Path, as_of: date, chosen: str | None = None) -> Path | None:
@@ -186,7 +211,9 @@ def run_report(
     raw_params = dict(params) if isinstance(params, dict) else parse_cli_pairs(params or [])
     for reserved in ("as_of", "lang"):
         if reserved in raw_params:
-            raise ParameterError(f"Give '{reserved}' as --{reserved.replace('_', '-')}, not as -p {reserved}=….")
+            raise ParameterError(
+                f"Give '{reserved}' as --{reserved.replace('_', '-')}, not as -p {reserved}=…."
+            )
     raw_params.update({"lang": lang})
     if as_of is not None:
         raw_params["as_of"] = as_of
@@ -195,7 +222,9 @@ def run_report(
     raw_dir, processed_dir, out_dir = Path(raw_dir), Path(processed_dir), Path(out_dir)
     t0 = time.perf_counter()
     if is_up_to_date(raw_dir, processed_dir):
-        echo(f"[1/4] Ingest: {processed_dir} is up to date with {raw_dir} ({time.perf_counter() - t0:.1f} s)")
+        echo(
+            f"[1/4] Ingest: {processed_dir} is up to date with {raw_dir} ({time.perf_counter() - t0:.1f} s)"
+        )
     else:
         echo(f"[1/4] Ingest: reading {raw_dir} …")
         run_ingest(raw_dir, processed_dir, echo=lambda m: echo("      " + m))
@@ -215,7 +244,21 @@ def run_report(
     shutil.rmtree(staging, ignore_errors=True)
     (staging / "tables").mkdir(parents=True)
     try:
-        _build(rp, raw_dir, processed_dir, out_dir, staging, final, prev, is_sample, pdf, per_category, notebooks_dir, workers, echo)
+        _build(
+            rp,
+            raw_dir,
+            processed_dir,
+            out_dir,
+            staging,
+            final,
+            prev,
+            is_sample,
+            pdf,
+            per_category,
+            notebooks_dir,
+            workers,
+            echo,
+        )
         _swap_into_place(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -228,7 +271,21 @@ def run_report(
     return final
 
 
-def _build(rp: ReportParams, raw_dir, processed_dir, out_dir, staging, final, prev, is_sample, pdf, per_category, notebooks_dir, workers, echo) -> None:
+def _build(
+    rp: ReportParams,
+    raw_dir,
+    processed_dir,
+    out_dir,
+    staging,
+    final,
+    prev,
+    is_sample,
+    pdf,
+    per_category,
+    notebooks_dir,
+    workers,
+    echo,
+) -> None:
     from . import reporting
     from .excel import write_summary_xlsx
     from .ingest import load_processed, write_csv
@@ -312,7 +369,9 @@ def _build(rp: ReportParams, raw_dir, processed_dir, out_dir, staging, final, pr
             raise EvaluationError(f"Notebook {j.notebook} not found.")
     n_workers = max(1, min(workers or (os.cpu_count() or 1), len(jobs), 4))
     t0 = time.perf_counter()
-    echo(f"[3/4] Notebooks: executing {len(jobs)} with papermill ({n_workers} in parallel) and rendering HTML …")
+    echo(
+        f"[3/4] Notebooks: executing {len(jobs)} with papermill ({n_workers} in parallel) and rendering HTML …"
+    )
     results = []
     cwd = str(notebooks_dir.resolve())
     if n_workers == 1:
@@ -364,7 +423,9 @@ def _build(rp: ReportParams, raw_dir, processed_dir, out_dir, staging, final, pr
         "is_sample": is_sample,
         "python": sys.version.split()[0],
     }
-    (staging / "run.json").write_text(json.dumps(run_info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (staging / "run.json").write_text(
+        json.dumps(run_info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 def _progress(r: dict, echo) -> None:

@@ -20,7 +20,14 @@ from .errors import VocabularyError
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 #: Vocabulary sections and the kind of term they hold.
-SECTIONS = ("partner_categories", "scopes", "statuses", "outcome_types", "document_types", "provinces")
+SECTIONS = (
+    "partner_categories",
+    "scopes",
+    "statuses",
+    "outcome_types",
+    "document_types",
+    "provinces",
+)
 
 
 def match_key(text: object) -> str:
