@@ -1,0 +1,269 @@
+"""Executed notebook → ONE self-contained HTML file (nbconvert, the ``report`` template).
+
+The template (``templates/report``) extends nbconvert's ``lab`` template, hides code and
+prompts, blanks every block that would load something from the network (require.js, MathJax,
+mermaid, the widget manager) and adds the screen and A4 print styles. After rendering, the
+HTML is checked for external resources; the file is written atomically.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+
+from .errors import RenderError
+
+#: Folder holding the nbconvert template folders of the project.
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+#: Name of the report template folder.
+TEMPLATE_NAME = "report"
+
+_REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+_CSS_REMOTE = re.compile(
+    r"""(?:@import\s+(?:url\(\s*)?|url\(\s*)["']?\s*((?:[a-z][a-z0-9+.-]*:)?//[^"')\s]*)""",
+    re.IGNORECASE,
+)
+#: Attributes that make the browser fetch something, per tag (None: any tag).
+_FETCH_ATTRS = {
+    "src": None,
+    "srcset": None,
+    "poster": None,
+    "background": None,
+    "data": {"object"},
+    "href": {"link", "image", "use", "feimage", "base"},
+    "xlink:href": {"image", "use", "feimage", "script"},
+    "action": {"form"},
+    "formaction": None,
+    "manifest": {"html"},
+}
+
+
+class _ExternalRefFinder(HTMLParser):
+    """Collects URLs that a browser would fetch from another host.
+
+    Script and style contents are not parsed as markup (the parser treats them as raw text),
+    so URLs inside plotly.js strings do not count; style contents are scanned for ``url()``
+    and ``@import``. Plain ``<a href>`` links are allowed: they load nothing.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        tag = tag.lower()
+        for name, value in attrs:
+            if value is None:
+                continue
+            name = name.lower()
+            if name in _FETCH_ATTRS:
+                tags = _FETCH_ATTRS[name]
+                if tags is not None and tag not in tags:
+                    continue
+                candidates = value.split(",") if name == "srcset" else [value]
+                for candidate in candidates:
+                    if _REMOTE.match(candidate.strip()):
+                        self.found.append(f"<{tag} {name}={candidate.strip()!r}>")
+            elif name == "style":
+                for url in _CSS_REMOTE.findall(value):
+                    self.found.append(f"<{tag} style=url({url})>")
+            elif name == "http-equiv" and value.lower() == "refresh":
+                self.found.append(f"<{tag} http-equiv=refresh>")
+        if tag == "style":
+            self._in_style = True
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag.lower() == "style":
+            self._in_style = False
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag.lower() == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            for url in _CSS_REMOTE.findall(data):
+                self.found.append(f"<style> url({url})")
+
+
+def find_external_resources(html_text: str) -> list[str]:
+    """Resources in an HTML document that would be fetched from the network.
+
+    Looks at fetching attributes (``src``, ``srcset``, ``<link href>``, SVG ``<image href>``,
+    …) and at CSS ``url()``/``@import`` in ``<style>`` elements and ``style`` attributes.
+    Absolute (``http://``, ``https://``) and protocol-relative (``//host``) URLs count;
+    ``data:`` URIs and plain ``<a href>`` links do not.
+
+    Parameters
+    ----------
+    html_text
+        The document.
+
+    Returns
+    -------
+    list of str
+        One description per offending reference, in document order (empty when clean).
+    """
+    finder = _ExternalRefFinder()
+    finder.feed(html_text)
+    finder.close()
+    return finder.found
+
+
+def _prepare(nb: nbformat.NotebookNode, title: str, keep_stderr: bool) -> nbformat.NotebookNode:
+    """A copy of ``nb`` with the title set and (unless kept) stderr streams removed."""
+    nb = copy.deepcopy(nb)
+    nb.metadata["title"] = title
+    if not keep_stderr:
+        for cell in nb.cells:
+            if cell.get("cell_type") == "code":
+                cell.outputs = [
+                    o
+                    for o in cell.get("outputs", [])
+                    if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                ]
+    return nb
+
+
+def make_exporter(lang: str = "id"):
+    """The configured nbconvert ``HTMLExporter`` (report template, no code, no prompts).
+
+    Parameters
+    ----------
+    lang
+        Value of the ``<html lang>`` attribute (ISO 639-1).
+
+    Returns
+    -------
+    nbconvert.HTMLExporter
+    """
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    cfg = Config()
+    cfg.TagRemovePreprocessor.enabled = True
+    cfg.TagRemovePreprocessor.remove_cell_tags = {"remove-cell", "remove_cell"}
+    cfg.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output", "remove_output"}
+    exporter = HTMLExporter(
+        config=cfg,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        template_name=TEMPLATE_NAME,
+    )
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.embed_images = True
+    exporter.require_js_url = ""
+    exporter.mathjax_url = ""
+    exporter.mermaid_js_url = ""
+    exporter.widget_renderer_url = ""
+    exporter.jupyter_widgets_base_url = ""
+    exporter.language_code = lang
+    exporter.theme = "light"
+    return exporter
+
+
+def notebook_to_html(
+    executed_ipynb: Path,
+    out_html: Path,
+    title: str,
+    *,
+    lang: str = "id",
+    keep_stderr: bool = False,
+) -> Path:
+    """Convert an executed report notebook to one self-contained HTML file.
+
+    Parameters
+    ----------
+    executed_ipynb
+        The notebook executed by papermill.
+    out_html
+        Where to write the HTML (parent folders are created). Written atomically.
+    title
+        Document title (``<title>``).
+    lang
+        ``<html lang>`` of the document (``"id"`` or ``"en"``).
+    keep_stderr
+        Keep stderr stream outputs (warnings) in the report; by default they are dropped.
+
+    Returns
+    -------
+    Path
+        ``out_html``.
+
+    Raises
+    ------
+    RenderError
+        If the notebook cannot be read or converted, or if the HTML would load anything from
+        the network (the offending references are named; nothing is written then).
+    """
+    executed_ipynb = Path(executed_ipynb)
+    out_html = Path(out_html)
+    try:
+        nb = nbformat.read(executed_ipynb, as_version=4)
+    except (OSError, ValueError) as exc:
+        raise RenderError(f"Cannot read notebook {executed_ipynb}: {exc}") from exc
+    nb = _prepare(nb, title, keep_stderr)
+    try:
+        body, _ = make_exporter(lang).from_notebook_node(
+            nb, resources={"metadata": {"name": title}}
+        )
+    except Exception as exc:  # noqa: BLE001 - nbconvert raises many kinds
+        raise RenderError(f"Cannot convert {executed_ipynb} to HTML: {exc}") from exc
+    external = find_external_resources(body)
+    if external:
+        shown = "; ".join(external[:5]) + (" …" if len(external) > 5 else "")
+        raise RenderError(
+            f"The HTML report from {executed_ipynb.name} would load {len(external)} resource(s) "
+            f"from the network, so it would not open offline: {shown}. Embed them instead "
+            "(images as files next to the notebook, charts with evaluation.charts.show)."
+        )
+    write_atomic(out_html, body.encode("utf-8"))
+    return out_html
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder + ``os.replace``.
+
+    Parameters
+    ----------
+    path
+        Target file; parent folders are created.
+    data
+        Content.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    RenderError
+        If the file cannot be written.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise RenderError(f"Cannot write {path}: {exc}") from exc
+    return path

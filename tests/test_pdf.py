@@ -1,0 +1,373 @@
+"""Tests of evaluation.pdf and evaluation.browser, and the end-to-end report chain.
+
+The end-to-end tests (marked ``e2e``) build a tiny report notebook, execute it with
+papermill, convert it with :func:`evaluation.render.notebook_to_html`, open it offline in the
+system Chromium with :func:`evaluation.browser.inspect_html` and print it with
+:func:`evaluation.pdf.print_pdfs`.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+import stat
+import struct
+import subprocess
+import time
+import zlib
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from evaluation.browser import inspect_html
+from evaluation.errors import RenderError
+from evaluation.pdf import chromium_version, find_chromium, print_pdfs
+from evaluation.render import notebook_to_html
+
+EVIL = "</script><script>alert(1)</script><img src=x onerror=alert(2)>"
+HAVE_CHROMIUM = any(
+    shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome", "msedge")
+) or bool(os.environ.get("EVALUATION_CHROMIUM"))
+needs_chromium = pytest.mark.skipif(not HAVE_CHROMIUM, reason="no Chromium on this machine")
+
+
+def _png(width: int = 4, height: int = 4) -> bytes:
+    """A valid red RGB PNG: the positive control for the "no raster image" check."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+PNG_4X4 = base64.b64encode(_png()).decode()
+
+
+# --------------------------------------------------------------------------- find_chromium
+
+
+def test_find_chromium_prefers_the_environment_variable(tmp_path, monkeypatch):
+    fake = tmp_path / "my-chrome"
+    fake.write_text("#!/bin/sh\necho 'Fake Chromium 1.2.3'\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("EVALUATION_CHROMIUM", str(fake))
+    assert find_chromium() == str(fake.resolve())
+    assert chromium_version() == "Fake Chromium 1.2.3"
+
+
+def test_find_chromium_bad_variable(tmp_path, monkeypatch):
+    monkeypatch.setenv("EVALUATION_CHROMIUM", str(tmp_path / "missing"))
+    with pytest.raises(RenderError, match="EVALUATION_CHROMIUM is set to"):
+        find_chromium()
+
+
+def test_find_chromium_none_on_path(tmp_path, monkeypatch):
+    monkeypatch.delenv("EVALUATION_CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder
+    with pytest.raises(RenderError) as info:
+        find_chromium()
+    assert "apt-get install chromium" in str(info.value)
+    assert "EVALUATION_CHROMIUM" in str(info.value)
+
+
+def test_find_chromium_searches_path_in_order(tmp_path, monkeypatch):
+    monkeypatch.delenv("EVALUATION_CHROMIUM", raising=False)
+    for name in ("google-chrome", "msedge"):
+        exe = tmp_path / name
+        exe.write_text("#!/bin/sh\n")
+        exe.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert find_chromium() == str(tmp_path / "google-chrome")
+
+
+def test_print_pdfs_missing_html(tmp_path):
+    with pytest.raises(RenderError, match="not found"):
+        print_pdfs([(tmp_path / "none.html", tmp_path / "none.pdf")])
+    assert print_pdfs([]) == []
+
+
+@needs_chromium
+def test_chromium_version_of_the_real_browser(monkeypatch):
+    monkeypatch.delenv("EVALUATION_CHROMIUM", raising=False)
+    version = chromium_version()
+    assert any(ch.isdigit() for ch in version)
+    assert any(w in version for w in ("Chromium", "Chrome", "Edge"))
+
+
+# --------------------------------------------------------------------------- end to end
+
+TINY_CODE = f"""\
+import pandas as pd
+from evaluation import charts
+
+charts.init_notebook()
+EVIL = {EVIL!r}
+rates = pd.DataFrame({{
+    "category": ["Pemerintah Daerah", EVIL, "Lembaga Kesehatan"],
+    "scope_items": [40, 5, 0],
+    "scope_rate": [0.425, 0.8, None],
+    "scope_rate_low": [0.3, 0.4, None],
+    "scope_rate_high": [0.55, 0.95, None],
+}})
+charts.show(charts.rate_bar(rates, "category", title=EVIL), chart_id="rate-by-category")
+grid = pd.DataFrame({{
+    "category": ["Pemerintah Daerah", "Pemerintah Daerah", "Lembaga Pendidikan",
+                 "Lembaga Pendidikan"],
+    "scope": ["Pendidikan dan Pelatihan Calon PMI", "Koordinasi Tugas dan Fungsi",
+              "Pendidikan dan Pelatihan Calon PMI", "Koordinasi Tugas dan Fungsi"],
+    "scope_rate": [0.2, 0.9, None, 0.5],
+    "scope_items": [10, 5, 0, 2],
+}})
+charts.show(charts.heatmap(grid), chart_id="heatmap")
+"""
+
+
+def _build_tiny_notebook(path: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(
+            "# Laporan Uji Coba\n\nIni paragraf uji untuk laporan evaluasi kerja sama."
+        ),
+        nbformat.v4.new_code_cell(TINY_CODE),
+        nbformat.v4.new_markdown_cell(
+            "## Bagian Kedua\n\nHalaman baru setelah pemisah.", metadata={"tags": ["page-break"]}
+        ),
+        nbformat.v4.new_markdown_cell("Teks khusus layar.", metadata={"tags": ["screen-only"]}),
+    ]
+    nbformat.write(nb, path)
+    return path
+
+
+def _control_html(path: Path) -> Path:
+    path.write_text(
+        "<!DOCTYPE html><html><body><p>Kontrol raster</p>"
+        f'<img src="data:image/png;base64,{PNG_4X4}" style="width:200px;height:200px">'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _raster_images(page) -> list[str]:
+    """Names of raster image XObjects of a pypdf page, searching form XObjects too."""
+    found: list[str] = []
+
+    def walk(resources, depth=0):
+        if resources is None or depth > 10:
+            return
+        xobjects = resources.get_object().get("/XObject")
+        if not xobjects:
+            return
+        for name, ref in xobjects.get_object().items():
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Image":
+                found.append(name)
+            elif obj.get("/Subtype") == "/Form":
+                walk(obj.get("/Resources"), depth + 1)
+
+    walk(page.get("/Resources"))
+    return found
+
+
+@pytest.fixture(scope="module")
+def tiny_report(tmp_path_factory):
+    """Execute, render, inspect and print the tiny report once; return paths and timings."""
+    if not HAVE_CHROMIUM:
+        pytest.skip("no Chromium on this machine")
+    import papermill
+
+    folder = tmp_path_factory.mktemp("tiny")
+    source = _build_tiny_notebook(folder / "tiny_report.ipynb")
+    executed = folder / "tiny_report.executed.ipynb"
+    html = folder / "tiny_report.html"
+    pdf = folder / "tiny_report.pdf"
+    control_pdf = folder / "control.pdf"
+    t0 = time.perf_counter()
+    papermill.execute_notebook(
+        str(source),
+        str(executed),
+        kernel_name="python3",
+        cwd=str(folder),
+        progress_bar=False,
+        log_output=False,
+    )
+    t1 = time.perf_counter()
+    notebook_to_html(executed, html, "Laporan Uji Coba")
+    t2 = time.perf_counter()
+    printed = print_pdfs(
+        [(html, pdf), (_control_html(folder / "control.html"), control_pdf)],
+        footer_label="Evaluasi NK/PKS <uji>",
+    )
+    t3 = time.perf_counter()
+    return {
+        "html": html,
+        "pdf": pdf,
+        "control_pdf": control_pdf,
+        "printed": printed,
+        "seconds": {"papermill": t1 - t0, "nbconvert": t2 - t1, "pdf": t3 - t2},
+    }
+
+
+@pytest.mark.e2e
+def test_tiny_report_html_is_self_contained(tiny_report):
+    text = tiny_report["html"].read_text(encoding="utf-8")
+    assert text.count("window.Plotly = Plotly") == 1  # plotly.js embedded exactly once
+    assert text.count("data-eval-plotlyjs") == 1
+    lowered = text.lower()
+    srcs = re.findall(r"<script[^>]*\ssrc\s*=\s*[\"']?([^\"'\s>]+)", lowered)
+    assert srcs == []
+    assert not re.search(r"<link[^>]+href=[\"']?https?:", lowered)
+    assert "from evaluation import charts" not in text  # no code input
+    assert "rates = pd.DataFrame" not in text
+    assert text.count('class="eval-chart"') == 2
+    assert "<script>alert(1)</script>" not in text
+
+
+@pytest.mark.e2e
+def test_tiny_report_opens_offline_in_chromium(tiny_report):
+    result = inspect_html(tiny_report["html"])
+    assert result["external_requests"] == []
+    assert result["page_errors"] == []
+    assert result["dialogs"] == []
+    assert result["charts"] == 2
+    assert result["charts_drawn"] == 2
+    assert result["title"] == "Laporan Uji Coba"
+    assert result["ok"] is True
+
+
+@pytest.mark.e2e
+def test_inspect_html_detects_requests_dialogs_and_undrawn_charts(tmp_path):
+    """Positive control: the checks of the previous test can fail."""
+    page = tmp_path / "bad.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><title>buruk</title></head><body>"
+        '<img src="http://127.0.0.1:9/tidak-ada.png">'
+        '<div class="eval-chart"></div>'
+        "<script>alert('halo');</script>"
+        "<script>undefinedFunction();</script>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    result = inspect_html(page, timeout_ms=1500, settle_ms=100)
+    assert result["external_requests"] == ["http://127.0.0.1:9/tidak-ada.png"]
+    assert result["dialogs"] == ["alert: halo"]
+    assert any("undefinedFunction" in e for e in result["page_errors"])
+    assert (result["charts"], result["charts_drawn"]) == (1, 0)
+    assert result["ok"] is False
+
+
+@pytest.mark.e2e
+def test_tiny_report_pdf_text_size_and_vectors(tiny_report):
+    from pypdf import PdfReader
+
+    assert tiny_report["printed"] == [tiny_report["pdf"], tiny_report["control_pdf"]]
+    reader = PdfReader(tiny_report["pdf"])
+    assert len(reader.pages) == 2  # the page-break tag starts page 2
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2  # A4 in points
+    first = reader.pages[0].extract_text()
+    second = reader.pages[1].extract_text()
+    assert "Ini paragraf uji untuk laporan evaluasi kerja sama." in first
+    assert "Halaman 1 dari 2" in first and "Halaman 2 dari 2" in second
+    assert "Evaluasi NK/PKS <uji>" in first
+    assert "Bagian Kedua" in second and "Bagian Kedua" not in first
+    assert "Teks khusus layar." not in first + second  # screen-only hidden in print
+    assert "42,5%" in first  # Indonesian number format in the chart
+    assert "alert(1)" in first  # the hostile name is printed as text
+    # Charts (the heatmap included) are vectors: no raster image on any page...
+    assert [_raster_images(p) for p in reader.pages] == [[], []]
+    assert all(len(p.images) == 0 for p in reader.pages)
+    # ...while a page with a real raster image is detected (control).
+    control = PdfReader(tiny_report["control_pdf"])
+    assert _raster_images(control.pages[0]) != []
+    # No temporary files are left next to the PDFs.
+    leftovers = [p.name for p in tiny_report["pdf"].parent.iterdir() if p.suffix == ".tmp"]
+    assert leftovers == []
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed")
+def test_tiny_report_pdftotext(tiny_report):
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tiny_report["pdf"]), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Laporan Uji Coba" in text
+    assert "Halaman 1 dari 2" in text
+    assert "n = 40" in text
+
+
+@pytest.mark.e2e
+def test_print_fails_clearly_when_charts_are_not_drawn(tmp_path):
+    page = tmp_path / "nochart.html"
+    page.write_text(
+        '<!DOCTYPE html><html><body><div class="eval-chart"></div></body></html>', "utf-8"
+    )
+    with pytest.raises(RenderError, match="only 0 of 1 charts"):
+        print_pdfs([(page, tmp_path / "nochart.pdf")], timeout_ms=1500)
+    assert not (tmp_path / "nochart.pdf").exists()
+
+
+@pytest.mark.e2e
+def test_report_floor_timing(tiny_report, capsys):
+    """Not an assertion on speed: records the floor of papermill + nbconvert + PDF."""
+    s = tiny_report["seconds"]
+    size = tiny_report["html"].stat().st_size
+    with capsys.disabled():
+        print(
+            f"\nfloor: papermill {s['papermill']:.1f}s, nbconvert {s['nbconvert']:.1f}s, "
+            f"pdf {s['pdf']:.1f}s (2 jobs, one Chromium); HTML {size / 1e6:.2f} MB"
+        )
+    assert size < 8_000_000
+
+
+@pytest.mark.e2e
+def test_plotly_defined_despite_amd_loader_and_hidden_chart_prints(tmp_path):
+    """plotly.js sets window.Plotly even when an AMD define/module is on the page, and a
+    chart inside a hidden (screen-only) block does not stop printing."""
+    import pandas as pd
+
+    from evaluation import charts
+
+    fig = charts.count_bar(pd.DataFrame({"category": ["A", "B"], "agreements": [3, 5]}), "category")
+    page = tmp_path / "amd.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><script>"
+        "window.define = function () { throw new Error('AMD define was used'); };"
+        "window.define.amd = {}; var module = {exports: {}}; var exports = module.exports;"
+        "</script>"
+        + charts.plotly_js_html()
+        + "</head><body>"
+        + charts.figure_html(fig, "visible")
+        + '<div style="display:none">'
+        + charts.figure_html(fig, "hidden")
+        + "</div></body></html>",
+        encoding="utf-8",
+    )
+    result = inspect_html(page, settle_ms=100)
+    assert result["page_errors"] == []
+    assert (result["charts"], result["charts_drawn"]) == (2, 2)
+    assert result["ok"] is True
+    (pdf,) = print_pdfs([(page, tmp_path / "amd.pdf")], lang="en")
+    from pypdf import PdfReader
+
+    assert "Page 1 of 1" in PdfReader(pdf).pages[0].extract_text()

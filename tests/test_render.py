@@ -1,0 +1,153 @@
+"""Tests of evaluation.render: notebook → one self-contained, printable HTML file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from evaluation import charts
+from evaluation.errors import RenderError
+from evaluation.render import find_external_resources, notebook_to_html, write_atomic
+
+
+def _executed_notebook(path: Path, extra_markdown: str = "") -> Path:
+    """A notebook with outputs written by hand (as if executed), no kernel needed."""
+    nb = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell("rahasia_kode = 41 + 1\nprint(rahasia_kode)")
+    code.execution_count = 7
+    code.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="keluaran-stdout\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="PERINGATAN-stderr\n"),
+        nbformat.v4.new_output(
+            "display_data",
+            data={
+                "text/html": '<table class="dataframe"><tr><td>Pemda</td><td>42,5%</td></tr></table>',
+                "text/plain": "tabel",
+            },
+        ),
+    ]
+    hidden = nbformat.v4.new_code_cell("1 + 1", metadata={"tags": ["remove-cell"]})
+    hidden.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "SEL-DIHAPUS"})]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Judul Laporan\n\nPendahuluan laporan." + extra_markdown),
+        code,
+        hidden,
+        nbformat.v4.new_markdown_cell("## Lampiran", metadata={"tags": ["page-break"]}),
+        nbformat.v4.new_markdown_cell("Hanya di layar.", metadata={"tags": ["screen-only"]}),
+    ]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_notebook_to_html_is_self_contained_and_printable(tmp_path):
+    src = _executed_notebook(tmp_path / "in.ipynb")
+    out = tmp_path / "sub" / "laporan.html"
+    assert notebook_to_html(src, out, "Evaluasi <NK & PKS>") == out
+    text = out.read_text(encoding="utf-8")
+    assert "<title>Evaluasi &lt;NK &amp; PKS&gt;</title>" in text
+    assert '<html lang="id">' in text
+    # No code, no prompts, no stderr, removed cell gone; text and outputs are there.
+    assert "rahasia_kode" not in text
+    assert "In&nbsp;[7]" not in text and "Out[7]" not in text
+    assert "jp-InputPrompt" not in text.split("<body")[1]
+    assert "PERINGATAN-stderr" not in text
+    assert "SEL-DIHAPUS" not in text
+    assert "Pendahuluan laporan." in text and "keluaran-stdout" in text
+    # Nothing external and no loaders at all.
+    assert find_external_resources(text) == []
+    assert re.search(r"<script[^>]*\ssrc=", text) is None
+    assert "require.js" not in text.lower() and "mathjax" not in text.lower()
+    assert "<link" not in text.lower()
+    # Print styles and cell tags.
+    assert "size: A4" in text
+    assert re.search(r'class="jp-Cell jp-MarkdownCell[^"]*celltag_page-break', text)
+    assert re.search(r'class="jp-Cell jp-MarkdownCell[^"]*celltag_screen-only', text)
+    assert ".celltag_page-break" in text and "break-before: page" in text
+    # Atomic write: no temporary file left behind.
+    assert sorted(p.name for p in out.parent.iterdir()) == ["laporan.html"]
+
+
+def test_notebook_to_html_english_and_kept_stderr(tmp_path):
+    src = _executed_notebook(tmp_path / "in.ipynb")
+    out = notebook_to_html(src, tmp_path / "r.html", "Report", lang="en", keep_stderr=True)
+    text = out.read_text(encoding="utf-8")
+    assert '<html lang="en">' in text
+    assert "PERINGATAN-stderr" in text
+
+
+def test_external_image_in_markdown_is_refused(tmp_path):
+    src = _executed_notebook(tmp_path / "in.ipynb", "\n\n![logo](https://example.org/logo.png)")
+    out = tmp_path / "r.html"
+    with pytest.raises(RenderError, match="example.org/logo.png"):
+        notebook_to_html(src, out, "Laporan")
+    assert not out.exists()
+
+
+def test_missing_notebook_is_a_render_error(tmp_path):
+    with pytest.raises(RenderError, match="Cannot read notebook"):
+        notebook_to_html(tmp_path / "nope.ipynb", tmp_path / "r.html", "x")
+
+
+def test_chart_output_survives_conversion(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("charts.show(fig)")
+    fig = charts.count_bar(
+        __import__("pandas").DataFrame({"category": ["A"], "agreements": [3]}), "category"
+    )
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data=charts.mimebundle(fig, chart_id="uji"))
+    ]
+    nb.cells = [cell]
+    nbformat.write(nb, tmp_path / "c.ipynb")
+    text = notebook_to_html(tmp_path / "c.ipynb", tmp_path / "c.html", "x").read_text("utf-8")
+    assert text.count('class="eval-chart"') == 1
+    assert 'data-chart-id="uji"' in text
+    # The plotly JSON mimetype is not rendered a second time.
+    assert "application/vnd.plotly.v1+json" not in text
+
+
+def test_find_external_resources():
+    doc = """<html><head>
+    <script src="https://cdn.example.org/require.js"></script>
+    <link rel="stylesheet" href="//fonts.example.org/css">
+    <style>@import url("https://fonts.example.org/x.css"); p {color: red}</style>
+    <script>var s = '<img src="https://in-a-js-string.example.org/">';
+    var t = 'href="http://also-in-js.example.org"';</script>
+    </head><body>
+    <img src="http://example.org/a.png">
+    <img src="data:image/png;base64,AAAA">
+    <img srcset="small.png 1x, https://example.org/big.png 2x">
+    <div style="background: url(http://example.org/bg.png)"></div>
+    <a href="https://bp2mi.go.id">tautan biasa</a>
+    <svg><image href="https://example.org/i.svg"/></svg>
+    <iframe src="relative/page.html"></iframe>
+    </body></html>"""
+    found = find_external_resources(doc)
+    joined = " ".join(found)
+    assert len(found) == 7, found
+    for url in (
+        "cdn.example.org/require.js",
+        "//fonts.example.org/css",
+        "fonts.example.org/x.css",
+        "example.org/a.png",
+        "example.org/big.png",
+        "example.org/bg.png",
+        "example.org/i.svg",
+    ):
+        assert url in joined
+    assert "bp2mi.go.id" not in joined
+    assert "in-a-js-string" not in joined and "also-in-js" not in joined
+
+
+def test_write_atomic_replaces_and_reports_errors(tmp_path):
+    target = tmp_path / "f.txt"
+    target.write_text("lama")
+    write_atomic(target, b"baru")
+    assert target.read_text() == "baru"
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(RenderError, match="Cannot write"):
+        write_atomic(blocker / "child.txt", b"x")
