@@ -35,8 +35,17 @@ setup: $(STAMP) ## Create .venv, install pinned packages and check Chromium (aut
 data: $(STAMP) ## Ingest data/raw into typed tables in data/processed
 	$(EVAL) ingest --raw $(RAW) --out $(PROCESSED)
 
-report: $(STAMP) ## Build the evaluation report (HTML + PDF) into reports/<as_of>/
+# `make report` reruns only when an input workbook, a notebook, the library, the vocabulary or
+# the translations changed since the last successful run (a stamp file per as_of/language).
+# Force a rebuild with `make -B report`.
+TODAY := $(shell date +%F)
+REPORT_STAMP := $(REPORTS)/.stamp-$(if $(AS_OF),$(AS_OF),default-$(TODAY))-$(LANG_REPORT)
+
+report: $(REPORT_STAMP) ## Build the evaluation report (HTML + PDF) into reports/<as_of>/ (AS_OF=YYYY-MM-DD LANG_REPORT=en)
+
+$(REPORT_STAMP): $(STAMP) $(RAW_FILES) $(NOTEBOOKS) $(SRC)
 	$(EVAL) report --raw $(RAW) --out $(REPORTS) --processed $(PROCESSED) $(if $(AS_OF),--as-of $(AS_OF)) --lang $(LANG_REPORT)
+	@touch $@
 
 sample: $(STAMP) ## Regenerate the bundled synthetic sample in data/raw
 	$(EVAL) sample --scale 1 --out $(RAW)
@@ -67,5 +76,5 @@ bench: $(STAMP) ## Benchmarks: ingestion and report against their floors
 	$(PY) scripts/bench.py
 
 clean: ## Remove processed data, reports and caches (keeps data/raw and .venv)
-	rm -rf $(PROCESSED)/*.parquet $(PROCESSED)/*.csv $(PROCESSED)/*.json $(REPORTS)/*/ .pytest_cache .ruff_cache
+	rm -rf $(PROCESSED)/*.parquet $(PROCESSED)/*.csv $(PROCESSED)/*.json $(REPORTS)/*/ $(REPORTS)/.stamp-* .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
