@@ -3,8 +3,13 @@
 ``ingest(raw_dir)`` reads every input file, finds each known sheet and its header row,
 normalises labels to the vocabulary, parses dates and numbers, checks keys across files, and
 returns the three processed tables plus the data-quality log. Every data row read ends up in a
-table or in the log (usually both for fixed rows). ``write_processed`` writes them (Parquet
-and CSV) atomically; ``run_ingest`` does both and prints a per-sheet summary.
+table or in the log (usually both for fixed rows); for each sheet
+``read == used + fixed + quarantined + ignored``. A last guard checks the final tables against
+their schema (:func:`validate_tables`). ``write_processed`` writes them (Parquet and CSV)
+atomically; ``run_ingest`` does both and prints a per-sheet summary.
+
+The work is linear in the number of rows: rows are plain Python lists, labels are looked up
+in dictionaries (with a cache), and the DataFrames are built once per table at the end.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -27,24 +34,43 @@ from .errors import InputError
 from .parsing import parse_date, parse_number
 from .quality import QualityLog
 from .reader import RawFile, RawSheet, read_file
-from .vocab import SheetSpec, Vocabulary, load_vocabulary, match_key
+from .vocab import ColumnSpec, Section, SheetSpec, Vocabulary, load_vocabulary, match_key
 
 #: Excel's limit for one cell; longer text is truncated and reported.
 EXCEL_CELL_LIMIT = 32_767
 #: How many rows from the top are searched for the header row.
 HEADER_SEARCH_ROWS = 30
-_TOTAL_WORDS = {
-    "jumlah", "total", "jumlahtotal", "grandtotal", "subtotal", "totalkeseluruhan",
-    "jumlahseluruhnya", "jumlahkeseluruhan",
-}  # fmt: skip
+_TOTAL_WORDS = (
+    "jumlah", "total", "grandtotal", "subtotal", "totalkeseluruhan", "jumlahseluruhnya",
+    "jumlahkeseluruhan", "rekapitulasi",
+)  # fmt: skip
+_TOTAL_INITIALS = {w[0] for w in _TOTAL_WORDS}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
-_TEXT_FIELDS = {"partner_name", "unit", "notes", "description", "evidence", "document_type"}
+_NUMBERING = re.compile(r"^\(?(\d{1,3})\)?\.?$")
+#: Agreement-level fields compared when one agreement number appears twice.
+_AGREEMENT_DETAILS = (
+    "document_type", "partner_name", "partner_category", "province", "signed_on", "ends_on",
+    "unit", "notes",
+)  # fmt: skip
+_ACTIVITY_FIELDS = (
+    "agreement_id", "scope", "activity_date", "description", "status", "outcome_type", "value",
+    "evidence",
+)  # fmt: skip
+
+
+class SchemaViolation(RuntimeError):
+    """The final tables break their schema: a bug in ingestion, not a problem of the input."""
 
 
 @dataclass
 class IngestResult:
-    """What ingestion produced. Tables follow :mod:`evaluation.schema`."""
+    """What ingestion produced. Tables follow :mod:`evaluation.schema`.
+
+    ``quality`` is the ``data_quality`` table; ``summary`` has one row per sheet read with
+    columns file, sheet, read, used, fixed, quarantined, ignored; ``inputs`` lists each input
+    file (file, sha256, bytes); ``is_sample`` is True for the bundled synthetic sample.
+    """
 
     agreements: pd.DataFrame
     scope_items: pd.DataFrame
@@ -77,8 +103,9 @@ class _Record:
 
 
 def sha256_file(path: Path) -> str:
+    """SHA-256 of a file's bytes, as hex."""
     h = hashlib.sha256()
-    with path.open("rb") as fh:
+    with Path(path).open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
@@ -119,13 +146,43 @@ def _is_blank(v: object) -> bool:
     return isinstance(v, str) and not v.strip()
 
 
+def _row_blank(row: list[object]) -> bool:
+    """True if every cell of the row is empty (a loop: this runs once or twice per row)."""
+    for c in row:
+        if c is None or c == "":
+            continue
+        if isinstance(c, str):
+            if c.strip():
+                return False
+        elif not (isinstance(c, float) and c != c):
+            return False
+    return True
+
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def _key(text: object) -> str:
+    """:func:`evaluation.vocab.match_key`, with a fast path for plain ASCII text."""
+    if isinstance(text, str) and text.isascii():
+        return _NON_ALNUM.sub("", text.lower())
+    return match_key(text)
+
+
 def _clean_text(v: object) -> tuple[str | None, list[str]]:
-    """Text cell -> stripped single-spaced text; notes for removed/truncated content."""
+    """Text cell -> stripped single-spaced text, and notes on removed or truncated content."""
+    if isinstance(v, str) and v.isascii() and v.isprintable() and len(v) <= EXCEL_CELL_LIMIT:
+        s = v.strip()  # the common case: plain text, at most spaces to tidy
+        if "  " in s:
+            s = _SPACES.sub(" ", s)
+        return (s or None), []
     if _is_blank(v):
         return None, []
     if isinstance(v, float) and v.is_integer():
         v = int(v)
-    s = unicodedata.normalize("NFC", str(v))
+    s = str(v)
+    if not s.isascii():
+        s = unicodedata.normalize("NFC", s)
     notes = []
     if _CONTROL.search(s):
         s = _CONTROL.sub("", s)
@@ -137,94 +194,269 @@ def _clean_text(v: object) -> tuple[str | None, list[str]]:
     return (s or None), notes
 
 
-def _agreement_id(v: object) -> str | None:
-    s, _ = _clean_text(v)
-    return s
+def _id_key(agreement_id: str) -> str:
+    """Key under which two spellings of one agreement number are the same agreement."""
+    return _SPACES.sub("", agreement_id).casefold()
+
+
+def _same(a: object, b: object) -> bool:
+    """Equality of parsed values where two missing values (None, NaN) are equal."""
+    a_missing = a is None or (isinstance(a, float) and a != a)
+    b_missing = b is None or (isinstance(b, float) and b != b)
+    if a_missing or b_missing:
+        return a_missing and b_missing
+    return a == b
+
+
+def _add_years(d: date, years: int) -> date:
+    """``d`` plus ``years`` years (29 February becomes 28 February), like pandas DateOffset."""
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:
+        return d.replace(year=d.year + years, day=28)
+
+
+class _Lookups:
+    """Labels, dates and numbers parsed once per distinct cell value (a big sheet repeats few
+    spellings), so the work per row stays small."""
+
+    def __init__(self) -> None:
+        self._labels: dict[tuple[str, type, object], str | None] = {}
+        self._dates: dict[tuple[type, object], tuple[date | None, str | None]] = {}
+        self._numbers: dict[tuple[type, object], tuple[float | None, str | None]] = {}
+
+    def canonical(self, section: Section, raw: object) -> str | None:
+        key = (section.name, type(raw), raw)
+        try:
+            return self._labels[key]
+        except KeyError:
+            label = self._labels[key] = section.canonical(raw)
+            return label
+        except TypeError:  # an unhashable value
+            return section.canonical(raw)
+
+    def date(self, raw: object) -> tuple[date | None, str | None]:
+        key = (type(raw), raw)
+        try:
+            return self._dates[key]
+        except KeyError:
+            out = self._dates[key] = parse_date(raw)
+            return out
+        except TypeError:
+            return parse_date(raw)
+
+    def number(self, raw: object) -> tuple[float | None, str | None]:
+        key = (type(raw), raw)
+        try:
+            return self._numbers[key]
+        except KeyError:
+            out = self._numbers[key] = parse_number(raw)
+            return out
+        except TypeError:
+            return parse_number(raw)
 
 
 # --------------------------------------------------------------------------- sheets
-def _find_header(sheet: RawSheet, spec: SheetSpec) -> tuple[int, dict[int, object]] | None:
-    """Index in ``sheet.rows`` of the header row and its column -> ColumnSpec mapping."""
+def _spec_for_sheet(vocab: Vocabulary, name: str, kind: str) -> SheetSpec | None:
+    """Sheet spec for a sheet name. A CSV file is one sheet named by its file stem, which
+    may carry more words ("2024 - Tindak Lanjut"): the longest run of words naming exactly
+    one sheet wins."""
+    spec = vocab.sheet_for(name)
+    if spec is not None or kind != "csv":
+        return spec
+    words = [w for w in re.split(r"[^0-9a-z]+", _words_key(name)) if w]
+    for size in range(len(words), 0, -1):
+        found = {
+            s.table: s
+            for i in range(len(words) - size + 1)
+            if (s := vocab.sheet_for(" ".join(words[i : i + size]))) is not None
+        }
+        if len(found) == 1:
+            return next(iter(found.values()))
+        if len(found) > 1:
+            return None
+    return None
+
+
+def _words_key(text: str) -> str:
+    """Lower-case, accent-folded text keeping word boundaries as spaces."""
+    s = unicodedata.normalize("NFKD", text).casefold()
+    return "".join(ch for ch in s if not unicodedata.combining(ch))
+
+
+class _Header(NamedTuple):
+    index: int  # index in sheet.rows
+    columns: dict[str, int]  # field -> index in the row
+    complete: bool
+
+
+def _find_header(rows: list[list[object]], spec: SheetSpec) -> _Header | None:
+    """The header row among the first rows: the one naming all required columns and the most
+    columns (the first of equals). For each field a column spelled as the canonical header
+    wins over an alias ("Nomor Perjanjian" over "Nomor"). Returns the best partial header
+    (``complete`` False) when none is complete, None when no header cell is found at all."""
     lookup = spec.header_lookup()
+    canonical = {match_key(c.header) for c in spec.columns}
     required = {c.field for c in spec.required}
-    best = None
-    for i, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        mapping = {}
+    best: _Header | None = None
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        found: dict[str, tuple[int, int]] = {}  # field -> (rank, column index)
         for j, cell in enumerate(row):
-            col = lookup.get(match_key(cell)) if isinstance(cell, str) else None
-            if col is not None and col.field not in {c.field for c in mapping.values()}:
-                mapping[j] = col
-        fields = {c.field for c in mapping.values()}
-        if required <= fields:
-            return i, mapping
-        if best is None or len(fields) > len(best[1]):
-            best = (i, mapping)
-    return None if best is None else (-1 - best[0], best[1])
+            if not isinstance(cell, str):
+                continue
+            key = _key(cell)
+            col = lookup.get(key)
+            if col is None:
+                continue
+            rank = 0 if key in canonical else 1
+            if col.field not in found or rank < found[col.field][0]:
+                found[col.field] = (rank, j)
+        if not found:
+            continue
+        cand = _Header(i, {f: j for f, (_, j) in found.items()}, required <= found.keys())
+        if best is None or (cand.complete, len(cand.columns)) > (best.complete, len(best.columns)):
+            best = cand
+    return best
+
+
+def _is_numbering_row(row: list[object]) -> bool:
+    """A row numbering the columns under the header: 1, 2, 3 … or (1), (2), (3) …"""
+    numbers = []
+    for cell in row:
+        if _is_blank(cell):
+            continue
+        if isinstance(cell, int | float) and not isinstance(cell, bool):
+            if cell != int(cell):
+                return False
+            numbers.append(int(cell))
+            continue
+        m = _NUMBERING.match(str(cell).strip())
+        if not m:
+            return False
+        numbers.append(int(m.group(1)))
+    return len(numbers) >= 2 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def _is_total_row(row: list[object], agreement_id: object) -> bool:
+    """A JUMLAH / TOTAL row: one of its first texts starts with such a word and it has no
+    agreement number (the number cell is empty, holds the word itself or a count)."""
+    seen = 0
+    for cell in row:
+        if isinstance(cell, str) and cell.strip():
+            if cell.lstrip()[:1].lower() in _TOTAL_INITIALS and _key(cell).startswith(_TOTAL_WORDS):
+                break
+            seen += 1
+            if seen == 3:
+                return False
+    else:
+        return False
+    key_id = _key(agreement_id) if not _is_blank(agreement_id) else ""
+    return not key_id or key_id.isdigit() or key_id.startswith(_TOTAL_WORDS)
+
+
+def _missing_columns_error(
+    raw: RawFile, sheet: RawSheet, spec: SheetSpec, header: _Header | None
+) -> InputError:
+    have = set(header.columns) if header else set()
+    missing = [c.header for c in spec.required if c.field not in have]
+    where = ""
+    if header is not None:
+        where = f" (the best header candidate, row {sheet.first_row + header.index}, lacks them)"
+    return InputError(
+        f"required column(s) {', '.join(repr(m) for m in missing)} not found in the first "
+        f"{HEADER_SEARCH_ROWS} rows{where}. The header row must name: "
+        f"{', '.join(c.header for c in spec.required)}.",
+        file=raw.path.name,
+        sheet=sheet.name,
+        column=missing[0] if missing else None,
+    )
 
 
 def _sheet_records(
     raw: RawFile, sheet: RawSheet, spec: SheetSpec, vocab: Vocabulary, log: QualityLog
 ) -> list[_Record]:
-    """Data rows of a known sheet as records. Structural problems raise InputError."""
+    """Data rows of a known sheet as records; header-level problems are logged.
+
+    Raises
+    ------
+    InputError
+        If the sheet has no header row naming all required columns.
+    """
     fname, sname = raw.path.name, sheet.name
-    found = _find_header(sheet, spec)
-    if found is None or found[0] < 0:
-        have = {c.field for c in (found[1].values() if found else [])}
-        missing = [c.header for c in spec.required if c.field not in have]
-        raise InputError(
-            f"required column(s) {', '.join(repr(m) for m in missing)} not found in the first "
-            f"{HEADER_SEARCH_ROWS} rows. The header row must name: "
-            f"{', '.join(c.header for c in spec.required)}.",
-            file=fname,
-            sheet=sname,
-            column=missing[0] if missing else None,
-        )
-    hidx, mapping = found
+    header = _find_header(sheet.rows, spec)
+    if header is None or not header.complete:
+        raise _missing_columns_error(raw, sheet, spec, header)
+    hidx = header.index
     header_row = sheet.first_row + hidx
     log.register_sheet(fname, sname)
-    if any(not all(_is_blank(c) for c in r) for r in sheet.rows[:hidx]):
-        log.add(fname, sname, header_row, "", "", f"title rows above the header (row {header_row}) skipped", "ignored")
-    index_keys = {match_key(h) for h in vocab.index_headers}
+    if any(not _row_blank(r) for r in sheet.rows[:hidx]):
+        log.add(
+            fname, sname, header_row, "", "",
+            f"title rows above the header (row {header_row}) skipped", "ignored",
+        )  # fmt: skip
     header_cells = sheet.rows[hidx]
-    headers = {}
-    for j, col in mapping.items():
-        headers[col.field] = str(header_cells[j]).strip()
-    for j, cell in enumerate(header_cells):
-        if j in mapping or _is_blank(cell):
-            continue
-        key = match_key(cell)
-        if key in index_keys:
-            continue
-        col = spec.header_lookup().get(key)
-        problem = (
-            f"second column for '{col.header}'; only the first is read"
-            if col is not None
-            else "column not part of the input format; not read"
-        )
-        log.add(fname, sname, header_row, str(cell).strip(), "", problem, "ignored")
+    headers = {f: str(header_cells[j]).strip() for f, j in header.columns.items()}
+    _report_extra_columns(log, fname, sname, header_row, header_cells, header, spec, vocab)
 
+    header_keys = [(f, _key(header_cells[j])) for f, j in header.columns.items()]
+    first_field, first_key = header_keys[0]
+    field_cols = list(header.columns.items())
     body = sheet.rows[hidx + 1 :]
     last = len(body)
-    while last > 0 and all(_is_blank(c) for c in body[last - 1]):
+    while last > 0 and _row_blank(body[last - 1]):
         last -= 1
     records = []
     for k, row in enumerate(body[:last]):
         excel_row = header_row + 1 + k
-        if all(_is_blank(c) for c in row):
-            log.mark(fname, sname, excel_row, "ignored")
+        log.mark(fname, sname, excel_row, "used")
+        if _row_blank(row):
             log.add(fname, sname, excel_row, "", "", "blank row skipped", "ignored")
             continue
-        cells = {col.field: (row[j] if j < len(row) else None) for j, col in mapping.items()}
-        first_texts = [match_key(c) for c in row if not _is_blank(c)][:3]
-        key_id = match_key(cells.get("agreement_id"))
-        if any(t in _TOTAL_WORDS for t in first_texts) and (not key_id or key_id in _TOTAL_WORDS):
-            log.mark(fname, sname, excel_row, "ignored")
-            total_cell = next(c for c in row if match_key(c) in _TOTAL_WORDS)
-            log.add(fname, sname, excel_row, "", total_cell, "total row skipped", "ignored")
+        n = len(row)
+        cells = {f: (row[j] if j < n else None) for f, j in field_cols}
+        if k == 0 and _is_numbering_row(row):
+            log.add(fname, sname, excel_row, "", "", "column numbering row skipped", "ignored")
             continue
-        log.mark(fname, sname, excel_row, "used")
+        if _key(cells[first_field]) == first_key and all(
+            _key(cells[f]) == key for f, key in header_keys
+        ):
+            log.add(fname, sname, excel_row, "", "", "header repeated; row skipped", "ignored")
+            continue
+        if _is_total_row(row, cells.get("agreement_id")):
+            total = next(c for c in row if isinstance(c, str) and c.strip())
+            log.add(fname, sname, excel_row, "", total, "total row skipped", "ignored")
+            continue
         records.append(_Record(fname, sname, excel_row, cells, headers))
     return records
+
+
+def _report_extra_columns(
+    log: QualityLog,
+    fname: str,
+    sname: str,
+    header_row: int,
+    header_cells: list[object],
+    header: _Header,
+    spec: SheetSpec,
+    vocab: Vocabulary,
+) -> None:
+    """One remark per header cell that is not read (index columns such as "No" are silent)."""
+    index_keys = {match_key(h) for h in vocab.index_headers}
+    lookup = spec.header_lookup()
+    used = set(header.columns.values())
+    for j, cell in enumerate(header_cells):
+        if j in used or _is_blank(cell):
+            continue
+        key = match_key(cell)
+        if key in index_keys:
+            continue
+        col: ColumnSpec | None = lookup.get(key)
+        if col is not None:
+            read = str(header_cells[header.columns[col.field]]).strip()
+            problem = f"another column for '{col.header}'; column '{read}' was read, not this one"
+        else:
+            problem = "column not part of the input format; not read"
+        log.add(fname, sname, header_row, str(cell).strip(), "", problem, "ignored")
 
 
 def _sample_marker(sheet: RawSheet) -> bool:
@@ -236,14 +468,20 @@ def _sample_marker(sheet: RawSheet) -> bool:
 
 # --------------------------------------------------------------------------- row checks
 class _Row:
-    """Helper to report problems of one record."""
+    """Reads the fields of one record, reporting every problem at its cell."""
 
-    def __init__(self, rec: _Record, log: QualityLog, spec: SheetSpec):
-        self.rec, self.log = rec, log
-        self.headers = {c.field: c.header for c in spec.columns}
+    def __init__(self, rec: _Record, log: QualityLog, spec: SheetSpec, labels: _Lookups):
+        self.rec, self.log, self.labels = rec, log, labels
+        self.spec = spec
 
     def col(self, fld: str) -> str:
-        return self.rec.headers.get(fld, self.headers.get(fld, fld))
+        """The column's header as written in the file (else the canonical header)."""
+        if fld in self.rec.headers:
+            return self.rec.headers[fld]
+        for c in self.spec.columns:
+            if c.field == fld:
+                return c.header
+        return fld
 
     def report(self, fld: str, value: object, problem: str, action: str) -> None:
         r = self.rec
@@ -258,66 +496,117 @@ class _Row:
             self.report(fld, raw, n, "fixed")
         return s
 
-    def label(self, fld: str, section, *, required: bool, unknown_action: str = "quarantined"):
+    def required_text(self, fld: str) -> str | None:
+        s = self.text(fld)
+        if s is None:
+            self.report(fld, None, f"'{self.col(fld)}' is empty; fill it in", "quarantined")
+        return s
+
+    def label(self, fld: str, section: Section, *, required: bool) -> str | None:
         raw = self.rec.cells.get(fld)
         if _is_blank(raw):
             if required:
                 self.report(fld, raw, f"'{self.col(fld)}' is empty; fill it in", "quarantined")
             return None
-        label = section.canonical(raw)
+        label = self.labels.canonical(section, raw)
         if label is None:
-            valid = ", ".join(section.labels)
+            shown, _ = _clean_text(raw)
+            shown = (shown or "")[:60]
             self.report(
                 fld,
                 raw,
-                f"unknown {self.headers.get(fld, fld)} '{str(raw).strip()}'; use one of: {valid} "
+                f"unknown {self.col(fld)} '{shown}'; use one of: {', '.join(section.labels)} "
                 "(or add an alias in vocabulary.toml)",
-                unknown_action,
+                "quarantined",
             )
         return label
 
     def date(self, fld: str, *, required: bool) -> date | None:
         raw = self.rec.cells.get(fld)
-        d, note = parse_date(raw)
+        d, note = self.labels.date(raw)
         if d is None and required:
             why = note or f"'{self.col(fld)}' is empty"
             self.report(fld, raw, f"{why}; fill in a date", "quarantined")
         elif d is None and note:
-            self.report(fld, raw, note, "fixed")
+            self.report(fld, raw, f"{note}; left empty", "fixed")
         return d
 
 
-# --------------------------------------------------------------------------- tables
-def _agreements(records, vocab: Vocabulary, log: QualityLog, spec: SheetSpec, term_years: int):
-    rows = []
-    for rec in records:
-        chk = _Row(rec, log, spec)
-        aid = _agreement_id(rec.cells.get("agreement_id"))
+class _Agreements:
+    """Agreement numbers kept, with a lookup that forgives case and spacing."""
+
+    def __init__(self, kept: dict[str, _Record], bad_ids: set[str]):
+        self.kept = kept
+        self.by_key = {_id_key(aid): aid for aid in kept}
+        self.bad_keys = {_id_key(aid) for aid in bad_ids}
+
+    def resolve(self, chk: _Row) -> str | None:
+        """The kept agreement number a row refers to, or None (reported, quarantined)."""
+        aid = chk.required_text("agreement_id")
         if aid is None:
-            chk.report("agreement_id", None, "'Nomor Perjanjian' is empty; fill it in", "quarantined")
-        name = chk.text("partner_name")
-        if name is None:
-            chk.report("partner_name", None, "'Nama Mitra' is empty; fill it in", "quarantined")
+            return None
+        if aid in self.kept:
+            return aid
+        key = _id_key(aid)
+        if key in self.by_key:
+            canonical = self.by_key[key]
+            chk.report(
+                "agreement_id",
+                aid,
+                f"agreement number written differently from its 'Perjanjian' row; read as "
+                f"'{canonical}'",
+                "fixed",
+            )
+            return canonical
+        if key in self.bad_keys:
+            problem = "its agreement row is quarantined; fix that row first"
+        else:
+            problem = (
+                "agreement number not found in any 'Perjanjian' sheet; check the number or "
+                "add the agreement"
+            )
+        chk.report("agreement_id", aid, problem, "quarantined")
+        return None
+
+
+# --------------------------------------------------------------------------- tables
+def _agreements(
+    records: list[_Record],
+    vocab: Vocabulary,
+    log: QualityLog,
+    spec: SheetSpec,
+    labels: _Lookups,
+    term_years: int,
+) -> list[_Record]:
+    for rec in records:
+        chk = _Row(rec, log, spec, labels)
+        aid = chk.required_text("agreement_id")
+        name = chk.required_text("partner_name")
         cat = chk.label("partner_category", vocab.partner_categories, required=True)
         province = None
         raw_prov = rec.cells.get("province")
         if not _is_blank(raw_prov):
-            province = vocab.provinces.canonical(raw_prov)
+            province = labels.canonical(vocab.provinces, raw_prov)
             if province is None:
-                chk.report("province", raw_prov, f"unknown province '{str(raw_prov).strip()}'; left empty", "fixed")
+                shown = (_clean_text(raw_prov)[0] or "")[:60]
+                chk.report("province", raw_prov, f"unknown province '{shown}'; left empty", "fixed")
         elif cat is not None and vocab.partner_categories.term(cat).requires_province:
-            chk.report("province", None, f"'Provinsi' is empty (expected for {cat})", "used")
+            chk.report(
+                "province", None, f"'{chk.col('province')}' is empty (expected for {cat})", "used"
+            )
         doc = None
         raw_doc = rec.cells.get("document_type")
         if not _is_blank(raw_doc):
-            doc = vocab.document_types.canonical(raw_doc)
+            doc = labels.canonical(vocab.document_types, raw_doc)
             if doc is None:
-                doc, _ = _clean_text(raw_doc)
-                chk.report("document_type", raw_doc, "unknown document type; kept as written", "used")
+                doc = chk.text("document_type")
+                chk.report(
+                    "document_type", raw_doc, "unknown document type; kept as written", "used"
+                )
         signed = chk.date("signed_on", required=True)
         ends = chk.date("ends_on", required=False)
         if signed is not None and ends is None:
-            ends = (pd.Timestamp(signed) + pd.DateOffset(years=term_years) - pd.Timedelta(days=1)).date()
+            ends = _add_years(signed, term_years) - timedelta(days=1)
             chk.report(
                 "ends_on",
                 rec.cells.get("ends_on"),
@@ -325,7 +614,12 @@ def _agreements(records, vocab: Vocabulary, log: QualityLog, spec: SheetSpec, te
                 "fixed",
             )
         if signed is not None and ends is not None and ends < signed:
-            chk.report("ends_on", rec.cells.get("ends_on"), "end date is before the signing date", "quarantined")
+            chk.report(
+                "ends_on",
+                rec.cells.get("ends_on"),
+                "end date is before the signing date",
+                "quarantined",
+            )
         rec.values = {
             "agreement_id": aid,
             "document_type": doc,
@@ -337,118 +631,127 @@ def _agreements(records, vocab: Vocabulary, log: QualityLog, spec: SheetSpec, te
             "unit": chk.text("unit"),
             "notes": chk.text("notes"),
         }
-        rows.append(rec)
-    return rows
+    return records
 
 
-def _dedupe_agreements(recs: list[_Record], log: QualityLog, spec: SheetSpec) -> dict[str, _Record]:
-    """Keep one record per agreement number; identical repeats ignored, conflicts quarantined."""
-    by_id: dict[str, list[_Record]] = {}
+def _dedupe_agreements(
+    recs: list[_Record], log: QualityLog, spec: SheetSpec, labels: _Lookups
+) -> dict[str, _Record]:
+    """One record per agreement number (case and spacing ignored): identical repeats are
+    ignored (kept once), differing ones are all quarantined with every location named."""
+    groups: dict[str, list[_Record]] = {}
     for r in recs:
         if r.ok:
-            by_id.setdefault(r.values["agreement_id"], []).append(r)
-    kept = {}
-    compare = [c.field for c in spec.columns if c.field != "agreement_id"]
-    for aid, group in by_id.items():
+            groups.setdefault(_id_key(r.values["agreement_id"]), []).append(r)
+    kept: dict[str, _Record] = {}
+    headers = {c.field: c.header for c in spec.columns}
+    for group in groups.values():
         first = group[0]
         if len(group) == 1:
-            kept[aid] = first
+            kept[first.values["agreement_id"]] = first
             continue
-        differing = [r for r in group[1:] if any(r.values[f] != first.values[f] for f in compare)]
+        differing = [
+            f
+            for f in _AGREEMENT_DETAILS
+            if any(not _same(r.values[f], first.values[f]) for r in group[1:])
+        ]
         if not differing:
-            kept[aid] = first
+            kept[first.values["agreement_id"]] = first
             for r in group[1:]:
-                _Row(r, log, spec).report(
+                _Row(r, log, spec, labels).report(
                     "agreement_id",
-                    aid,
+                    r.values["agreement_id"],
                     f"same agreement already listed in {first.file}, sheet '{first.sheet}', "
                     f"row {first.row}; kept once",
                     "ignored",
                 )
             continue
         places = "; ".join(f"{r.file} sheet '{r.sheet}' row {r.row}" for r in group)
+        names = ", ".join(headers[f] for f in differing)
         for r in group:
-            headers = ", ".join(
-                c.header
-                for c in spec.columns
-                if c.field in compare and any(o.values[c.field] != r.values[c.field] for o in group)
-            )
-            _Row(r, log, spec).report(
+            _Row(r, log, spec, labels).report(
                 "agreement_id",
-                aid,
-                f"agreement number listed more than once with different details ({headers}): "
+                r.values["agreement_id"],
+                f"agreement number listed more than once with different details ({names}): "
                 f"{places}. Keep one version and delete the others",
                 "quarantined",
             )
     return kept
 
 
-def _scope_items(records, vocab, log, spec, agreements: dict[str, _Record], bad_ids: set[str]):
+def _scope_items(
+    records: list[_Record],
+    vocab: Vocabulary,
+    log: QualityLog,
+    spec: SheetSpec,
+    labels: _Lookups,
+    agreements: _Agreements,
+) -> dict[tuple[str, str], _Record]:
     seen: dict[tuple[str, str], _Record] = {}
     for rec in records:
-        chk = _Row(rec, log, spec)
-        aid = _agreement_id(rec.cells.get("agreement_id"))
+        chk = _Row(rec, log, spec, labels)
+        aid = agreements.resolve(chk)
         scope = chk.label("scope", vocab.scopes, required=True)
-        if aid is None:
-            chk.report("agreement_id", None, "'Nomor Perjanjian' is empty; fill it in", "quarantined")
-        elif aid not in agreements:
-            _refers_unknown(chk, aid, bad_ids)
         if not rec.ok:
             continue
         key = (aid, scope)
         if key in seen:
             first = seen[key]
-            chk.report("scope", rec.cells.get("scope"), f"scope listed twice for this agreement (first at {first.file} row {first.row}); kept once", "ignored")
+            chk.report(
+                "scope",
+                rec.cells.get("scope"),
+                f"scope listed twice for this agreement (first at {first.file}, sheet "
+                f"'{first.sheet}', row {first.row}); kept once",
+                "ignored",
+            )
             continue
         rec.values = {"agreement_id": aid, "scope": scope}
         seen[key] = rec
     return seen
 
 
-def _refers_unknown(chk: _Row, aid: str, bad_ids: set[str]) -> None:
-    if aid in bad_ids:
-        chk.report("agreement_id", aid, "its agreement row is quarantined; fix that row first", "quarantined")
-    else:
-        chk.report(
-            "agreement_id",
-            aid,
-            "agreement number not found in any 'Perjanjian' sheet; check the number or add the agreement",
-            "quarantined",
-        )
-
-
-def _activities(records, vocab, log, spec, agreements, bad_ids, scope_seen):
+def _activities(
+    records: list[_Record],
+    vocab: Vocabulary,
+    log: QualityLog,
+    spec: SheetSpec,
+    labels: _Lookups,
+    agreements: _Agreements,
+    scope_seen: dict[tuple[str, str], _Record],
+) -> list[_Record]:
     out = []
     seen: dict[tuple, _Record] = {}
+    other = vocab.outcome_types.labels[-1]
     for rec in records:
-        chk = _Row(rec, log, spec)
-        aid = _agreement_id(rec.cells.get("agreement_id"))
-        if aid is None:
-            chk.report("agreement_id", None, "'Nomor Perjanjian' is empty; fill it in", "quarantined")
-        elif aid not in agreements:
-            _refers_unknown(chk, aid, bad_ids)
+        chk = _Row(rec, log, spec, labels)
+        aid = agreements.resolve(chk)
         scope = chk.label("scope", vocab.scopes, required=True)
         status = chk.label("status", vocab.statuses, required=True)
         when = chk.date("activity_date", required=True)
         outcome = None
         raw_out = rec.cells.get("outcome_type")
         if not _is_blank(raw_out):
-            outcome = vocab.outcome_types.canonical(raw_out)
+            outcome = labels.canonical(vocab.outcome_types, raw_out)
             if outcome is None:
-                other = vocab.outcome_types.labels[-1]
                 outcome = other
-                chk.report("outcome_type", raw_out, f"unknown outcome type; recorded as '{other}'", "fixed")
+                chk.report(
+                    "outcome_type", raw_out, f"unknown outcome type; recorded as '{other}'", "fixed"
+                )
         raw_val = rec.cells.get("value")
-        value, note = parse_number(raw_val)
+        value, note = labels.number(raw_val)
         if note:
             chk.report("value", raw_val, f"{note}; left empty", "fixed")
         desc = chk.text("description")
         evidence = chk.text("evidence")
         if not rec.ok:
             continue
-        ag = agreements[aid].values
-        if when < ag["signed_on"]:
-            chk.report("activity_date", rec.cells.get("activity_date"), "activity dated before the agreement was signed", "used")
+        if when < agreements.kept[aid].values["signed_on"]:
+            chk.report(
+                "activity_date",
+                rec.cells.get("activity_date"),
+                "activity dated before the agreement was signed",
+                "used",
+            )
         rec.values = {
             "agreement_id": aid,
             "scope": scope,
@@ -459,10 +762,16 @@ def _activities(records, vocab, log, spec, agreements, bad_ids, scope_seen):
             "value": value,
             "evidence": evidence,
         }
-        key = tuple(rec.values[f] for f in ("agreement_id", "scope", "activity_date", "description", "status", "outcome_type", "value", "evidence"))
+        key = tuple(rec.values[f] for f in _ACTIVITY_FIELDS)
         if key in seen:
             first = seen[key]
-            chk.report("agreement_id", aid, f"same activity already listed in {first.file} row {first.row}; kept once", "ignored")
+            chk.report(
+                "agreement_id",
+                aid,
+                f"same activity already listed in {first.file}, sheet '{first.sheet}', row "
+                f"{first.row}; kept once",
+                "ignored",
+            )
             continue
         seen[key] = rec
         if (aid, scope) not in scope_seen:
@@ -472,25 +781,131 @@ def _activities(records, vocab, log, spec, agreements, bad_ids, scope_seen):
                 "scope not listed for this agreement in 'Ruang Lingkup'; added as a scope item",
                 "fixed",
             )
-            implied = _Record(rec.file, rec.sheet, rec.row, {}, {}, {"agreement_id": aid, "scope": scope})
+            implied = _Record(
+                rec.file, rec.sheet, rec.row, {}, {}, {"agreement_id": aid, "scope": scope}
+            )
             scope_seen[(aid, scope)] = implied
         out.append(rec)
     return out
 
 
 def _frame(records: list[_Record], table: str) -> pd.DataFrame:
-    cols = [c for c in schema.TABLES[table] if c not in schema.PROVENANCE]
-    data = [
-        {**{c: r.values.get(c) for c in cols}, "source_file": r.file, "source_sheet": r.sheet, "source_row": r.row}
-        for r in records
-    ]
-    if not data:
+    """One table from its records, built column by column, with the schema's dtypes."""
+    if not records:
         return schema.empty_table(table)
+    cols = [c for c in schema.TABLES[table] if c not in schema.PROVENANCE]
+    data: dict[str, list] = {c: [r.values.get(c) for r in records] for c in cols}
+    data["source_file"] = [r.file for r in records]
+    data["source_sheet"] = [r.sheet for r in records]
+    data["source_row"] = [r.row for r in records]
     return schema.coerce(pd.DataFrame(data), table)
 
 
+# --------------------------------------------------------------------------- last guard
+@lru_cache(maxsize=4)
+def _table_schemas(vocab: Vocabulary) -> dict:
+    """The pandera schema of each processed table (built once per vocabulary)."""
+    import pandera.pandas as pa
+
+    text = pd.StringDtype()
+
+    def col(dtype, *checks, nullable=False, unique=False):
+        return pa.Column(dtype, list(checks), nullable=nullable, unique=unique)
+
+    provenance = {
+        "source_file": col(text, pa.Check.str_length(min_value=1)),
+        "source_sheet": col(text),
+        "source_row": col("int64", pa.Check.ge(1)),
+    }
+    scopes = pa.Check.isin(vocab.scopes.labels)
+    columns = {
+        "agreements": {
+            "agreement_id": col(text, pa.Check.str_length(min_value=1), unique=True),
+            "document_type": col(text, nullable=True),
+            "partner_name": col(text, pa.Check.str_length(min_value=1)),
+            "partner_category": col(text, pa.Check.isin(vocab.partner_categories.labels)),
+            "province": col(text, pa.Check.isin(vocab.provinces.labels), nullable=True),
+            "signed_on": col("datetime64[ns]"),
+            "ends_on": col("datetime64[ns]"),
+            "unit": col(text, nullable=True),
+            "notes": col(text, nullable=True),
+        },
+        "scope_items": {"agreement_id": col(text), "scope": col(text, scopes)},
+        "activities": {
+            "agreement_id": col(text),
+            "scope": col(text, scopes),
+            "activity_date": col("datetime64[ns]"),
+            "description": col(text, nullable=True),
+            "status": col(text, pa.Check.isin(vocab.statuses.labels)),
+            "outcome_type": col(text, pa.Check.isin(vocab.outcome_types.labels), nullable=True),
+            "value": col("float64", nullable=True),
+            "evidence": col(text, nullable=True),
+        },
+    }
+    return {
+        name: pa.DataFrameSchema(
+            {**cols, **provenance},
+            strict=True,
+            ordered=True,
+            unique=["agreement_id", "scope"] if name == "scope_items" else None,
+        )
+        for name, cols in columns.items()
+    }
+
+
+def validate_tables(tables: dict[str, pd.DataFrame], vocab: Vocabulary) -> None:
+    """Check the final tables against their contract (pandera): columns in order, dtypes,
+    canonical labels, unique keys, no missing keys, references between tables.
+
+    Parameters
+    ----------
+    tables
+        ``agreements``, ``scope_items``, ``activities`` as produced by :func:`ingest`.
+    vocab
+        The vocabulary the labels must come from.
+
+    Raises
+    ------
+    SchemaViolation
+        If any check fails. Ingestion guarantees these properties, so a failure is a bug in
+        this module, never a problem of the analysts' files.
+    """
+    import pandera.pandas as pa
+
+    problems = []
+    for name, checker in _table_schemas(vocab).items():
+        df = tables[name]
+        try:
+            checker.validate(df, lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            cases = exc.failure_cases[["column", "check", "failure_case"]].head(5)
+            problems.append(f"{name}: {cases.to_dict('records')}")
+        if list(df.columns) != schema.TABLES[name]:
+            problems.append(f"{name}: columns {list(df.columns)}")
+    ids = set(tables["agreements"]["agreement_id"])
+    for name in ("scope_items", "activities"):
+        orphans = set(tables[name]["agreement_id"]) - ids
+        if orphans:
+            problems.append(f"{name}: agreement numbers without agreement {sorted(orphans)[:5]}")
+    pairs = set(
+        zip(tables["scope_items"]["agreement_id"], tables["scope_items"]["scope"], strict=True)
+    )
+    acts = set(
+        zip(tables["activities"]["agreement_id"], tables["activities"]["scope"], strict=True)
+    )
+    if acts - pairs:
+        problems.append(f"activities: scope items missing {sorted(acts - pairs)[:5]}")
+    if problems:
+        raise SchemaViolation(
+            "internal error: the ingested tables break their schema (a bug in ingestion, not "
+            "in the input): " + "; ".join(problems)
+        )
+
+
 # --------------------------------------------------------------------------- entry points
-def ingest(raw_dir: Path, vocab: Vocabulary | None = None, term_years: int | None = None) -> IngestResult:
+def ingest(
+    raw_dir: Path, vocab: Vocabulary | None = None, term_years: int | None = None
+) -> IngestResult:
     """Read and validate every input file of ``raw_dir``.
 
     Parameters
@@ -512,39 +927,65 @@ def ingest(raw_dir: Path, vocab: Vocabulary | None = None, term_years: int | Non
         When input cannot be used at all: no input file, a file that is not a workbook or is
         unsafe, a known sheet without its required columns, no 'Perjanjian' sheet anywhere.
         All such problems of all files are reported together in one message.
+    SchemaViolation
+        If the final tables break their schema (a bug, see :func:`validate_tables`).
     """
     vocab = vocab or load_vocabulary()
     term_years = config.DEFAULT_TERM_YEARS if term_years is None else term_years
     files = list_inputs(raw_dir)
     log = QualityLog()
+    labels = _Lookups()
     fatal: list[InputError] = []
     by_table: dict[str, list[_Record]] = {"agreements": [], "scope_items": [], "activities": []}
     aux_keys = {match_key(n) for n in vocab.auxiliary_sheets}
     inputs = []
     is_sample = False
     agreement_sheets = 0
+    unreadable = 0
     for path in files:
-        inputs.append({"file": path.name, "sha256": sha256_file(path), "bytes": path.stat().st_size})
+        inputs.append(
+            {"file": path.name, "sha256": sha256_file(path), "bytes": path.stat().st_size}
+        )
+        kind = path.suffix.lower().lstrip(".")
+
+        def wanted(name: str, kind: str = kind) -> bool:
+            return _spec_for_sheet(vocab, name, kind) is not None or match_key(name) in aux_keys
+
         try:
-            raw = read_file(path)
+            raw = read_file(path, wanted=wanted)
         except InputError as exc:
             fatal.append(exc)
+            unreadable += 1
             continue
         known = 0
         for sheet in raw.sheets:
-            spec = vocab.sheet_for(sheet.name)
-            if spec is None and raw.kind == "csv":
-                spec = next((s for s in vocab.sheets if match_key(sheet.name).endswith(match_key(s.name))), None)
+            spec = _spec_for_sheet(vocab, sheet.name, raw.kind)
             if spec is None:
                 if match_key(sheet.name) in aux_keys:
                     is_sample = is_sample or _sample_marker(sheet)
                     continue
                 state = "hidden sheet" if not sheet.visible else "sheet"
-                log.add(path.name, sheet.name, None, "", "", f"{state} not part of the input format; not read", "ignored")
+                log.add(
+                    path.name,
+                    sheet.name,
+                    None,
+                    "",
+                    "",
+                    f"{state} not part of the input format; not read",
+                    "ignored",
+                )
                 continue
             known += 1
             if not sheet.visible:
-                log.add(path.name, sheet.name, None, "", "", "hidden sheet; read because it is a known sheet", "used")
+                log.add(
+                    path.name,
+                    sheet.name,
+                    None,
+                    "",
+                    "",
+                    "hidden sheet; read because it is a known sheet",
+                    "used",
+                )
             if spec.table == "agreements":
                 agreement_sheets += 1
             try:
@@ -560,8 +1001,14 @@ def ingest(raw_dir: Path, vocab: Vocabulary | None = None, term_years: int | Non
                     file=path.name,
                 )
             )
-    if not fatal and not agreement_sheets:
-        fatal.append(InputError("no 'Perjanjian' sheet found in any input file; agreements are required.", sheet="Perjanjian"))
+    if not agreement_sheets and not unreadable:
+        fatal.append(
+            InputError(
+                "no 'Perjanjian' sheet found in any input file "
+                f"({', '.join(p.name for p in files)}); agreements are required.",
+                sheet=vocab.sheet_spec("agreements").name,
+            )
+        )
     if fatal:
         if len(fatal) == 1:
             raise fatal[0]
@@ -569,20 +1016,30 @@ def ingest(raw_dir: Path, vocab: Vocabulary | None = None, term_years: int | Non
         raise InputError(f"{len(fatal)} input problems stop the run:\n  - {msg}")
 
     ag_spec = vocab.sheet_spec("agreements")
-    ag_recs = _agreements(by_table["agreements"], vocab, log, ag_spec, term_years)
-    kept = _dedupe_agreements(ag_recs, log, ag_spec)
-    all_ids = {r.values.get("agreement_id") for r in ag_recs if r.values.get("agreement_id")}
-    bad_ids = all_ids - set(kept)
-    scopes = _scope_items(by_table["scope_items"], vocab, log, vocab.sheet_spec("scope_items"), kept, bad_ids)
-    acts = _activities(by_table["activities"], vocab, log, vocab.sheet_spec("activities"), kept, bad_ids, scopes)
-
-    agreements = _frame(list(kept.values()), "agreements")
-    scope_items = _frame(list(scopes.values()), "scope_items")
-    activities = _frame(acts, "activities")
+    ag_recs = _agreements(by_table["agreements"], vocab, log, ag_spec, labels, term_years)
+    kept = _dedupe_agreements(ag_recs, log, ag_spec, labels)
+    all_ids = {r.values["agreement_id"] for r in ag_recs if r.values.get("agreement_id")}
+    known_ids = _Agreements(kept, all_ids - set(kept))
+    scopes = _scope_items(
+        by_table["scope_items"], vocab, log, vocab.sheet_spec("scope_items"), labels, known_ids
+    )
+    acts = _activities(
+        by_table["activities"],
+        vocab,
+        log,
+        vocab.sheet_spec("activities"),
+        labels,
+        known_ids,
+        scopes,
+    )
+    tables = {
+        "agreements": _frame(list(kept.values()), "agreements"),
+        "scope_items": _frame(list(scopes.values()), "scope_items"),
+        "activities": _frame(acts, "activities"),
+    }
+    validate_tables(tables, vocab)
     return IngestResult(
-        agreements=agreements,
-        scope_items=scope_items,
-        activities=activities,
+        **tables,
         quality=log.to_frame(),
         summary=log.summary(),
         inputs=inputs,
@@ -615,7 +1072,8 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
 def write_processed(result: IngestResult, out_dir: Path) -> list[Path]:
     """Write the tables (Parquet), ``data_quality.csv``, ``ingest_summary.csv`` and
     ``manifest.json`` into ``out_dir``. Each file is written to a temporary name and renamed
-    into place; the manifest goes last, so a complete manifest means a complete set."""
+    into place; the manifest goes last, so a complete manifest means a complete set. The
+    same result always gives byte-identical files (no timestamps are written)."""
     out_dir = Path(out_dir)
     written = []
     for name, df in result.tables.items():
@@ -634,13 +1092,14 @@ def write_processed(result: IngestResult, out_dir: Path) -> list[Path]:
         "vocabulary_sha256": sha256_file(Path(load_vocabulary().path)),
     }
     p = out_dir / "manifest.json"
-    _atomic_write(p, lambda t: t.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
+    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    _atomic_write(p, lambda t: t.write_text(text, encoding="utf-8"))
     written.append(p)
     return written
 
 
 def load_processed(out_dir: Path) -> dict[str, pd.DataFrame]:
-    """Read the processed tables (and ``data_quality``) back.
+    """Read the processed tables (and ``data_quality``, ``ingest_summary``) back.
 
     Raises
     ------
@@ -655,13 +1114,18 @@ def load_processed(out_dir: Path) -> dict[str, pd.DataFrame]:
             raise InputError(f"processed table {p} is missing; run 'evaluation ingest' first.")
         tables[name] = schema.coerce(pd.read_parquet(p), name)
     dq = out_dir / "data_quality.csv"
-    tables["data_quality"] = pd.read_csv(dq, dtype=str, keep_default_na=False) if dq.exists() else pd.DataFrame(columns=schema.DATA_QUALITY)
+    tables["data_quality"] = (
+        pd.read_csv(dq, dtype=str, keep_default_na=False)
+        if dq.exists()
+        else pd.DataFrame(columns=schema.DATA_QUALITY)
+    )
     summ = out_dir / "ingest_summary.csv"
     tables["ingest_summary"] = pd.read_csv(summ) if summ.exists() else pd.DataFrame()
     return tables
 
 
 def read_manifest(out_dir: Path) -> dict | None:
+    """The ``manifest.json`` of an ingest output folder, or None if missing or unreadable."""
     p = Path(out_dir) / "manifest.json"
     try:
         return json.loads(p.read_text(encoding="utf-8"))
@@ -680,19 +1144,26 @@ def is_up_to_date(raw_dir: Path, out_dir: Path) -> bool:
         return False
     current = [{"file": p.name, "sha256": sha256_file(p), "bytes": p.stat().st_size} for p in files]
     vocab_hash = sha256_file(Path(load_vocabulary().path))
-    return man.get("inputs") == current and man.get("vocabulary_sha256") == vocab_hash and all(
-        (Path(out_dir) / f"{t}.parquet").exists() for t in schema.TABLES
+    return (
+        man.get("inputs") == current
+        and man.get("vocabulary_sha256") == vocab_hash
+        and all((Path(out_dir) / f"{t}.parquet").exists() for t in schema.TABLES)
     )
 
 
 def format_summary(result: IngestResult) -> str:
     """The per-sheet console summary: rows read = used + fixed + quarantined + ignored."""
-    lines = [f"{'file / sheet':<52} {'read':>7} {'used':>7} {'fixed':>7} {'quarant.':>8} {'ignored':>7}"]
+    head = (
+        f"{'file / sheet':<52} {'read':>7} {'used':>7} {'fixed':>7} {'quarant.':>8} {'ignored':>7}"
+    )
+    lines = [head]
     for r in result.summary.itertuples():
         label = f"{r.file} / {r.sheet}"
         if len(label) > 52:
             label = "…" + label[-51:]
-        lines.append(f"{label:<52} {r.read:>7} {r.used:>7} {r.fixed:>7} {r.quarantined:>8} {r.ignored:>7}")
+        lines.append(
+            f"{label:<52} {r.read:>7} {r.used:>7} {r.fixed:>7} {r.quarantined:>8} {r.ignored:>7}"
+        )
     s = result.summary
     lines.append(
         f"{'total':<52} {s['read'].sum():>7} {s['used'].sum():>7} {s['fixed'].sum():>7} "
@@ -702,7 +1173,13 @@ def format_summary(result: IngestResult) -> str:
 
 
 def run_ingest(raw_dir: Path, out_dir: Path, echo: Callable[[str], None] = print) -> IngestResult:
-    """Ingest ``raw_dir`` into ``out_dir`` and print the summary and the problems."""
+    """Ingest ``raw_dir`` into ``out_dir`` and print the summary and the problems.
+
+    Raises
+    ------
+    InputError
+        As :func:`ingest`.
+    """
     result = ingest(raw_dir)
     write_processed(result, out_dir)
     echo(format_summary(result))
@@ -714,14 +1191,17 @@ def run_ingest(raw_dir: Path, out_dir: Path, echo: Callable[[str], None] = print
     )
     q = result.quality
     if len(q):
-        shown = q[q["action"].isin(["quarantined", "fixed"])].head(20)
+        serious = q[q["action"].isin(["quarantined", "fixed"])]
+        shown = serious.head(20)
         for r in shown.itertuples():
             row = "" if pd.isna(r.row) else f" row {r.row}"
             col = f" column '{r.column}'" if r.column else ""
             echo(f"  [{r.action}] {r.file}, sheet '{r.sheet}'{row}{col}: {r.problem}")
-        more = len(q[q["action"].isin(["quarantined", "fixed"])]) - len(shown)
+        more = len(serious) - len(shown)
         if more > 0:
-            echo(f"  … and {more} more; all {len(q)} remarks are in {Path(out_dir) / 'data_quality.csv'}")
+            echo(
+                f"  … and {more} more; all {len(q)} remarks are in {Path(out_dir) / 'data_quality.csv'}"
+            )
     if result.is_sample:
         echo("Note: the input is the bundled SYNTHETIC SAMPLE, not official data.")
     echo(f"Wrote {Path(out_dir)}/ (agreements, scope_items, activities .parquet; data_quality.csv)")

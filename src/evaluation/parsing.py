@@ -31,8 +31,18 @@ _WEEKDAYS = r"(senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad|monday|tue
 _RE_WEEKDAY = re.compile(rf"^\s*{_WEEKDAYS}\s*,?\s*", re.IGNORECASE)
 _RE_TEXT_MONTH = re.compile(r"^(\d{1,2})[\s\-./]+([a-z']+)\.?[\s\-./,]+(\d{2}|\d{4})$")
 _RE_NUMERIC_DMY = re.compile(r"^(\d{1,2})[\-./](\d{1,2})[\-./](\d{2}|\d{4})$")
-_RE_ISO = re.compile(r"^(\d{4})[\-./](\d{1,2})[\-./](\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_RE_MONTH_FIRST = re.compile(r"^([a-z']+)\.?[\s\-./]+(\d{1,2}),?[\s\-./,]+(\d{4})$")
+_RE_ISO = re.compile(
+    r"^(\d{4})[\-./](\d{1,2})[\-./](\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
 _RE_SERIAL_TEXT = re.compile(r"^\d{5}(?:\.0+)?$")
+
+
+def _show(value: object, limit: int = 60) -> str:
+    """Value as quoted in a note: one line, at most ``limit`` characters."""
+    s = re.sub(r"\s+", " ", str(value))
+    s = re.sub(r"[\x00-\x1f\x7f]", "?", s)
+    return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
 def _year(y: str) -> int:
@@ -48,7 +58,7 @@ def _make(y: int, m: int, d: int) -> date | None:
 
 
 def _from_serial(x: float) -> date | None:
-    if SERIAL_MIN <= x <= SERIAL_MAX:
+    if math.isfinite(x) and SERIAL_MIN <= x <= SERIAL_MAX:
         return EXCEL_EPOCH + timedelta(days=int(math.floor(x)))
     return None
 
@@ -72,13 +82,16 @@ def parse_date(value: object) -> tuple[date | None, str | None]:
     if isinstance(value, date):
         return value, None
     if isinstance(value, bool):
-        return None, f"'{value}' is not a date"
+        return None, f"'{_show(value)}' is not a date"
     if isinstance(value, int | float):
         if isinstance(value, float) and math.isnan(value):
             return None, None
-        d = _from_serial(float(value))
+        try:
+            d = _from_serial(float(value))
+        except OverflowError:
+            d = None
         if d is None:
-            return None, f"number {value:g} is not a plausible Excel date"
+            return None, f"number {_show(value)} is not a plausible Excel date"
         return d, None
     text = unicodedata.normalize("NFKC", str(value)).strip().lower()
     if not text:
@@ -93,18 +106,22 @@ def parse_date(value: object) -> tuple[date | None, str | None]:
     if m:
         month = MONTHS.get(m.group(2).replace("'", ""))
         if month is None:
-            return None, f"unknown month name '{m.group(2)}'"
+            return None, f"unknown month name '{_show(m.group(2))}'"
         d = _make(_year(m.group(3)), month, int(m.group(1)))
-        return (d, None) if d else (None, f"'{value}' is not a valid date")
+        return (d, None) if d else (None, f"'{_show(value)}' is not a valid date")
+    m = _RE_MONTH_FIRST.match(text)
+    if m and m.group(1).replace("'", "") in MONTHS:
+        d = _make(int(m.group(3)), MONTHS[m.group(1).replace("'", "")], int(m.group(2)))
+        return (d, None) if d else (None, f"'{_show(value)}' is not a valid date")
     m = _RE_ISO.match(text)
     if m:
         d = _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        return (d, None) if d else (None, f"'{value}' is not a valid date")
+        return (d, None) if d else (None, f"'{_show(value)}' is not a valid date")
     m = _RE_NUMERIC_DMY.match(text)
     if m:
         d = _make(_year(m.group(3)), int(m.group(2)), int(m.group(1)))
-        return (d, None) if d else (None, f"'{value}' is not a valid day-month-year date")
-    return None, f"'{value}' is not a date (write e.g. 14/03/2024 or 14 Maret 2024)"
+        return (d, None) if d else (None, f"'{_show(value)}' is not a valid day-month-year date")
+    return None, f"'{_show(value)}' is not a date (write e.g. 14/03/2024 or 14 Maret 2024)"
 
 
 _SCALE_WORDS = {
@@ -150,11 +167,17 @@ def parse_number(value: object) -> tuple[float | None, str | None]:
     if value is None:
         return None, None
     if isinstance(value, bool):
-        return None, f"'{value}' is not a number"
+        return None, f"'{_show(value)}' is not a number"
     if isinstance(value, int | float):
         if isinstance(value, float) and math.isnan(value):
             return None, None
-        return float(value), None
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            return None, f"'{_show(value)}' is not a finite number"
+        return number, None
     text = unicodedata.normalize("NFKC", str(value)).strip().lower()
     if not text or text in {"-", "–"}:
         return None, None
@@ -165,13 +188,15 @@ def parse_number(value: object) -> tuple[float | None, str | None]:
     text = re.sub(r"\s*(orang|org|peserta|people)$", "", text)
     m = _RE_NUMBER_WORD.match(text.replace(" ", "") if text.count(" ") > 1 else text)
     if not m:
-        return None, f"'{value}' is not a number"
+        return None, f"'{_show(value)}' is not a number"
     base = _plain_number(m.group(1))
     if base is None:
-        return None, f"'{value}' is not a number"
+        return None, f"'{_show(value)}' is not a number"
     if m.group(2):
         factor = _SCALE_WORDS.get(m.group(2))
         if factor is None:
-            return None, f"'{value}' is not a number"
+            return None, f"'{_show(value)}' is not a number"
         base *= factor
+    if not math.isfinite(base):
+        return None, f"'{_show(value)}' is too large to be a number"
     return (-base if neg else base), None

@@ -1,0 +1,289 @@
+"""Shared fixtures: small input workbooks written by the tests themselves.
+
+``write_xlsx`` writes sheets given as lists of rows (row 1 first; ``None`` is an empty cell)
+with openpyxl; ``write_ods`` builds a minimal OpenDocument spreadsheet by hand (zipfile and
+``content.xml``: openpyxl cannot write ODS); ``write_csv_sheet`` writes one sheet as CSV.
+``CANONICAL`` is a clean workbook in the template's layout, used by several test modules.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from evaluation import schema
+
+# ------------------------------------------------------------------------ canonical workbook
+AG_HEADER = [
+    "Nomor Perjanjian", "Jenis Dokumen", "Nama Mitra", "Kategori Mitra", "Provinsi",
+    "Tanggal Penandatanganan", "Tanggal Berakhir", "Unit Pengampu", "Keterangan",
+]  # fmt: skip
+AGREEMENTS = [
+    ["NK.01/2021", "Nota Kesepahaman", "Pemerintah Provinsi Jawa Timur", "Pemerintah Daerah",
+     "Jawa Timur", date(2021, 3, 1), date(2026, 2, 28), "Biro Perencanaan", None],
+    ["PKS.02/2022", "Perjanjian Kerja Sama", "Universitas Brawijaya", "Lembaga Pendidikan",
+     None, date(2022, 8, 3), date(2025, 8, 2), None, "Diklat bahasa"],
+    ["PKS.03/2023", "Perjanjian Kerja Sama", "RSUD Dr. Soetomo", "Lembaga Kesehatan",
+     "Jawa Timur", date(2023, 1, 10), date(2028, 1, 9), "Direktorat Sosialisasi", None],
+    ["NK.04/2024", "Nota Kesepahaman", "Bank Negara Indonesia", "Lembaga Keuangan",
+     None, date(2024, 3, 14), date(2029, 3, 13), None, None],
+    ["NK.05/2019", "Nota Kesepahaman", "Kementerian Ketenagakerjaan", "Lembaga Pemerintah",
+     None, date(2019, 5, 2), date(2024, 5, 1), None, None],
+]  # fmt: skip
+SC_HEADER = ["Nomor Perjanjian", "Ruang Lingkup"]
+SCOPES = [
+    ["NK.01/2021", "Pemberantasan Sindikasi Penempatan Nonprosedural"],
+    ["NK.01/2021", "Pendidikan dan Pelatihan Calon PMI"],
+    ["PKS.02/2022", "Pendidikan dan Pelatihan Calon PMI"],
+    ["PKS.03/2023", "Layanan Kesehatan CPMI/PMI"],
+    ["NK.04/2024", "Pembiayaan dan Akses Keuangan PMI"],
+    ["NK.05/2019", "Koordinasi Tugas dan Fungsi"],
+]
+ACT_HEADER = [
+    "Nomor Perjanjian", "Ruang Lingkup", "Tanggal Kegiatan", "Uraian Kegiatan", "Status",
+    "Jenis Luaran", "Nilai", "Bukti",
+]  # fmt: skip
+ACTIVITIES = [
+    ["NK.01/2021", "Pendidikan dan Pelatihan Calon PMI", date(2022, 5, 10),
+     "Pelatihan bahasa Korea", "Terlaksana", "Anggaran Diklat", 1_500_000_000.0, "SK-12"],
+    ["NK.01/2021", "Pemberantasan Sindikasi Penempatan Nonprosedural", date(2023, 2, 1),
+     "Pembentukan satgas", "Dalam Proses", "Satgas", None, None],
+    ["PKS.02/2022", "Pendidikan dan Pelatihan Calon PMI", date(2023, 9, 20), "Kelas CPMI",
+     "Terlaksana", None, 120.0, None],
+    ["PKS.03/2023", "Layanan Kesehatan CPMI/PMI", date(2024, 1, 5), "Pemeriksaan kesehatan",
+     "Belum Dilaksanakan", None, None, None],
+    ["NK.05/2019", "Koordinasi Tugas dan Fungsi", date(2020, 7, 1), "Rapat koordinasi",
+     "Terlaksana", "Lainnya", None, "Notulen"],
+]  # fmt: skip
+
+CANONICAL = {
+    "Perjanjian": [AG_HEADER, *AGREEMENTS],
+    "Ruang Lingkup": [SC_HEADER, *SCOPES],
+    "Tindak Lanjut": [ACT_HEADER, *ACTIVITIES],
+}
+
+
+def expected_table(name: str) -> pd.DataFrame:
+    """The canonical rows as the processed table (without provenance), by hand."""
+    rows = {"agreements": AGREEMENTS, "scope_items": SCOPES, "activities": ACTIVITIES}[name]
+    cols = [c for c in schema.TABLES[name] if c not in schema.PROVENANCE]
+    df = pd.DataFrame([list(r) for r in rows], columns=cols)
+    df = df.assign(source_file="f", source_sheet="s", source_row=1)
+    return without_provenance(schema.coerce(df, name), name)
+
+
+def without_provenance(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """A table without provenance columns, sorted by its key columns, index reset."""
+    keys = {
+        "agreements": ["agreement_id"],
+        "scope_items": ["agreement_id", "scope"],
+        "activities": ["agreement_id", "scope", "activity_date"],
+    }[name]
+    out = df.drop(columns=schema.PROVENANCE).sort_values(keys, kind="stable")
+    return out.reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------ writers
+def write_xlsx(
+    path: Path,
+    sheets: dict[str, list[list[object]]],
+    *,
+    hidden: tuple[str, ...] = (),
+    merged: dict[str, list[str]] | None = None,
+) -> Path:
+    """Write ``sheets`` (name -> rows, row 1 first) to ``path`` with openpyxl.
+
+    Strings starting with ``=`` are written as text, not formulas. ``hidden`` sheets get
+    state hidden; ``merged`` lists cell ranges to merge per sheet (e.g. ``["A1:F1"]``).
+    """
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for i, row in enumerate(rows, start=1):
+            for j, value in enumerate(row, start=1):
+                if value is None:
+                    continue
+                cell = ws.cell(row=i, column=j, value=value)
+                if isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"
+                if isinstance(value, datetime | date):
+                    cell.number_format = "DD/MM/YYYY"
+        if name in hidden:
+            ws.sheet_state = "hidden"
+        for rng in (merged or {}).get(name, []):
+            ws.merge_cells(rng)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def write_xlsm(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    """A macro-enabled workbook: the xlsx of ``sheets`` plus a VBA project part and the
+    macro-enabled content type (the macro is never run: only values are read)."""
+    tmp = path.with_suffix(".tmp.xlsx")
+    write_xlsx(tmp, sheets)
+    with zipfile.ZipFile(tmp) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+                ).replace(
+                    b"</Types>",
+                    b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+                    b"</Types>",
+                )
+            zout.writestr(info, data)
+        zout.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 fake VBA project: Shell(calc)")
+    tmp.unlink()
+    return path
+
+
+_ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"'
+)
+
+
+def _ods_cell(value: object) -> str:
+    if value is None:
+        return "<table:table-cell/>"
+    if isinstance(value, datetime | date):
+        iso = value.isoformat()
+        return (
+            f'<table:table-cell office:value-type="date" office:date-value="{iso}">'
+            f"<text:p>{iso}</text:p></table:table-cell>"
+        )
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+    return (
+        f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p>'
+        "</table:table-cell>"
+    )
+
+
+def ods_content(
+    sheets: dict[str, list[list[object]]], hidden: tuple[str, ...] = (), tail=""
+) -> str:
+    """``content.xml`` of an ODS spreadsheet; ``tail`` is raw XML added to the last table."""
+    tables = []
+    names = list(sheets)
+    for name, rows in sheets.items():
+        style = ' table:style-name="ta_hidden"' if name in hidden else ""
+        body = "".join(
+            "<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>"
+            for row in rows
+        )
+        extra = tail if name == names[-1] else ""
+        tables.append(
+            f'<table:table table:name="{escape(name)}"{style}>{body}{extra}</table:table>'
+        )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS} '
+        'office:version="1.2"><office:automatic-styles>'
+        '<style:style style:name="ta_hidden" style:family="table">'
+        '<style:table-properties table:display="false"/></style:style>'
+        "</office:automatic-styles><office:body><office:spreadsheet>"
+        + "".join(tables)
+        + "</office:spreadsheet></office:body></office:document-content>"
+    )
+
+
+def write_ods(
+    path: Path,
+    sheets: dict[str, list[list[object]]],
+    *,
+    hidden: tuple[str, ...] = (),
+    tail: str = "",
+    encrypted: bool = False,
+) -> Path:
+    """A minimal valid OpenDocument spreadsheet (mimetype, manifest, content.xml)."""
+    enc = (
+        '<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="x"/>'
+        if encrypted
+        else ""
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
+        f"{enc}</manifest:file-entry></manifest:manifest>"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(
+            zipfile.ZipInfo("mimetype"),
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        z.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr(
+            "content.xml", ods_content(sheets, hidden, tail), compress_type=zipfile.ZIP_DEFLATED
+        )
+    return path
+
+
+def write_csv_sheet(path: Path, rows: list[list[object]], delimiter: str = ",") -> Path:
+    """One sheet as a CSV file (UTF-8); dates written as ``DD/MM/YYYY`` text."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, delimiter=delimiter)
+        for row in rows:
+            w.writerow(
+                [
+                    v.strftime("%d/%m/%Y") if isinstance(v, date) else ("" if v is None else v)
+                    for v in row
+                ]
+            )
+    return path
+
+
+def hash_tree(folder: Path) -> dict[str, str]:
+    """SHA-256 and modification time of every file under ``folder``."""
+    return {
+        str(
+            p.relative_to(folder)
+        ): f"{hashlib.sha256(p.read_bytes()).hexdigest()}:{p.stat().st_mtime_ns}"
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def replace_in_zip(path: Path, part: str, old: bytes, new: bytes) -> Path:
+    """Rewrite one part of a zip file (replacing bytes ``old`` with ``new``)."""
+    tmp = path.with_suffix(".rewrite")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == part:
+                assert old in data, f"{old!r} not in {part}"
+                data = data.replace(old, new)
+            zout.writestr(info, data)
+    shutil.move(tmp, path)
+    return path
+
+
+@pytest.fixture
+def canonical_dir(tmp_path: Path) -> Path:
+    """A raw folder holding the canonical workbook ``perjanjian.xlsx``."""
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "perjanjian.xlsx", CANONICAL)
+    return raw

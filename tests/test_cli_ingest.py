@@ -1,0 +1,61 @@
+"""``evaluation ingest`` on the command line: summary, exit status, messages."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from conftest import CANONICAL, write_xlsx
+from test_hostile import run_cli
+
+
+def test_ingest_prints_summary_and_exits_0_with_warnings(tmp_path):
+    raw = tmp_path / "raw"
+    ag = [list(r) for r in CANONICAL["Perjanjian"]]
+    ag[2][3] = "Lembaga Swadaya"  # quarantined: a warning, not a failure
+    write_xlsx(raw / "p.xlsx", {**CANONICAL, "Perjanjian": ag})
+    out = tmp_path / "out"
+    res = run_cli("ingest", "--raw", str(raw), "--out", str(out))
+    assert res["rc"] == 0, res["stderr"]
+    lines = res["stdout"].splitlines()
+    header = next(line for line in lines if line.startswith("file / sheet"))
+    assert header.split()[-5:] == ["read", "used", "fixed", "quarant.", "ignored"]
+    rows = {
+        line.split(" / ")[1].rsplit(None, 5)[0]: line.split()[-5:]
+        for line in lines
+        if line.startswith("p.xlsx / ")
+    }
+    assert rows == {
+        "Perjanjian": ["5", "4", "0", "1", "0"],
+        "Ruang Lingkup": ["6", "5", "0", "1", "0"],
+        "Tindak Lanjut": ["5", "4", "0", "1", "0"],
+    }
+    total = next(line for line in lines if line.startswith("total"))
+    assert total.split()[1:] == ["16", "13", "0", "3", "0"]
+    assert "[quarantined] p.xlsx, sheet 'Perjanjian' row 3 column 'Kategori Mitra'" in res["stdout"]
+    assert "Traceback" not in res["stderr"]
+    dq = pd.read_csv(out / "data_quality.csv", dtype=str, keep_default_na=False)
+    assert dq.columns.tolist() == ["file", "sheet", "row", "column", "value", "problem", "action"]
+    assert dq[dq["sheet"] == "Perjanjian"][["row", "column", "action"]].values.tolist() == [
+        ["3", "Kategori Mitra", "quarantined"]
+    ]
+    for name in ("agreements", "scope_items", "activities"):
+        assert (out / f"{name}.parquet").exists()
+    assert len(pd.read_parquet(out / "agreements.parquet")) == 4
+
+
+def test_structural_error_exit_2_names_file_sheet_column(tmp_path):
+    raw = tmp_path / "raw"
+    sheets = {k: [list(r) for r in v] for k, v in CANONICAL.items()}
+    sheets["Perjanjian"] = [r[:3] + r[4:] for r in sheets["Perjanjian"]]  # no Kategori Mitra
+    write_xlsx(raw / "unit_a.xlsx", sheets)
+    res = run_cli("ingest", "--raw", str(raw), "--out", str(tmp_path / "out"))
+    assert res["rc"] == 2
+    assert "file unit_a.xlsx, sheet 'Perjanjian', column 'Kategori Mitra'" in res["stderr"]
+    assert "Traceback" not in res["stderr"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_raw_folder_exit_2(tmp_path):
+    res = run_cli("ingest", "--raw", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
+    assert res["rc"] == 2
+    assert "does not exist" in res["stderr"] and "Traceback" not in res["stderr"]

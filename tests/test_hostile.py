@@ -1,0 +1,214 @@
+"""Hostile files are refused quickly, with exit status 2, a message naming the file and no
+traceback, while the memory of the process stays bounded.
+
+Each case runs the real command line (``python -m evaluation ingest``) in a subprocess,
+started from a small wrapper that reports the exit status, output, wall time and the peak
+resident memory of its only child (``RUSAGE_CHILDREN``), so other tests' subprocesses do not
+count.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import CANONICAL, replace_in_zip, write_ods, write_xlsx
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+PYTHON = str(VENV_PYTHON if VENV_PYTHON.exists() else Path(sys.executable))
+MAX_SECONDS = 8.0
+MAX_RSS_BYTES = 1024**3
+
+_WRAPPER = r"""
+import json, resource, subprocess, sys, time
+t = time.perf_counter()
+p = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+print(json.dumps({
+    "rc": p.returncode, "stdout": p.stdout, "stderr": p.stderr,
+    "elapsed": time.perf_counter() - t,
+    "maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+}))
+"""
+
+
+def run_cli(*args: str) -> dict:
+    """Run ``python -m evaluation ARGS``; return rc, stdout, stderr, elapsed, maxrss_kb."""
+    cmd = [sys.executable, "-c", _WRAPPER, PYTHON, "-m", "evaluation", *args]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+# ------------------------------------------------------------------------ hostile files
+_SHEET_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def _workbook_with_sheet_xml(path: Path, sheet_xml: bytes) -> Path:
+    """A valid workbook whose first sheet part is replaced by ``sheet_xml``."""
+    write_xlsx(path.with_suffix(".base.xlsx"), {"Perjanjian": [["a"]]})
+    with (
+        zipfile.ZipFile(path.with_suffix(".base.xlsx")) as zin,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
+        for info in zin.infolist():
+            data = sheet_xml if info.filename == "xl/worksheets/sheet1.xml" else zin.read(info)
+            zout.writestr(info.filename, data)
+    path.with_suffix(".base.xlsx").unlink()
+    return path
+
+
+def zip_bomb(path: Path) -> Path:
+    """1.8 MB on disk; its sheet part expands to 400 MB of XML."""
+    write_xlsx(path.with_suffix(".base.xlsx"), {"Perjanjian": [["a"]]})
+    with (
+        zipfile.ZipFile(path.with_suffix(".base.xlsx")) as zin,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout,
+    ):
+        for info in zin.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                zout.writestr(info.filename, zin.read(info))
+        with zout.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            fh.write(f"<worksheet {_SHEET_NS}><sheetData>".encode())
+            block = b" " * (1 << 20)
+            for _ in range(400):
+                fh.write(block)
+            fh.write(b"</sheetData></worksheet>")
+    path.with_suffix(".base.xlsx").unlink()
+    return path
+
+
+def billion_laughs(path: Path) -> Path:
+    entities = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+        for i in range(1, 10)
+    )
+    xml = (
+        f'<?xml version="1.0"?><!DOCTYPE lolz [{entities}]><worksheet {_SHEET_NS}><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
+        "</sheetData></worksheet>"
+    )
+    return _workbook_with_sheet_xml(path, xml.encode())
+
+
+def external_entity(path: Path) -> Path:
+    xml = (
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        f'<worksheet {_SHEET_NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is>'
+        "<t>&xxe;</t></is></c></row></sheetData></worksheet>"
+    )
+    return _workbook_with_sheet_xml(path, xml.encode())
+
+
+def empty_file(path: Path) -> Path:
+    path.write_bytes(b"")
+    return path
+
+
+def text_named_xlsx(path: Path) -> Path:
+    path.write_text("Nomor Perjanjian,Nama Mitra\nNK.01,Pemda\n", encoding="utf-8")
+    return path
+
+
+def encrypted_workbook(path: Path) -> Path:
+    """Excel saves a password-protected workbook as an OLE/CFB container."""
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4088)
+    return path
+
+
+def absurd_dimension(path: Path) -> Path:
+    write_xlsx(path, {"Perjanjian": [["Nomor Perjanjian"], ["NK.01"]]})
+    return replace_in_zip(
+        path,
+        "xl/worksheets/sheet1.xml",
+        b'<dimension ref="A1:A2"',
+        b'<dimension ref="A1:XFD1048576"',
+    )
+
+
+def far_cells(path: Path) -> Path:
+    """Two real cells at opposite corners and no dimension: the parser would allocate
+    17 billion cells (it aborts the process) had the file not been refused."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Perjanjian"
+    ws["A1"] = "Nomor Perjanjian"
+    ws["XFD1048576"] = "x"
+    wb.save(path)
+    return replace_in_zip(
+        path, "xl/worksheets/sheet1.xml", b'<dimension ref="A1:XFD1048576" />', b""
+    )
+
+
+def ods_repeat_bomb(path: Path) -> Path:
+    """A tiny ODS whose repeated non-empty cells span 100,000 rows x 1,000 columns."""
+    tail = (
+        '<table:table-row table:number-rows-repeated="100000"><table:table-cell '
+        'table:number-columns-repeated="1000" office:value-type="string"><text:p>x</text:p>'
+        "</table:table-cell></table:table-row>"
+    )
+    return write_ods(path, {"Perjanjian": [["Nomor Perjanjian"]]}, tail=tail)
+
+
+def encrypted_ods(path: Path) -> Path:
+    return write_ods(path, CANONICAL, encrypted=True)
+
+
+HOSTILE = {
+    "bomb.xlsx": (zip_bomb, "expands"),
+    "lol.xlsx": (billion_laughs, "DOCTYPE"),
+    "xxe.xlsx": (external_entity, "DOCTYPE"),
+    "kosong.xlsx": (empty_file, "empty"),
+    "teks.xlsx": (text_named_xlsx, "not a workbook"),
+    "rahasia.xlsx": (encrypted_workbook, "encrypted"),
+    "luas.xlsx": (absurd_dimension, "declares a used range"),
+    "jauh.xlsx": (far_cells, "spreads its cells over"),
+    "ulang.ods": (ods_repeat_bomb, "spreads its cells over"),
+    "sandi.ods": (encrypted_ods, "encrypted"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_file_refused(tmp_path, name):
+    make, expected = HOSTILE[name]
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    make(raw / name)
+    out = tmp_path / "out"
+    res = run_cli("ingest", "--raw", str(raw), "--out", str(out))
+    assert res["rc"] == 2, res
+    assert "Traceback" not in res["stderr"] and "panicked" not in res["stderr"]
+    assert name in res["stderr"]
+    assert expected in res["stderr"]
+    assert res["elapsed"] < MAX_SECONDS, res["elapsed"]
+    assert res["maxrss_kb"] * 1024 < MAX_RSS_BYTES, res["maxrss_kb"]
+    assert not (out / "manifest.json").exists()
+
+
+def test_hostile_files_all_reported_in_one_run(tmp_path):
+    """Several refused files beside a good one: one run names every refused file."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_xlsx(raw / "baik.xlsx", CANONICAL)
+    for name in ("lol.xlsx", "kosong.xlsx", "rahasia.xlsx"):
+        HOSTILE[name][0](raw / name)
+    res = run_cli("ingest", "--raw", str(raw), "--out", str(tmp_path / "out"))
+    assert res["rc"] == 2
+    assert "3 input problems" in res["stderr"]
+    for name in ("lol.xlsx", "kosong.xlsx", "rahasia.xlsx"):
+        assert name in res["stderr"]
+    assert "baik.xlsx" not in res["stderr"]
+    assert "Traceback" not in res["stderr"]
+
+
+def test_openpyxl_uses_defusedxml():
+    import defusedxml
+
+    assert defusedxml.__version__
+    assert openpyxl.DEFUSEDXML is True

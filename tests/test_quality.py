@@ -1,0 +1,103 @@
+"""The data-quality log: entries, row fates, the per-sheet summary and value display."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from evaluation.quality import VALUE_LIMIT, QualityLog, short_value
+from evaluation.schema import DATA_QUALITY
+
+
+def _log() -> QualityLog:
+    log = QualityLog()
+    log.register_sheet("a.xlsx", "Perjanjian")
+    for row in (2, 3, 4, 5, 6):
+        log.mark("a.xlsx", "Perjanjian", row, "used")
+    log.add("a.xlsx", "Perjanjian", 3, "Provinsi", "Atlantis", "unknown province", "fixed")
+    log.add("a.xlsx", "Perjanjian", 3, "Kategori Mitra", "?", "unknown category", "quarantined")
+    log.add("a.xlsx", "Perjanjian", 3, "Keterangan", "x", "control characters removed", "fixed")
+    log.add("a.xlsx", "Perjanjian", 4, "", "", "blank row skipped", "ignored")
+    log.add("a.xlsx", "Perjanjian", 5, "Provinsi", None, "'Provinsi' is empty", "used")
+    log.add("a.xlsx", "Perjanjian", 6, "Tanggal Berakhir", None, "assumed", "fixed")
+    # A header-row remark and a sheet remark: not data rows, so not counted.
+    log.add("a.xlsx", "Perjanjian", 1, "Kolom X", "", "column not read", "ignored")
+    log.add("a.xlsx", "Arsip", None, "", "", "hidden sheet not read", "ignored")
+    return log
+
+
+def test_fate_is_the_most_severe_action():
+    log = _log()
+    assert log.fate("a.xlsx", "Perjanjian", 2) == "used"
+    assert log.fate("a.xlsx", "Perjanjian", 3) == "quarantined"
+    assert log.fate("a.xlsx", "Perjanjian", 4) == "ignored"
+    assert log.fate("a.xlsx", "Perjanjian", 5) == "used"
+    assert log.fate("a.xlsx", "Perjanjian", 6) == "fixed"
+    assert log.fate("a.xlsx", "Perjanjian", 1) is None  # the header row is no data row
+
+
+def test_summary_counts_data_rows_only_and_adds_up():
+    s = _log().summary()
+    assert s.columns.tolist() == [
+        "file",
+        "sheet",
+        "read",
+        "used",
+        "fixed",
+        "quarantined",
+        "ignored",
+    ]
+    assert s.values.tolist() == [["a.xlsx", "Perjanjian", 5, 2, 1, 1, 1]]
+
+
+def test_to_frame_columns_and_order():
+    df = _log().to_frame()
+    assert df.columns.tolist() == DATA_QUALITY
+    assert str(df["row"].dtype) == "Int64"
+    # Sorted by file, sheet, row; entries without a row first; ties in the order found.
+    rows = [None if pd.isna(r) else int(r) for r in df["row"]]
+    assert list(zip(df["sheet"], rows, strict=True)) == [
+        ("Arsip", None),
+        ("Perjanjian", 1),
+        ("Perjanjian", 3),
+        ("Perjanjian", 3),
+        ("Perjanjian", 3),
+        ("Perjanjian", 4),
+        ("Perjanjian", 5),
+        ("Perjanjian", 6),
+    ]
+    row3 = df[df["row"] == 3]["column"].tolist()
+    assert row3 == ["Provinsi", "Kategori Mitra", "Keterangan"]
+
+
+def test_empty_log():
+    log = QualityLog()
+    assert log.to_frame().columns.tolist() == DATA_QUALITY
+    assert log.to_frame().empty and log.summary().empty
+
+
+def test_unknown_action_rejected():
+    log = QualityLog()
+    with pytest.raises(ValueError, match="unknown action"):
+        log.add("a", "b", 1, "c", "v", "p", "dropped")
+    with pytest.raises(ValueError, match="unknown action"):
+        log.mark("a", "b", 1, "kept")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (None, ""),
+        (float("nan"), ""),
+        (12.5, "12.5"),
+        ("a\x07b\x00", "a\\x07b\\x00"),
+        ("tab\tand\nnewline", "tab\tand\nnewline"),
+    ],
+)
+def test_short_value(value, shown):
+    assert short_value(value) == shown
+
+
+def test_short_value_truncates():
+    s = short_value("y" * 10_000)
+    assert len(s) == VALUE_LIMIT and s.endswith("…")
