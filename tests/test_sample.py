@@ -6,13 +6,13 @@ generator's own DataFrames, except the tests of ``generate_sample`` itself.
 
 from __future__ import annotations
 
+import tomllib
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
 import pytest
-import tomllib
 from python_calamine import CalamineWorkbook
 
 from evaluation import config, sample

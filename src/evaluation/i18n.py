@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import decimal
 import string
+import tomllib
 from collections.abc import Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import tomllib
 from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_decimal
 

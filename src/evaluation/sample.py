@@ -22,13 +22,13 @@ import os
 import random
 import re
 import tempfile
+import tomllib
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
-import tomllib
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
