@@ -1191,17 +1191,24 @@ def run_ingest(raw_dir: Path, out_dir: Path, echo: Callable[[str], None] = print
     )
     q = result.quality
     if len(q):
-        serious = q[q["action"].isin(["quarantined", "fixed"])]
-        shown = serious.head(20)
-        for r in shown.itertuples():
+        # Quarantined rows one by one (they are missing from the figures), up to 15 ...
+        quarantined = q[q["action"] == "quarantined"]
+        for r in quarantined.head(15).itertuples():
             row = "" if pd.isna(r.row) else f" row {r.row}"
             col = f" column '{r.column}'" if r.column else ""
-            echo(f"  [{r.action}] {r.file}, sheet '{r.sheet}'{row}{col}: {r.problem}")
-        more = len(serious) - len(shown)
-        if more > 0:
+            echo(f"  [quarantined] {r.file}, sheet '{r.sheet}'{row}{col}: {r.problem}")
+        if len(quarantined) > 15:
+            echo(f"  … and {len(quarantined) - 15} more quarantined rows")
+        # ... other remarks grouped by kind, with a count and the first location.
+        rest = q[q["action"] != "quarantined"]
+        kinds = rest["problem"].str.replace(r"'[^']*'|\([^)]*\)|\d[\d\-/.]*", "…", regex=True)
+        for (action, _kind), grp in rest.groupby([rest["action"], kinds], sort=False):
+            first = grp.iloc[0]
+            row = "" if pd.isna(first["row"]) else f" row {first['row']}"
             echo(
-                f"  … and {more} more; all {len(q)} remarks are in {Path(out_dir) / 'data_quality.csv'}"
+                f"  [{action}] {len(grp)} x {first['problem']} (first: {first['file']}, sheet '{first['sheet']}'{row})"
             )
+        echo(f"  All {len(q)} remarks: {Path(out_dir) / 'data_quality.csv'}")
     if result.is_sample:
         echo("Note: the input is the bundled SYNTHETIC SAMPLE, not official data.")
     echo(f"Wrote {Path(out_dir)}/ (agreements, scope_items, activities .parquet; data_quality.csv)")
