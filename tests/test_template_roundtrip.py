@@ -1,0 +1,29 @@
+"""The template, filled in as an analyst would, ingests without a single problem."""
+
+from openpyxl import load_workbook
+
+from evaluation.ingest import ingest
+from evaluation.template import write_filled_example, write_template
+from evaluation.vocab import load_vocabulary
+
+
+def test_filled_template_ingests_with_zero_problems(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_filled_example(raw / "isian.xlsx")
+    result = ingest(raw)
+    assert result.quality.empty, result.quality.to_string()
+    assert len(result.agreements) == 3
+    assert set(result.agreements["partner_category"]) <= set(load_vocabulary().partner_categories.labels)
+    assert len(result.activities) > 0
+    s = result.summary
+    assert (s["read"] == s["used"]).all()
+
+
+def test_blank_template_has_dropdowns_and_ingests_as_empty(tmp_path):
+    path = write_template(tmp_path / "raw" / "template.xlsx")
+    wb = load_workbook(path)
+    sqrefs = " ".join(str(dv.sqref) for dv in wb["Perjanjian"].data_validations.dataValidation)
+    assert "D2" in sqrefs  # Kategori Mitra dropdown
+    result = ingest(path.parent)
+    assert result.agreements.empty and result.quality.empty
