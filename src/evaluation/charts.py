@@ -711,13 +711,13 @@ def status_stacked(
             showarrow=False,
             font={"size": 11, "color": "#333333"},
         )
-    _base_layout(fig, title=title, height=max(240, 120 + 34 * len(axis)), lang=lang)
+    _base_layout(fig, title=title, height=max(280, 170 + 34 * len(axis)), lang=lang)
     fig.update_layout(
         barmode="stack",
         bargap=0.3,
         showlegend=True,
-        legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top", "traceorder": "normal"},
-        margin={"r": 80, "b": 60},
+        legend={"orientation": "h", "x": 0, "y": -0.3, "yanchor": "top", "traceorder": "normal"},
+        margin={"r": 80, "b": 110},
     )
     fig.update_xaxes(**_rate_axis(_t("share", lang)))
     fig.update_yaxes(**_category_axis(len(pos), axis))

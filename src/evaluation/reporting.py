@@ -314,7 +314,7 @@ _STYLE = """<style>
 .eval-table { font-size: 9pt; border-collapse: collapse; }
 .eval-table td, .eval-table th { padding: 2px 6px; vertical-align: top; }
 .eval-table.long { font-size: 8pt; width: 100%; }
-.eval-table td.wide { min-width: 11em; }
+.eval-table div.wide { min-width: 12em; }
 .eval-table td.eval-num, .eval-table th.eval-num { white-space: nowrap; }
 .eval-table tr.total td { font-weight: bold; border-top: 1px solid #555; }
 .eval-sample-banner { border: 2px solid #b00020; color: #b00020; padding: 8px 12px; margin: 0 auto 24px; max-width: 32em; }
@@ -340,7 +340,7 @@ def _table_html(
     rows = "".join(
         ("<tr class='total'>" if total_last and i == n - 1 else "<tr>")
         + "".join(
-            f"<td class='wide'>{_esc(v)}</td>" if j in wide else f"<td>{_esc(v)}</td>"
+            f"<td class='wide'><div class='wide'>{_esc(v)}</div></td>" if j in wide else f"<td>{_esc(v)}</td>"
             for j, v in enumerate(r)
         )
         + "</tr>"
