@@ -412,7 +412,7 @@ def _build(
         pdf_jobs = [(j.html, j.pdf) for j in jobs if j.pdf is not None]
         echo(f"[4/4] PDF: printing {len(pdf_jobs)} with Chromium …")
         label = reporting.footer_text(rp, is_sample)
-        print_pdfs(pdf_jobs, footer_label=label)
+        print_pdfs(pdf_jobs, footer_label=label, lang=rp.lang)
         echo(f"      PDFs done in {time.perf_counter() - t0:.1f} s")
     else:
         echo("[4/4] PDF: skipped (--no-pdf)")

@@ -230,6 +230,7 @@ def summary_sheets(
 
     add("headline_counts", "sheet.headline", {"category": "category"})
     add("rates_by_category", "sheet.by_category", {"category": "category", **rate_kinds})
+    add("rates_overall", "sheet.overall", {"category": "text", **rate_kinds})
     add("rates_by_scope", "sheet.by_scope", {"scope": "scope", **rate_kinds})
     add(
         "rates_by_category_scope",
@@ -280,6 +281,8 @@ def summary_sheets(
         "sheet.timing",
         {"share_followed_within_12m": "percent", "share_followed_within_24m": "percent"},
     )
+    add("status_shares", "sheet.status", {"share": "percent"})
+    add("outcomes_total", "sheet.outcomes_total", {"training_budget": "rupiah"})
     add("outcomes_by_province", "sheet.outcomes", {"training_budget": "rupiah"})
     add("outcomes_by_partner", "sheet.outcomes_partner", {"training_budget": "rupiah"})
     add(
@@ -314,6 +317,7 @@ _STYLE = """<style>
 .eval-table { font-size: 9pt; border-collapse: collapse; }
 .eval-table td, .eval-table th { padding: 2px 6px; vertical-align: top; }
 .eval-table.long { font-size: 8pt; width: 100%; }
+.eval-table th { word-break: normal; overflow-wrap: normal; hyphens: manual; }
 .eval-table div.wide { min-width: 12em; }
 .eval-table td.eval-num, .eval-table th.eval-num { white-space: nowrap; }
 .eval-table tr.total td { font-weight: bold; border-top: 1px solid #555; }
@@ -340,7 +344,9 @@ def _table_html(
     rows = "".join(
         ("<tr class='total'>" if total_last and i == n - 1 else "<tr>")
         + "".join(
-            f"<td class='wide'><div class='wide'>{_esc(v)}</div></td>" if j in wide else f"<td>{_esc(v)}</td>"
+            f"<td class='wide'><div class='wide'>{_esc(v)}</div></td>"
+            if j in wide
+            else f"<td>{_esc(v)}</td>"
             for j, v in enumerate(r)
         )
         + "</tr>"
@@ -527,7 +533,8 @@ class ReportView:
             )
         )
         low = f.get("lowest_category")
-        if low and self.params.category is None:
+        qualifying = int((self.tables["rates_by_category"]["agreements"] >= 5).sum())
+        if low and self.params.category is None and qualifying >= 2:
             items.append(
                 self._t(
                     "summary.lowest_category",
@@ -538,7 +545,8 @@ class ReportView:
                 )
             )
         low = f.get("lowest_scope")
-        if low:
+        qualifying = int((self.tables["rates_by_scope"]["scope_items"] >= 5).sum())
+        if low and qualifying >= 2:
             items.append(
                 self._t(
                     "summary.lowest_scope",
@@ -845,7 +853,13 @@ class ReportView:
         if len(curve):
             charts.show(
                 charts.km_curves(
-                    curve, "group", y="share_followed_up", title=self._t("chart.km"), lang=self.lang
+                    curve,
+                    "group",
+                    y="share_followed_up",
+                    title=self._t("chart.km"),
+                    x_title=self._t("chart.km_x"),
+                    y_title=self._t("chart.km_y"),
+                    lang=self.lang,
                 ),
                 chart_id="km",
             )
@@ -916,7 +930,7 @@ class ReportView:
                 vals = (
                     fmt_percent(r.previous, lang),
                     fmt_percent(r.current, lang),
-                    self._t("note.pp", value=fmt_number_signed(r.change * 100, lang)),
+                    self._t("note.pp", value=fmt_number_signed(r.change, lang)),
                 )
             else:
                 vals = (
