@@ -841,3 +841,14 @@ def test_window_only_activities_outside_everything():
     s = m.agreement_summary((base.agreements, base.scope_items, ac), P)
     assert "ZZ" not in set(s["agreement_id"])
     assert m.overall_rates((base.agreements, base.scope_items, ac), P)["agreements"].iloc[0] == 5
+
+
+def test_prepared_tables_give_the_same_results_and_refuse_other_params():
+    tables = base_tables()
+    prepared = m.prepare(tables, P)
+    for fn in (m.rates_by_category, m.rates_by_scope, m.needs_assistance, m.ending_soon):
+        pd.testing.assert_frame_equal(fn(prepared, P), fn(tables, P))
+    assert m.executive_summary_facts(prepared, P) == m.executive_summary_facts(tables, P)
+    other = m.Params(as_of="2023-12-31")
+    with pytest.raises(ValueError, match="prepared for other parameters"):
+        m.rates_by_category(prepared, other)

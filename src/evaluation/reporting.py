@@ -165,7 +165,8 @@ def compute_tables(
         If the parameters are inconsistent.
     """
     mp = metric_params(rp)
-    tbl = metrics.Tables(data["agreements"], data["scope_items"], data["activities"])
+    raw = metrics.Tables(data["agreements"], data["scope_items"], data["activities"])
+    tbl = metrics.prepare(raw, mp)  # evaluated once, reused by every table below
     out: dict[str, pd.DataFrame] = {
         "rates_by_category": metrics.rates_by_category(tbl, mp),
         "rates_by_scope": metrics.rates_by_scope(tbl, mp),
@@ -371,6 +372,7 @@ class ReportView:
     is_sample: bool = False
     previous_dir: Path | None = None
     _tables: dict | None = field(default=None, repr=False)
+    _prepared: metrics.Prepared | None = field(default=None, repr=False)
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -430,6 +432,16 @@ class ReportView:
         return self._tables
 
     @property
+    def prepared(self) -> metrics.Prepared:
+        """The tables evaluated once for this report's parameters."""
+        if self._prepared is None:
+            raw = metrics.Tables(
+                self.data["agreements"], self.data["scope_items"], self.data["activities"]
+            )
+            self._prepared = metrics.prepare(raw, self.mp)
+        return self._prepared
+
+    @property
     def mp(self) -> metrics.Params:
         return metric_params(self.params)
 
@@ -477,16 +489,10 @@ class ReportView:
 
     def executive_summary(self) -> None:
         lang = self.lang
-        f = metrics.executive_summary_facts(
-            metrics.Tables(
-                self.data["agreements"], self.data["scope_items"], self.data["activities"]
-            ),
-            self.mp,
-        )
+        prepared = self.prepared
+        f = metrics.executive_summary_facts(prepared, prepared.params)
         vocab = load_vocabulary()
-        ag = metrics.window(
-            self.data["agreements"], self.data["scope_items"], self.data["activities"], self.mp
-        ).agreements
+        ag = prepared.core.tables.agreements
         partners = ag["partner_name"].dropna().str.casefold().str.strip().nunique()
         items = [
             self._t(
