@@ -56,6 +56,25 @@ def slugify(text: str) -> str:
     return s or "x"
 
 
+def _quiet_kernel_manager():
+    """A kernel manager whose kernel does not write to our console.
+
+    The kernel's own stderr only carries start-up chatter ("Kernel is running over TCP without
+    encryption", "KeyboardInterrupt caught in kernel" at shutdown); cell errors reach us through
+    the Jupyter protocol and are reported with the notebook and cell.
+    """
+    import subprocess
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return QuietKernelManager
+
+
 def _execute_and_render(job: NotebookJob, cwd: str) -> dict:
     """Worker: run one notebook with papermill, then convert it to HTML.
 
@@ -77,6 +96,7 @@ def _execute_and_render(job: NotebookJob, cwd: str) -> dict:
             cwd=cwd,
             progress_bar=False,
             log_output=False,
+            kernel_manager_class=_quiet_kernel_manager(),
         )
     except PapermillExecutionError as exc:
         return {
