@@ -68,9 +68,12 @@ format: $(STAMP) ## Format code with ruff
 	$(VENV)/bin/ruff format src tests scripts
 	$(VENV)/bin/ruff check --fix src tests scripts
 
-lab: $(STAMP) ## Start JupyterLab with the project's kernel
+$(PROCESSED)/manifest.json: $(STAMP) $(RAW_FILES)
+	$(EVAL) ingest --raw $(RAW) --out $(PROCESSED)
+
+lab: $(STAMP) $(PROCESSED)/manifest.json ## Start JupyterLab on notebooks/ (data ingested first; kernel "Python (evaluation)")
 	$(PY) -m ipykernel install --sys-prefix --name evaluation --display-name "Python (evaluation)" >/dev/null
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP) ## Benchmarks: ingestion and report against their floors
 	$(PY) scripts/bench.py

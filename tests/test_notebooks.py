@@ -50,3 +50,45 @@ def test_hygiene_check_fails_without_parameters_tag(tmp_path):
     nb.cells = [nbformat.v4.new_code_cell("x = 1")]
     nbformat.write(nb, tmp_path / "untagged.ipynb")
     assert any("parameters" in p for p in problems(tmp_path / "untagged.ipynb"))
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs_top_to_bottom_with_its_defaults(path, tmp_path):
+    """As in JupyterLab: no papermill, the parameters cell's own defaults, cwd = notebooks/.
+
+    The defaults must give the same evaluation as `make report` on the bundled sample
+    (as_of resolves to the sample's meeting date, 14 Maret 2024)."""
+    import shutil
+
+    from nbclient import NotebookClient
+
+    from evaluation.ingest import run_ingest
+    from evaluation.sample import write_sample
+
+    raw = tmp_path / "data" / "raw"
+    write_sample(raw)
+    run_ingest(raw, tmp_path / "data" / "processed", echo=lambda m: None)
+    nb_dir = tmp_path / "notebooks"
+    nb_dir.mkdir()
+    shutil.copy(path, nb_dir / path.name)
+    nb = nbformat.read(nb_dir / path.name, as_version=4)
+    NotebookClient(
+        nb, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(nb_dir)}}
+    ).execute()
+    html = "".join(
+        o.get("data", {}).get("text/html", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )
+    errors = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
+    assert not errors
+    assert "14 Maret 2024" in html
+    assert "DATA CONTOH" in html
