@@ -452,7 +452,9 @@ class ReportView:
         return f"<h{level}>{_esc(self._t(key))}</h{level}>"
 
     def _fmt(self, df: pd.DataFrame, columns: dict, intervals: dict | None = None) -> pd.DataFrame:
-        return format_table(df, columns, self.lang, intervals=intervals)
+        out = format_table(df, columns, self.lang, intervals=intervals)
+        # total rows ("Semua") read "Semua" / "All" in the report's language
+        return out.replace(metrics.TOTAL_LABEL, self._t("label.all"))
 
     def _top(self, df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         n = self.params.top_n
@@ -663,7 +665,7 @@ class ReportView:
             df_shown = df
         shown = self._rate_display(df_shown, label_col, kind)
         if total:
-            shown.iloc[-1, 0] = self._t("col.total")
+            shown.iloc[-1, 0] = self._t("label.all")
         note = f'<p class="catatan">{_esc(self._t("note.small_n"))}</p>'
         _display_html(self._heading(heading) + _table_html(shown, total_last=total) + note)
         if len(df) and df["scope_items"].sum() > 0:
