@@ -14,7 +14,9 @@ def test_filled_template_ingests_with_zero_problems(tmp_path):
     result = ingest(raw)
     assert result.quality.empty, result.quality.to_string()
     assert len(result.agreements) == 3
-    assert set(result.agreements["partner_category"]) <= set(load_vocabulary().partner_categories.labels)
+    assert set(result.agreements["partner_category"]) <= set(
+        load_vocabulary().partner_categories.labels
+    )
     assert len(result.activities) > 0
     s = result.summary
     assert (s["read"] == s["used"]).all()
