@@ -42,6 +42,10 @@ _RATE_KINDS = {
     "scope_rate": "percent",
     "scope_rate_ci": "text",
 }
+#: Largest number of agreements listed per category in the partner annex (PDF); the full
+#: scorecards are always in ringkasan.xlsx. Keeps the annex printable at national scale.
+ANNEX_MAX_ROWS = 1_000
+
 _INTERVALS = {
     "followup_rate_ci": ("followup_rate_low", "followup_rate_high"),
     "scope_rate_ci": ("scope_rate_low", "scope_rate_high"),
@@ -318,8 +322,9 @@ _STYLE = """<style>
 .eval-table { font-size: 9pt; border-collapse: collapse; }
 .eval-table td, .eval-table th { padding: 2px 6px; vertical-align: top; }
 .eval-table.long { font-size: 8pt; width: 100%; }
-.eval-table th { word-break: normal; overflow-wrap: normal; hyphens: manual; }
-.eval-table div.wide { min-width: 12em; }
+.jp-RenderedHTMLCommon table.eval-table { table-layout: auto; }
+.jp-RenderedHTMLCommon .eval-table th { word-break: normal; overflow-wrap: normal; hyphens: manual; }
+.eval-table div.wide { min-width: 12em; white-space: pre-line; }
 .eval-table td.eval-num, .eval-table th.eval-num { white-space: nowrap; }
 .eval-table tr.total td { font-weight: bold; border-top: 1px solid #555; }
 .eval-sample-banner { border: 2px solid #b00020; color: #b00020; padding: 8px 12px; margin: 0 auto 24px; max-width: 32em; }
@@ -1140,18 +1145,26 @@ class ReportView:
             vocab.not_started_status: "○",
         }
         flags = {"no_realisation": "R", "stale": "S", "expiring_low": "E"}
+
+        def short_date(d) -> str:
+            return "–" if pd.isna(d) else pd.Timestamp(d).strftime("%d/%m/%Y")
+
         for cat in vocab.partner_categories.labels:
-            sub = df[df["partner_category"] == cat]
-            if sub.empty:
+            full = df[df["partner_category"] == cat]
+            if full.empty:
                 continue
+            sub = full.head(ANNEX_MAX_ROWS)
             scope_cols = [
                 c for c in sub.columns if c.startswith("scope::") and sub[c].notna().any()
             ]
             table = pd.DataFrame(
                 {
-                    self._t("col.partner_name"): sub["partner_name"].fillna("").astype(str),
-                    self._t("col.agreement_id"): sub["agreement_id"].astype(str),
-                    self._t("col.signed_on"): [fmt_date(d, lang) for d in sub["signed_on"]],
+                    self._t("col.partner_and_number"): (
+                        sub["partner_name"].fillna("").astype(str)
+                        + "\n"
+                        + sub["agreement_id"].astype(str)
+                    ),
+                    self._t("col.signed_on"): [short_date(d) for d in sub["signed_on"]],
                     **{
                         vocab.scopes.display(c.removeprefix("scope::"), lang, short=True): sub[
                             c
@@ -1160,15 +1173,21 @@ class ReportView:
                     },
                     self._t("col.scope_rate"): [fmt_percent(x, lang) for x in sub["scope_rate"]],
                     self._t("col.last_activity_date"): [
-                        fmt_date(d, lang) for d in sub["last_activity_on"]
+                        short_date(d) for d in sub["last_activity_on"]
                     ],
                     self._t("col.flags"): sub["reasons"].map(
                         lambda r: " ".join(flags.get(x, x) for x in str(r).split(";") if x)
                     ),
                 }
             )
-            heading = f"<h2>{_esc(vocab.partner_categories.display(cat, lang))} ({fmt_int(len(sub), lang)})</h2>"
-            _display_html(heading + _table_html(table, long=True))
+            heading = f"<h2>{_esc(vocab.partner_categories.display(cat, lang))} ({fmt_int(len(full), lang)})</h2>"
+            more = ""
+            if len(full) > len(sub):
+                note = self._t(
+                    "note.annex_cut", shown=fmt_int(len(sub), lang), total=fmt_int(len(full), lang)
+                )
+                more = f'<p class="catatan">{_esc(note)}</p>'
+            _display_html(heading + _table_html(table, long=True, wide=(0,)) + more)
 
 
 def _has(key: str) -> bool:
