@@ -34,7 +34,9 @@ def test_ingest_prints_summary_and_exits_0_with_warnings(tmp_path):
     assert "[quarantined] p.xlsx, sheet 'Perjanjian' row 3 column 'Kategori Mitra'" in res["stdout"]
     assert "Traceback" not in res["stderr"]
     dq = pd.read_csv(out / "data_quality.csv", dtype=str, keep_default_na=False)
-    assert dq.columns.tolist() == ["file", "sheet", "row", "column", "value", "problem", "action"]
+    assert dq.columns.tolist() == [
+        "file", "sheet", "row", "column", "value", "problem", "action", "code", "problem_id",
+    ]  # fmt: skip
     assert dq[dq["sheet"] == "Perjanjian"][["row", "column", "action"]].values.tolist() == [
         ["3", "Kategori Mitra", "quarantined"]
     ]

@@ -25,7 +25,7 @@ from conftest import (
     write_xlsx,
 )
 from evaluation.errors import InputError
-from evaluation.ingest import ingest
+from evaluation.ingest import ingest, write_processed
 
 TITLE = "DAFTAR PERJANJIAN KERJA SAMA BP2MI 2018-2024"
 
@@ -314,3 +314,23 @@ def test_csv_named_for_no_sheet_is_reported(tmp_path):
         ingest(raw)
     assert "rekap anggaran.csv" in str(err.value)
     assert "no sheet named" in str(err.value)
+
+
+def test_messy_remarks_have_code_and_indonesian_text(messy, tmp_path):
+    write_processed(messy, tmp_path)
+    dq = pd.read_csv(tmp_path / "data_quality.csv", dtype=str, keep_default_na=False)
+    assert dq.columns.tolist()[-2:] == ["code", "problem_id"]
+    assert (dq["code"] != "").all() and (dq["problem_id"] != "").all()
+    ends = dq[(dq["file"] == "2023_unit_a.xlsx") & (dq["column"] == "Tanggal_Berakhir")]
+    # 1 Maret 2021 + 5 years - 1 day; 10 January 2023 + 5 years - 1 day
+    assert ends["code"].tolist() == ["no_end_date", "no_end_date"]
+    assert ends["problem_id"].tolist() == [
+        "tanggal berakhir kosong; dianggap berlaku 5 tahun sejak penandatanganan "
+        "(sampai 28 Februari 2026)",
+        "tanggal berakhir kosong; dianggap berlaku 5 tahun sejak penandatanganan "
+        "(sampai 9 Januari 2028)",
+    ]
+    assert ends["problem"].tolist() == [
+        "no end date; assumed 5 years after signing (2026-02-28)",
+        "no end date; assumed 5 years after signing (2028-01-09)",
+    ]

@@ -107,7 +107,10 @@ def make_data(*, activities: bool = True) -> dict[str, pd.DataFrame]:
         else []
     )
     dq = pd.DataFrame(
-        [["uji.xlsx", "Perjanjian", "5", "Tanggal Berakhir", "", "end date missing", "fixed"]],
+        [
+            ["uji.xlsx", "Perjanjian", "5", "Tanggal Berakhir", "", "end date missing", "fixed"]
+            + ["no_end_date", "tanggal berakhir kosong"]
+        ],
         columns=schema.DATA_QUALITY,
     )
     summ = pd.DataFrame(

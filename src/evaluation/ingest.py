@@ -31,8 +31,8 @@ import pandas as pd
 
 from . import config, schema
 from .errors import InputError
-from .parsing import parse_date, parse_number
-from .quality import QualityLog
+from .parsing import Note, parse_date, parse_number
+from .quality import Count, QualityLog
 from .reader import RawFile, RawSheet, read_file
 from .vocab import ColumnSpec, Section, SheetSpec, Vocabulary, load_vocabulary, match_key
 
@@ -169,7 +169,7 @@ def _key(text: object) -> str:
     return match_key(text)
 
 
-def _clean_text(v: object) -> tuple[str | None, list[str]]:
+def _clean_text(v: object) -> tuple[str | None, list[Note]]:
     """Text cell -> stripped single-spaced text, and notes on removed or truncated content."""
     if isinstance(v, str) and v.isascii() and v.isprintable() and len(v) <= EXCEL_CELL_LIMIT:
         s = v.strip()  # the common case: plain text, at most spaces to tidy
@@ -186,11 +186,17 @@ def _clean_text(v: object) -> tuple[str | None, list[str]]:
     notes = []
     if _CONTROL.search(s):
         s = _CONTROL.sub("", s)
-        notes.append("control characters removed")
+        notes.append(Note("control characters removed", code="control_chars"))
     s = _SPACES.sub(" ", s).strip()
     if len(s) > EXCEL_CELL_LIMIT:
         s = s[:EXCEL_CELL_LIMIT]
-        notes.append(f"text longer than {EXCEL_CELL_LIMIT:,} characters truncated")
+        notes.append(
+            Note(
+                f"text longer than {EXCEL_CELL_LIMIT:,} characters truncated",
+                code="text_truncated",
+                limit=Count(EXCEL_CELL_LIMIT),
+            )
+        )
     return (s or None), notes
 
 
@@ -393,6 +399,7 @@ def _sheet_records(
         log.add(
             fname, sname, header_row, "", "",
             f"title rows above the header (row {header_row}) skipped", "ignored",
+            code="title_rows", params={"row": header_row},
         )  # fmt: skip
     header_cells = sheet.rows[hidx]
     headers = {f: str(header_cells[j]).strip() for f, j in header.columns.items()}
@@ -410,21 +417,33 @@ def _sheet_records(
         excel_row = header_row + 1 + k
         log.mark(fname, sname, excel_row, "used")
         if _row_blank(row):
-            log.add(fname, sname, excel_row, "", "", "blank row skipped", "ignored")
+            log.add(
+                fname, sname, excel_row, "", "", "blank row skipped", "ignored",
+                code="blank_row",
+            )  # fmt: skip
             continue
         n = len(row)
         cells = {f: (row[j] if j < n else None) for f, j in field_cols}
         if k == 0 and _is_numbering_row(row):
-            log.add(fname, sname, excel_row, "", "", "column numbering row skipped", "ignored")
+            log.add(
+                fname, sname, excel_row, "", "", "column numbering row skipped", "ignored",
+                code="numbering_row",
+            )  # fmt: skip
             continue
         if _key(cells[first_field]) == first_key and all(
             _key(cells[f]) == key for f, key in header_keys
         ):
-            log.add(fname, sname, excel_row, "", "", "header repeated; row skipped", "ignored")
+            log.add(
+                fname, sname, excel_row, "", "", "header repeated; row skipped", "ignored",
+                code="header_repeated",
+            )  # fmt: skip
             continue
         if _is_total_row(row, cells.get("agreement_id")):
             total = next(c for c in row if isinstance(c, str) and c.strip())
-            log.add(fname, sname, excel_row, "", total, "total row skipped", "ignored")
+            log.add(
+                fname, sname, excel_row, "", total, "total row skipped", "ignored",
+                code="total_row",
+            )  # fmt: skip
             continue
         records.append(_Record(fname, sname, excel_row, cells, headers))
     return records
@@ -453,10 +472,18 @@ def _report_extra_columns(
         col: ColumnSpec | None = lookup.get(key)
         if col is not None:
             read = str(header_cells[header.columns[col.field]]).strip()
-            problem = f"another column for '{col.header}'; column '{read}' was read, not this one"
+            problem = Note(
+                f"another column for '{col.header}'; column '{read}' was read, not this one",
+                code="duplicate_column",
+                header=col.header,
+                read=read,
+            )
         else:
-            problem = "column not part of the input format; not read"
-        log.add(fname, sname, header_row, str(cell).strip(), "", problem, "ignored")
+            problem = Note("column not part of the input format; not read", code="unknown_column")
+        log.add(
+            fname, sname, header_row, str(cell).strip(), "", str(problem), "ignored",
+            code=problem.code, params=problem.params,
+        )  # fmt: skip
 
 
 def _sample_marker(sheet: RawSheet) -> bool:
@@ -483,11 +510,15 @@ class _Row:
                 return c.header
         return fld
 
-    def report(self, fld: str, value: object, problem: str, action: str) -> None:
+    def report(self, fld: str, value: object, problem: Note, action: str) -> None:
+        """Log ``problem`` (English text with its message code) at this row's ``fld`` cell."""
         r = self.rec
         if action == "quarantined":
             r.ok = False
-        self.log.add(r.file, r.sheet, r.row, self.col(fld) if fld else "", value, problem, action)
+        self.log.add(
+            r.file, r.sheet, r.row, self.col(fld) if fld else "", value, str(problem), action,
+            code=problem.code, params=problem.params,
+        )  # fmt: skip
 
     def text(self, fld: str) -> str | None:
         raw = self.rec.cells.get(fld)
@@ -496,27 +527,38 @@ class _Row:
             self.report(fld, raw, n, "fixed")
         return s
 
+    def _empty(self, fld: str) -> Note:
+        column = self.col(fld)
+        return Note(f"'{column}' is empty; fill it in", code="required_empty", column=column)
+
     def required_text(self, fld: str) -> str | None:
         s = self.text(fld)
         if s is None:
-            self.report(fld, None, f"'{self.col(fld)}' is empty; fill it in", "quarantined")
+            self.report(fld, None, self._empty(fld), "quarantined")
         return s
 
     def label(self, fld: str, section: Section, *, required: bool) -> str | None:
         raw = self.rec.cells.get(fld)
         if _is_blank(raw):
             if required:
-                self.report(fld, raw, f"'{self.col(fld)}' is empty; fill it in", "quarantined")
+                self.report(fld, raw, self._empty(fld), "quarantined")
             return None
         label = self.labels.canonical(section, raw)
         if label is None:
             shown, _ = _clean_text(raw)
             shown = (shown or "")[:60]
+            column, labels = self.col(fld), ", ".join(section.labels)
             self.report(
                 fld,
                 raw,
-                f"unknown {self.col(fld)} '{shown}'; use one of: {', '.join(section.labels)} "
-                "(or add an alias in vocabulary.toml)",
+                Note(
+                    f"unknown {column} '{shown}'; use one of: {labels} "
+                    "(or add an alias in vocabulary.toml)",
+                    code="unknown_label",
+                    column=column,
+                    value=shown,
+                    labels=labels,
+                ),
                 "quarantined",
             )
         return label
@@ -525,10 +567,19 @@ class _Row:
         raw = self.rec.cells.get(fld)
         d, note = self.labels.date(raw)
         if d is None and required:
-            why = note or f"'{self.col(fld)}' is empty"
-            self.report(fld, raw, f"{why}; fill in a date", "quarantined")
+            if note:
+                problem = Note(
+                    f"{note}; fill in a date", code="date_unreadable_required", reason=note
+                )
+            else:
+                column = self.col(fld)
+                problem = Note(
+                    f"'{column}' is empty; fill in a date", code="date_empty", column=column
+                )
+            self.report(fld, raw, problem, "quarantined")
         elif d is None and note:
-            self.report(fld, raw, f"{note}; left empty", "fixed")
+            problem = Note(f"{note}; left empty", code="date_unreadable", reason=note)
+            self.report(fld, raw, problem, "fixed")
         return d
 
 
@@ -553,17 +604,25 @@ class _Agreements:
             chk.report(
                 "agreement_id",
                 aid,
-                f"agreement number written differently from its 'Perjanjian' row; read as "
-                f"'{canonical}'",
+                Note(
+                    "agreement number written differently from its 'Perjanjian' row; read as "
+                    f"'{canonical}'",
+                    code="agreement_id_variant",
+                    agreement_id=canonical,
+                ),
                 "fixed",
             )
             return canonical
         if key in self.bad_keys:
-            problem = "its agreement row is quarantined; fix that row first"
+            problem = Note(
+                "its agreement row is quarantined; fix that row first",
+                code="agreement_quarantined",
+            )
         else:
-            problem = (
+            problem = Note(
                 "agreement number not found in any 'Perjanjian' sheet; check the number or "
-                "add the agreement"
+                "add the agreement",
+                code="agreement_not_found",
             )
         chk.report("agreement_id", aid, problem, "quarantined")
         return None
@@ -589,10 +648,28 @@ def _agreements(
             province = labels.canonical(vocab.provinces, raw_prov)
             if province is None:
                 shown = (_clean_text(raw_prov)[0] or "")[:60]
-                chk.report("province", raw_prov, f"unknown province '{shown}'; left empty", "fixed")
+                chk.report(
+                    "province",
+                    raw_prov,
+                    Note(
+                        f"unknown province '{shown}'; left empty",
+                        code="unknown_province",
+                        value=shown,
+                    ),
+                    "fixed",
+                )
         elif cat is not None and vocab.partner_categories.term(cat).requires_province:
+            column = chk.col("province")
             chk.report(
-                "province", None, f"'{chk.col('province')}' is empty (expected for {cat})", "used"
+                "province",
+                None,
+                Note(
+                    f"'{column}' is empty (expected for {cat})",
+                    code="province_empty",
+                    column=column,
+                    category=cat,
+                ),
+                "used",
             )
         doc = None
         raw_doc = rec.cells.get("document_type")
@@ -601,7 +678,10 @@ def _agreements(
             if doc is None:
                 doc = chk.text("document_type")
                 chk.report(
-                    "document_type", raw_doc, "unknown document type; kept as written", "used"
+                    "document_type",
+                    raw_doc,
+                    Note("unknown document type; kept as written", code="unknown_document_type"),
+                    "used",
                 )
         signed = chk.date("signed_on", required=True)
         ends = chk.date("ends_on", required=False)
@@ -610,14 +690,19 @@ def _agreements(
             chk.report(
                 "ends_on",
                 rec.cells.get("ends_on"),
-                f"no end date; assumed {term_years} years after signing ({ends.isoformat()})",
+                Note(
+                    f"no end date; assumed {term_years} years after signing ({ends.isoformat()})",
+                    code="no_end_date",
+                    years=term_years,
+                    date=ends,
+                ),
                 "fixed",
             )
         if signed is not None and ends is not None and ends < signed:
             chk.report(
                 "ends_on",
                 rec.cells.get("ends_on"),
-                "end date is before the signing date",
+                Note("end date is before the signing date", code="end_before_signing"),
                 "quarantined",
             )
         rec.values = {
@@ -661,20 +746,38 @@ def _dedupe_agreements(
                 _Row(r, log, spec, labels).report(
                     "agreement_id",
                     r.values["agreement_id"],
-                    f"same agreement already listed in {first.file}, sheet '{first.sheet}', "
-                    f"row {first.row}; kept once",
+                    Note(
+                        f"same agreement already listed in {first.file}, sheet '{first.sheet}', "
+                        f"row {first.row}; kept once",
+                        code="duplicate_agreement",
+                        file=first.file,
+                        sheet=first.sheet,
+                        row=first.row,
+                    ),
                     "ignored",
                 )
             continue
-        places = "; ".join(f"{r.file} sheet '{r.sheet}' row {r.row}" for r in group)
+        places = [
+            Note(
+                f"{r.file} sheet '{r.sheet}' row {r.row}",
+                code="place",
+                file=r.file,
+                sheet=r.sheet,
+                row=r.row,
+            )
+            for r in group
+        ]
         names = ", ".join(headers[f] for f in differing)
+        problem = Note(
+            f"agreement number listed more than once with different details ({names}): "
+            f"{'; '.join(places)}. Keep one version and delete the others",
+            code="conflicting_agreement",
+            columns=names,
+            places=places,
+        )
         for r in group:
             _Row(r, log, spec, labels).report(
-                "agreement_id",
-                r.values["agreement_id"],
-                f"agreement number listed more than once with different details ({names}): "
-                f"{places}. Keep one version and delete the others",
-                "quarantined",
+                "agreement_id", r.values["agreement_id"], problem, "quarantined"
             )
     return kept
 
@@ -700,8 +803,14 @@ def _scope_items(
             chk.report(
                 "scope",
                 rec.cells.get("scope"),
-                f"scope listed twice for this agreement (first at {first.file}, sheet "
-                f"'{first.sheet}', row {first.row}); kept once",
+                Note(
+                    f"scope listed twice for this agreement (first at {first.file}, sheet "
+                    f"'{first.sheet}', row {first.row}); kept once",
+                    code="duplicate_scope",
+                    file=first.file,
+                    sheet=first.sheet,
+                    row=first.row,
+                ),
                 "ignored",
             )
             continue
@@ -735,12 +844,24 @@ def _activities(
             if outcome is None:
                 outcome = other
                 chk.report(
-                    "outcome_type", raw_out, f"unknown outcome type; recorded as '{other}'", "fixed"
+                    "outcome_type",
+                    raw_out,
+                    Note(
+                        f"unknown outcome type; recorded as '{other}'",
+                        code="unknown_outcome_type",
+                        label=other,
+                    ),
+                    "fixed",
                 )
         raw_val = rec.cells.get("value")
         value, note = labels.number(raw_val)
         if note:
-            chk.report("value", raw_val, f"{note}; left empty", "fixed")
+            chk.report(
+                "value",
+                raw_val,
+                Note(f"{note}; left empty", code="number_unreadable", reason=note),
+                "fixed",
+            )
         desc = chk.text("description")
         evidence = chk.text("evidence")
         if not rec.ok:
@@ -749,7 +870,10 @@ def _activities(
             chk.report(
                 "activity_date",
                 rec.cells.get("activity_date"),
-                "activity dated before the agreement was signed",
+                Note(
+                    "activity dated before the agreement was signed",
+                    code="activity_before_signing",
+                ),
                 "used",
             )
         rec.values = {
@@ -768,8 +892,14 @@ def _activities(
             chk.report(
                 "agreement_id",
                 aid,
-                f"same activity already listed in {first.file}, sheet '{first.sheet}', row "
-                f"{first.row}; kept once",
+                Note(
+                    f"same activity already listed in {first.file}, sheet '{first.sheet}', row "
+                    f"{first.row}; kept once",
+                    code="duplicate_activity",
+                    file=first.file,
+                    sheet=first.sheet,
+                    row=first.row,
+                ),
                 "ignored",
             )
             continue
@@ -778,7 +908,10 @@ def _activities(
             chk.report(
                 "scope",
                 rec.cells.get("scope"),
-                "scope not listed for this agreement in 'Ruang Lingkup'; added as a scope item",
+                Note(
+                    "scope not listed for this agreement in 'Ruang Lingkup'; added as a scope item",
+                    code="scope_added",
+                ),
                 "fixed",
             )
             implied = _Record(
@@ -964,15 +1097,25 @@ def ingest(
                 if match_key(sheet.name) in aux_keys:
                     is_sample = is_sample or _sample_marker(sheet)
                     continue
-                state = "hidden sheet" if not sheet.visible else "sheet"
+                if sheet.visible:
+                    problem = Note(
+                        "sheet not part of the input format; not read", code="sheet_not_read"
+                    )
+                else:
+                    problem = Note(
+                        "hidden sheet not part of the input format; not read",
+                        code="hidden_sheet_not_read",
+                    )
                 log.add(
                     path.name,
                     sheet.name,
                     None,
                     "",
                     "",
-                    f"{state} not part of the input format; not read",
+                    str(problem),
                     "ignored",
+                    code=problem.code,
+                    params=problem.params,
                 )
                 continue
             known += 1
@@ -985,6 +1128,7 @@ def ingest(
                     "",
                     "hidden sheet; read because it is a known sheet",
                     "used",
+                    code="hidden_sheet_read",
                 )
             if spec.table == "agreements":
                 agreement_sheets += 1
@@ -1114,11 +1258,15 @@ def load_processed(out_dir: Path) -> dict[str, pd.DataFrame]:
             raise InputError(f"processed table {p} is missing; run 'evaluation ingest' first.")
         tables[name] = schema.coerce(pd.read_parquet(p), name)
     dq = out_dir / "data_quality.csv"
-    tables["data_quality"] = (
+    quality = (
         pd.read_csv(dq, dtype=str, keep_default_na=False)
         if dq.exists()
         else pd.DataFrame(columns=schema.DATA_QUALITY)
     )
+    # A folder written before the code and problem_id columns existed: empty columns (the
+    # report then shows the English problem).
+    missing = [c for c in schema.DATA_QUALITY if c not in quality.columns]
+    tables["data_quality"] = quality.assign(**dict.fromkeys(missing, "")) if missing else quality
     summ = out_dir / "ingest_summary.csv"
     tables["ingest_summary"] = pd.read_csv(summ) if summ.exists() else pd.DataFrame()
     return tables
@@ -1148,7 +1296,17 @@ def is_up_to_date(raw_dir: Path, out_dir: Path) -> bool:
         man.get("inputs") == current
         and man.get("vocabulary_sha256") == vocab_hash
         and all((Path(out_dir) / f"{t}.parquet").exists() for t in schema.TABLES)
+        and _quality_columns(Path(out_dir) / "data_quality.csv") == schema.DATA_QUALITY
     )
+
+
+def _quality_columns(path: Path) -> list[str] | None:
+    """Header of a ``data_quality.csv`` (None if unreadable): an older layout means the
+    folder must be ingested again."""
+    try:
+        return pd.read_csv(path, dtype=str, nrows=0).columns.tolist()
+    except (OSError, ValueError):
+        return None
 
 
 def format_summary(result: IngestResult) -> str:
@@ -1199,9 +1357,12 @@ def run_ingest(raw_dir: Path, out_dir: Path, echo: Callable[[str], None] = print
             echo(f"  [quarantined] {r.file}, sheet '{r.sheet}'{row}{col}: {r.problem}")
         if len(quarantined) > 15:
             echo(f"  … and {len(quarantined) - 15} more quarantined rows")
-        # ... other remarks grouped by kind, with a count and the first location.
+        # ... other remarks grouped by kind (their code), with a count and the first location.
         rest = q[q["action"] != "quarantined"]
-        kinds = rest["problem"].str.replace(r"'[^']*'|\([^)]*\)|\d[\d\-/.]*", "…", regex=True)
+        kinds = rest["code"].where(
+            rest["code"].fillna("") != "",
+            rest["problem"].str.replace(r"'[^']*'|\([^)]*\)|\d[\d\-/.]*", "…", regex=True),
+        )
         for (action, _kind), grp in rest.groupby([rest["action"], kinds], sort=False):
             first = grp.iloc[0]
             row = "" if pd.isna(first["row"]) else f" row {first['row']}"

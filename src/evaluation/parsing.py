@@ -1,7 +1,9 @@
 """Cell parsers for what analysts really type: dates and numbers, Indonesian style.
 
-Each parser returns ``(value, note)``: the parsed value (or None) and, when the text had to be
-interpreted or could not be read, a short English note for the data-quality log.
+Each parser returns ``(value, note)``: the parsed value (or None) and, when the text could not
+be read, a short English :class:`Note` for the data-quality log. A note is a ``str`` (its English
+text) that also carries a stable ``code`` and the ``params`` of its message ``dq.<code>`` in
+``translations.toml``, so the log can show it in Bahasa Indonesia too.
 """
 
 from __future__ import annotations
@@ -38,6 +40,45 @@ _RE_ISO = re.compile(
 _RE_SERIAL_TEXT = re.compile(r"^\d{5}(?:\.0+)?$")
 
 
+class Note(str):
+    """English remark text that also carries its message code and parameters.
+
+    Behaves as the plain English ``str``; ``code`` names the message ``dq.<code>`` of
+    ``translations.toml`` and ``params`` holds the values of its placeholders.
+
+    Parameters
+    ----------
+    text
+        The English text (what ``str(note)`` gives).
+    code
+        Message code, e.g. ``"date_unknown_month"``.
+    **params
+        Placeholder values of the message.
+
+    Examples
+    --------
+    >>> n = Note("unknown month name 'maretto'", code="date_unknown_month", month="maretto")
+    >>> n, n.code, n.params
+    ("unknown month name 'maretto'", 'date_unknown_month', {'month': 'maretto'})
+    """
+
+    code: str
+    params: dict[str, object]
+
+    def __new__(cls, text: str, *, code: str, **params: object) -> Note:
+        self = super().__new__(cls, text)
+        self.code = code
+        self.params = params
+        return self
+
+    def __reduce__(self):  # keep code and params through pickling (multiprocessing)
+        return (_make_note, (str(self), self.code, self.params))
+
+
+def _make_note(text: str, code: str, params: dict[str, object]) -> Note:
+    return Note(text, code=code, **params)
+
+
 def _show(value: object, limit: int = 60) -> str:
     """Value as quoted in a note: one line, at most ``limit`` characters."""
     s = re.sub(r"\s+", " ", str(value))
@@ -63,7 +104,7 @@ def _from_serial(x: float) -> date | None:
     return None
 
 
-def parse_date(value: object) -> tuple[date | None, str | None]:
+def parse_date(value: object) -> tuple[date | None, Note | None]:
     """Read a date cell.
 
     Accepts Excel dates (``date``/``datetime``), Excel serial numbers (typed as numbers or as
@@ -73,7 +114,8 @@ def parse_date(value: object) -> tuple[date | None, str | None]:
     Returns
     -------
     (date or None, note or None)
-        ``(None, None)`` for an empty cell; ``(None, note)`` when the text is not a date.
+        ``(None, None)`` for an empty cell; ``(None, note)`` when the text is not a date
+        (``note`` is a :class:`Note`: English text with a message code).
     """
     if value is None:
         return None, None
@@ -82,7 +124,7 @@ def parse_date(value: object) -> tuple[date | None, str | None]:
     if isinstance(value, date):
         return value, None
     if isinstance(value, bool):
-        return None, f"'{_show(value)}' is not a date"
+        return None, _not_a_date(value)
     if isinstance(value, int | float):
         if isinstance(value, float) and math.isnan(value):
             return None, None
@@ -91,7 +133,12 @@ def parse_date(value: object) -> tuple[date | None, str | None]:
         except OverflowError:
             d = None
         if d is None:
-            return None, f"number {_show(value)} is not a plausible Excel date"
+            shown = _show(value)
+            return None, Note(
+                f"number {shown} is not a plausible Excel date",
+                code="date_serial_implausible",
+                value=shown,
+            )
         return d, None
     text = unicodedata.normalize("NFKC", str(value)).strip().lower()
     if not text:
@@ -106,22 +153,50 @@ def parse_date(value: object) -> tuple[date | None, str | None]:
     if m:
         month = MONTHS.get(m.group(2).replace("'", ""))
         if month is None:
-            return None, f"unknown month name '{_show(m.group(2))}'"
+            shown = _show(m.group(2))
+            return None, Note(
+                f"unknown month name '{shown}'", code="date_unknown_month", month=shown
+            )
         d = _make(_year(m.group(3)), month, int(m.group(1)))
-        return (d, None) if d else (None, f"'{_show(value)}' is not a valid date")
+        return (d, None) if d else (None, _invalid_date(value))
     m = _RE_MONTH_FIRST.match(text)
     if m and m.group(1).replace("'", "") in MONTHS:
         d = _make(int(m.group(3)), MONTHS[m.group(1).replace("'", "")], int(m.group(2)))
-        return (d, None) if d else (None, f"'{_show(value)}' is not a valid date")
+        return (d, None) if d else (None, _invalid_date(value))
     m = _RE_ISO.match(text)
     if m:
         d = _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        return (d, None) if d else (None, f"'{_show(value)}' is not a valid date")
+        return (d, None) if d else (None, _invalid_date(value))
     m = _RE_NUMERIC_DMY.match(text)
     if m:
         d = _make(_year(m.group(3)), int(m.group(2)), int(m.group(1)))
-        return (d, None) if d else (None, f"'{_show(value)}' is not a valid day-month-year date")
-    return None, f"'{_show(value)}' is not a date (write e.g. 14/03/2024 or 14 Maret 2024)"
+        if d:
+            return d, None
+        shown = _show(value)
+        return None, Note(
+            f"'{shown}' is not a valid day-month-year date", code="date_invalid_dmy", value=shown
+        )
+    shown = _show(value)
+    return None, Note(
+        f"'{shown}' is not a date (write e.g. 14/03/2024 or 14 Maret 2024)",
+        code="date_unrecognised",
+        value=shown,
+    )
+
+
+def _not_a_date(value: object) -> Note:
+    shown = _show(value)
+    return Note(f"'{shown}' is not a date", code="date_not_a_date", value=shown)
+
+
+def _invalid_date(value: object) -> Note:
+    shown = _show(value)
+    return Note(f"'{shown}' is not a valid date", code="date_invalid", value=shown)
+
+
+def _not_a_number(value: object) -> Note:
+    shown = _show(value)
+    return Note(f"'{shown}' is not a number", code="number_not_a_number", value=shown)
 
 
 _SCALE_WORDS = {
@@ -156,18 +231,19 @@ def _plain_number(s: str) -> float | None:
         return None
 
 
-def parse_number(value: object) -> tuple[float | None, str | None]:
+def parse_number(value: object) -> tuple[float | None, Note | None]:
     """Read a number cell: ``1500000``, ``"Rp 1.500.000"``, ``"1,5 miliar"``, ``"2,5"``.
 
     Returns
     -------
     (float or None, note or None)
-        ``(None, None)`` for an empty cell; ``(None, note)`` when it is not a number.
+        ``(None, None)`` for an empty cell; ``(None, note)`` when it is not a number
+        (``note`` is a :class:`Note`: English text with a message code).
     """
     if value is None:
         return None, None
     if isinstance(value, bool):
-        return None, f"'{_show(value)}' is not a number"
+        return None, _not_a_number(value)
     if isinstance(value, int | float):
         if isinstance(value, float) and math.isnan(value):
             return None, None
@@ -176,7 +252,10 @@ def parse_number(value: object) -> tuple[float | None, str | None]:
         except OverflowError:
             number = math.inf
         if not math.isfinite(number):
-            return None, f"'{_show(value)}' is not a finite number"
+            shown = _show(value)
+            return None, Note(
+                f"'{shown}' is not a finite number", code="number_not_finite", value=shown
+            )
         return number, None
     text = unicodedata.normalize("NFKC", str(value)).strip().lower()
     if not text or text in {"-", "–"}:
@@ -188,15 +267,18 @@ def parse_number(value: object) -> tuple[float | None, str | None]:
     text = re.sub(r"\s*(orang|org|peserta|people)$", "", text)
     m = _RE_NUMBER_WORD.match(text.replace(" ", "") if text.count(" ") > 1 else text)
     if not m:
-        return None, f"'{_show(value)}' is not a number"
+        return None, _not_a_number(value)
     base = _plain_number(m.group(1))
     if base is None:
-        return None, f"'{_show(value)}' is not a number"
+        return None, _not_a_number(value)
     if m.group(2):
         factor = _SCALE_WORDS.get(m.group(2))
         if factor is None:
-            return None, f"'{_show(value)}' is not a number"
+            return None, _not_a_number(value)
         base *= factor
     if not math.isfinite(base):
-        return None, f"'{_show(value)}' is too large to be a number"
+        shown = _show(value)
+        return None, Note(
+            f"'{shown}' is too large to be a number", code="number_too_large", value=shown
+        )
     return (-base if neg else base), None

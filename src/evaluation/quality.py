@@ -1,7 +1,9 @@
 """The data-quality log: every problem found in the input, with its location and the action.
 
 Each entry becomes a row of ``data_quality.csv`` (file, sheet, row, column, value, problem,
-action). ``action`` says what happened to the input row: ``used`` (kept as is, remark only),
+action, code, problem_id). ``problem`` is the English remark; ``code`` names its message
+``dq.<code>`` in ``translations.toml`` and ``problem_id`` is that message in Bahasa Indonesia,
+filled from the entry's parameters (:func:`render_remark`). ``action`` says what happened to the input row: ``used`` (kept as is, remark only),
 ``fixed`` (kept after a stated correction), ``quarantined`` (kept out of the figures until the
 analyst fixes it) or ``ignored`` (not data: title, blank, total, duplicate).
 
@@ -14,7 +16,10 @@ or a whole file are remarks: they do not count as data rows.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 
@@ -29,9 +34,19 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 VALUE_LIMIT = 200
 
 
+class Count(int):
+    """A quantity in a remark's parameters, written with the language's thousands separator
+    (``32.767`` in Indonesian, ``32,767`` in English). Plain ``int`` parameters (row
+    numbers, years) are written as digits only."""
+
+
 @dataclass(frozen=True)
 class Entry:
-    """One row of ``data_quality.csv``; ``row`` is the Excel row number (None: no row)."""
+    """One row of ``data_quality.csv``; ``row`` is the Excel row number (None: no row).
+
+    ``code`` names the message ``dq.<code>`` and ``params`` its placeholder values (see
+    :func:`render_remark`); an entry without a code is shown in English only.
+    """
 
     file: str
     sheet: str
@@ -40,6 +55,82 @@ class Entry:
     value: str
     problem: str
     action: str
+    code: str = ""
+    params: Mapping[str, object] = field(default_factory=dict, hash=False, compare=False)
+
+
+@lru_cache(maxsize=4096)
+def _long_date(d: date, lang: str) -> str:
+    from .i18n import fmt_date
+
+    return fmt_date(d, lang)
+
+
+def _param_text(value: object, lang: str, table: Mapping[str, Mapping[str, str]]) -> str:
+    """One parameter as text in ``lang`` (see :func:`render_remark`)."""
+    code = getattr(value, "code", None)
+    if isinstance(code, str) and hasattr(value, "params"):  # a nested remark (parsing.Note)
+        return render_remark(code, value.params, lang, fallback=str(value), table=table)
+    if isinstance(value, Count):
+        from .i18n import fmt_int
+
+        return fmt_int(int(value), lang)
+    if isinstance(value, date):
+        return value.isoformat() if lang == "en" else _long_date(value, lang)
+    if isinstance(value, list | tuple):
+        return "; ".join(_param_text(v, lang, table) for v in value)
+    return str(value)
+
+
+def render_remark(
+    code: str,
+    params: Mapping[str, object] | None,
+    lang: str,
+    *,
+    fallback: str = "",
+    table: Mapping[str, Mapping[str, str]] | None = None,
+) -> str:
+    """Text of remark ``code`` in ``lang``: message ``dq.<code>`` with ``params`` filled in.
+
+    Parameter values are written for the language: a ``date`` as ``26 Juni 2028`` in
+    Indonesian and ``2028-06-26`` in English (as in the English ``problem`` text), a
+    :class:`Count` with thousands separators, a remark carrying its own ``code`` and
+    ``params`` (:class:`evaluation.parsing.Note`) as its own message, a list as its items
+    joined by ``"; "``, anything else with ``str()``.
+
+    Parameters
+    ----------
+    code
+        Message code; ``""`` gives ``fallback``.
+    params
+        Placeholder values.
+    lang
+        ``"id"`` or ``"en"``.
+    fallback
+        Returned when there is no code, no such message or a placeholder has no value
+        (usually the English ``problem`` text), so that a remark is never lost.
+    table
+        Translation table; default :func:`evaluation.i18n.load_translations`.
+
+    Returns
+    -------
+    str
+    """
+    if not code:
+        return fallback
+    if table is None:
+        from .i18n import load_translations
+
+        table = load_translations()
+    entry = table.get(f"dq.{code}")
+    if entry is None:
+        return fallback
+    text = entry.get(lang) or entry["id"]
+    kw = {k: _param_text(v, lang, table) for k, v in (params or {}).items()}
+    try:
+        return text.format_map(kw)
+    except (KeyError, IndexError, ValueError):
+        return fallback
 
 
 def short_value(value: object, limit: int = VALUE_LIMIT) -> str:
@@ -67,9 +158,26 @@ class QualityLog:
         value: object,
         problem: str,
         action: str,
+        *,
+        code: str = "",
+        params: Mapping[str, object] | None = None,
     ) -> None:
         """Log one problem. If ``row`` is a data row already :meth:`mark`-ed, its fate is
         raised to ``action`` when that is more severe.
+
+        Parameters
+        ----------
+        file, sheet, row, column, value
+            Where, and the cell's value (shortened with :func:`short_value`).
+        problem
+            The remark in English (the ``problem`` column).
+        action
+            One of used, fixed, quarantined, ignored.
+        code
+            Message code: ``dq.<code>`` in ``translations.toml`` gives the remark in each
+            report language (the ``code`` and ``problem_id`` columns).
+        params
+            Values of the message's placeholders (see :func:`render_remark`).
 
         Raises
         ------
@@ -78,7 +186,19 @@ class QualityLog:
         """
         if action not in _SEVERITY:
             raise ValueError(f"unknown action {action!r}")
-        self.entries.append(Entry(file, sheet, row, column, short_value(value), problem, action))
+        self.entries.append(
+            Entry(
+                file,
+                sheet,
+                row,
+                column,
+                short_value(value),
+                problem,
+                action,
+                code,
+                dict(params or {}),
+            )
+        )
         if row is not None:
             fates = self.rows.get((file, sheet))
             if fates is not None and row in fates:
@@ -108,18 +228,37 @@ class QualityLog:
         return self.rows.get((file, sheet), {}).get(row)
 
     def to_frame(self) -> pd.DataFrame:
-        """Entries as the ``data_quality`` table, ordered by file, sheet and row (entries
-        without a row first, then in the order they were found)."""
+        """Entries as the ``data_quality`` table (:data:`evaluation.schema.DATA_QUALITY`),
+        ordered by file, sheet and row (entries without a row first, then in the order they
+        were found). ``problem_id`` is the remark in Bahasa Indonesia (the English
+        ``problem`` when the entry has no code or its message is missing)."""
+        from .i18n import load_translations
+
+        table = load_translations()
         records = [
             (e.file, e.sheet, -1 if e.row is None else e.row, i) for i, e in enumerate(self.entries)
         ]
-        order = [i for *_, i in sorted(records)]
-        df = pd.DataFrame(
-            [tuple(self.entries[i].__dict__.values()) for i in order], columns=DATA_QUALITY
-        )
+        rows = []
+        seen: dict[tuple, str] = {}  # a big sheet repeats few distinct remarks
+        for *_, i in sorted(records):
+            e = self.entries[i]
+            try:
+                key = (e.code, e.problem, *sorted(e.params.items()))
+                problem_id = seen.get(key)
+            except TypeError:  # an unhashable parameter (a list)
+                key, problem_id = None, None
+            if problem_id is None:
+                problem_id = render_remark(e.code, e.params, "id", fallback=e.problem, table=table)
+                if key is not None:
+                    seen[key] = problem_id
+            rows.append(
+                (e.file, e.sheet, e.row, e.column, e.value, e.problem, e.action, e.code, problem_id)
+            )
+        df = pd.DataFrame(rows, columns=DATA_QUALITY)
         df["row"] = df["row"].astype("Int64")
-        for col in ("file", "sheet", "column", "value", "problem", "action"):
-            df[col] = df[col].astype("string")
+        for col in DATA_QUALITY:
+            if col != "row":
+                df[col] = df[col].astype("string")
         return df
 
     def summary(self) -> pd.DataFrame:

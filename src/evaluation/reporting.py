@@ -1038,12 +1038,25 @@ class ReportView:
                 )
             )
         if dq is not None and len(dq):
+            # The remark in the report's language (problem_id in Indonesian, the English
+            # problem otherwise or when a row has no Indonesian text), grouped by its code.
+            english = dq["problem"].fillna("").astype(str)
+            shown = english
+            if lang == "id" and "problem_id" in dq.columns:
+                localized = dq["problem_id"].fillna("").astype(str)
+                shown = localized.where(localized.str.strip() != "", english)
+            codes = (
+                dq["code"].fillna("").astype(str)
+                if "code" in dq.columns
+                else pd.Series("", index=dq.index)
+            )
+            dq = dq.assign(
+                problem=shown,
+                kind=[_problem_kind(p, c) for p, c in zip(english, codes, strict=True)],
+            )
             groups = (
-                dq.assign(kind=dq["problem"].map(_problem_kind))
-                .groupby(["action", "kind"], sort=False)
-                .agg(
-                    n=("problem", "size"), example=("problem", "first"), where=("row", lambda s: "")
-                )
+                dq.groupby(["action", "kind"], sort=False)
+                .agg(n=("problem", "size"), example=("problem", "first"))
                 .reset_index()
             )
             order = {"quarantined": 0, "fixed": 1, "used": 2, "ignored": 3}
@@ -1206,10 +1219,14 @@ def fmt_number_signed(x: float, lang: str, digits: int = 1) -> str:
     return ("+" if x > 0 else "−" if x < 0 else "±") + s
 
 
-def _problem_kind(problem: str) -> str:
-    """Group data-quality remarks by their wording without the specific values."""
+def _problem_kind(problem: str, code: str | None = None) -> str:
+    """Kind of a data-quality remark, for grouping: its ``code`` when it has one; else (a
+    ``data_quality.csv`` written before codes existed) its English wording without the
+    specific values."""
     import re
 
+    if code is not None and not pd.isna(code) and str(code).strip():
+        return str(code).strip()
     s = re.sub(r"'[^']*'", "'…'", str(problem))
     s = re.sub(r"\d[\d\-/.]*", "#", s)
-    return s.split(";")[0].split(":")[0].strip()
+    return "~" + s.split(";")[0].split(":")[0].strip()

@@ -35,7 +35,11 @@ ACTIVITIES = [
     "evidence",
     *PROVENANCE,
 ]
-DATA_QUALITY = ["file", "sheet", "row", "column", "value", "problem", "action"]
+#: ``problem`` is the remark in English; ``code`` names its message ``dq.<code>`` in
+#: translations.toml and ``problem_id`` is that remark in Bahasa Indonesia.
+DATA_QUALITY = [
+    "file", "sheet", "row", "column", "value", "problem", "action", "code", "problem_id",
+]  # fmt: skip
 ACTIONS = ("used", "fixed", "quarantined", "ignored")
 
 DATE_COLUMNS = {"signed_on", "ends_on", "activity_date"}
