@@ -309,6 +309,11 @@ def summary_sheets(
             (t("sheet.changes", lang) + " " + key.removeprefix("changes_"), tables[key], {})
         )
     add("data_quality_summary", "sheet.dq_summary", {})
+    dq = tables.get("data_quality")
+    if dq is not None:
+        # one problem column, in the report's language
+        drop = "problem" if lang == "id" and "problem_id" in dq.columns else "problem_id"
+        tables = {**tables, "data_quality": dq.drop(columns=[drop], errors="ignore")}
     add("data_quality", "sheet.dq", {"row": "int"})
     return sheets
 
