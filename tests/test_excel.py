@@ -294,3 +294,165 @@ def test_summary_xlsx_empty_table(tmp_path):
     ws = openpyxl.load_workbook(path)["Kosong"]
     assert [c.value for c in ws[1]] == ["Kategori Mitra", "Perjanjian"]
     assert ws.max_row == 1
+
+
+# ------------------------------------------------------------------------------ xlsx: body writer
+def test_summary_xlsx_dtypes_and_edge_values(tmp_path):
+    tz_times = pd.to_datetime(["2024-03-14 23:30", None, "2019-01-01 00:00"]).tz_localize(
+        "Asia/Jakarta"
+    )
+    df = pd.DataFrame(
+        {
+            "agreements": pd.array([7, None, -3], dtype="Int64"),
+            "value": pd.array([2.5, None, 1e-9], dtype="Float64"),
+            "ratio": [np.inf, -np.inf, 0.1 + 0.2],
+            "flag": [True, False, True],
+            "signed_on": tz_times,
+            "stamp": pd.Series(
+                [datetime(2024, 3, 14, 6, 0), datetime(2024, 3, 15), None], dtype=object
+            ),
+            "category": pd.Categorical(["Lembaga Keuangan", None, "Lembaga Keuangan"]),
+            "scope": pd.array(["Pertukaran Data dan Informasi", None, "-x"], dtype="string"),
+            "notes": pd.array(["  spasi  ", "a & b < c > d", ""], dtype="string"),
+            "mixed": pd.Series([1, True, 1.5], dtype=object),
+            "old_date": pd.to_datetime(["1900-01-15", "1900-03-01", "1899-12-31"]),
+        }
+    )
+    kinds = {"value": "rupiah", "ratio": "percent", "category": "category", "scope": "scope"}
+    path = write_summary_xlsx(tmp_path / "d.xlsx", [("D", df, kinds)], "x", cover=False)
+    ws = openpyxl.load_workbook(path)["D"]
+    row = {c.value: c.column_letter for c in ws[1]}
+
+    def cell(col, r):
+        return ws[f"{row[col]}{r}"]
+
+    # nullable integers: NA is an empty cell, the others keep the int format
+    assert cell("Perjanjian", 2).value == 7 and cell("Perjanjian", 2).number_format == "#,##0"
+    assert cell("Perjanjian", 3).value is None
+    assert cell("Perjanjian", 4).value == -3
+    assert cell("Nilai", 2).value == 2.5 and "Rp" in cell("Nilai", 2).number_format
+    assert cell("Nilai", 3).value is None and cell("Nilai", 4).value == 1e-9
+    # infinite numbers cannot be stored: empty cells; full float precision is kept
+    assert cell("ratio", 2).value is None and cell("ratio", 3).value is None
+    assert cell("ratio", 4).value == 0.1 + 0.2 and cell("ratio", 4).number_format == "0.0%"
+    assert [cell("flag", r).value for r in (2, 3, 4)] == [True, False, True]
+    assert cell("flag", 2).data_type == "b"
+    # a timezone-aware date keeps its local calendar day (23:30 in Jakarta is still the 14th)
+    assert cell("Tanggal Penandatanganan", 2).value == datetime(2024, 3, 14)
+    assert cell("Tanggal Penandatanganan", 2).number_format == "DD/MM/YYYY"
+    assert cell("Tanggal Penandatanganan", 3).value is None
+    assert cell("Tanggal Penandatanganan", 4).value == datetime(2019, 1, 1)
+    # object column of datetimes (inferred text kind) shows their text
+    assert cell("stamp", 2).value == "2024-03-14 06:00:00"
+    assert cell("stamp", 3).value == "2024-03-15"
+    # vocabulary kinds from categorical and string columns; missing stays empty
+    assert cell("Kategori Mitra", 2).value == "Lembaga Keuangan"
+    assert cell("Kategori Mitra", 3).value is None
+    assert cell("Ruang Lingkup", 2).value == "Pertukaran Data dan Informasi"
+    assert cell("Ruang Lingkup", 3).value is None
+    assert cell("Ruang Lingkup", 4).value == "-x" and cell("Ruang Lingkup", 4).quotePrefix
+    # spaces kept, XML special characters survive, an empty string is an empty cell
+    assert cell("Keterangan", 2).value == "  spasi  "
+    assert cell("Keterangan", 3).value == "a & b < c > d"
+    assert cell("Keterangan", 4).value is None
+    # an object column mixing 1, True and 1.5 (inferred text) keeps each value apart
+    assert [cell("mixed", r).value for r in (2, 3, 4)] == ["1", "True", "1.5"]
+    # Excel's 1900 calendar: serials before 1 March 1900 are shifted, reading back gives
+    # the same dates
+    assert cell("old_date", 2).value == datetime(1900, 1, 15)
+    assert cell("old_date", 3).value == datetime(1900, 3, 1)
+    xml = _sheet_xml(path, 1)
+    assert '<dimension ref="A1:K4"/>' in xml
+    assert "<v>15</v>" in xml  # 1900-01-15
+    assert "<v>61</v>" in xml  # 1900-03-01
+
+
+def test_summary_xlsx_datetime_in_general_column(tmp_path):
+    df = pd.DataFrame({"at": pd.to_datetime(["2024-03-14 06:30", "2024-03-15 00:00"])})
+    path = write_summary_xlsx(tmp_path / "t.xlsx", [("T", df, {"at": "general"})], "x")
+    ws = openpyxl.load_workbook(path)["T"]
+    assert ws["A2"].value == datetime(2024, 3, 14, 6, 30)
+    assert ws["A2"].number_format == "DD/MM/YYYY HH:MM:SS"
+    assert ws["A3"].value == datetime(2024, 3, 15)
+    assert ws["A3"].number_format == "DD/MM/YYYY"
+
+
+def test_summary_xlsx_many_rows_across_chunks(tmp_path, monkeypatch):
+    from evaluation import excel
+
+    monkeypatch.setattr(excel, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(excel, "WIDTH_SAMPLE_ROWS", 10)
+    n = 50
+    names = [f"Mitra {i}" for i in range(n)]
+    names[30] = "x" * 200  # beyond the width sample: does not widen the column
+    df = pd.DataFrame(
+        {
+            "partner_name": names,
+            "agreements": np.arange(n),
+            "scope_rate": np.where(np.arange(n) % 5 == 0, np.nan, np.arange(n) / 100),
+            "category": pd.Categorical(["Lembaga Kesehatan", "Pemerintah Daerah"] * (n // 2)),
+        }
+    )
+    kinds = {"scope_rate": "percent", "category": "category"}
+    path = write_summary_xlsx(tmp_path / "big.xlsx", [("Besar", df, kinds)], "x")
+    ws = openpyxl.load_workbook(path)["Besar"]
+    assert ws.max_row == n + 1
+    assert ws.auto_filter.ref == f"A1:D{n + 1}"
+    for i in range(n):
+        r = i + 2
+        assert ws[f"A{r}"].value == names[i]
+        assert ws[f"B{r}"].value == i
+        assert ws[f"C{r}"].value == (None if i % 5 == 0 else pytest.approx(i / 100))
+        assert ws[f"D{r}"].value == ("Lembaga Kesehatan" if i % 2 == 0 else "Pemerintah Daerah")
+    # widest sampled value "Nama Mitra"/"Mitra 9": 10 characters + 2 -> the minimum, 12
+    assert ws.column_dimensions["A"].width == 12
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Besar").to_python()
+    assert len(rows) == n + 1 and rows[n][1] == n - 1
+
+
+def test_summary_xlsx_widths_fitted_to_sample(tmp_path):
+    df = pd.DataFrame({"notes": ["a" * 30, "b\n" + "c" * 50, None], "zz": [1, 22, 333]})
+    path = write_summary_xlsx(tmp_path / "w.xlsx", [("W", df, {})], "x")
+    ws = openpyxl.load_workbook(path)["W"]
+    assert ws.column_dimensions["A"].width == 52  # longest line, 50, + 2
+    assert ws.column_dimensions["B"].width == 10  # short values: the minimum
+
+
+def test_summary_xlsx_duplicate_columns_and_unicode_cleanup(tmp_path):
+    df = pd.DataFrame([["a", "b\ud800c"], ["d\x1f", "e"]], columns=["notes", "notes"], dtype=object)
+    path = write_summary_xlsx(tmp_path / "dup.xlsx", [("Dup", df, {})], "x")
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Dup").to_python()
+    assert rows == [["Keterangan", "Keterangan"], ["a", "bc"], ["d", "e"]]
+
+
+def test_summary_xlsx_too_many_rows(tmp_path):
+    df = pd.DataFrame({"n": np.zeros(1_048_576, dtype=np.int8)})
+    with pytest.raises(ValueError, match="at most 1,048,575 rows"):
+        write_summary_xlsx(tmp_path / "huge.xlsx", [("Besar", df, {})], "x")
+    assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------------------ CSV: dtypes
+@pytest.mark.parametrize("dtype", ["string", "string[python]", "str", object])
+def test_write_csv_text_dtypes(tmp_path, dtype):
+    values = ["=1+1", "a\r\nb", None, "c\rd", "@x", "plain"]
+    df = pd.DataFrame({"notes": pd.Series(values, dtype=dtype)})
+    rows = _read_csv_rows(write_csv(df, tmp_path / "t.csv"))
+    assert [r[0] for r in rows] == ["notes", "'=1+1", "a\nb", "", "c\nd", "'@x", "plain"]
+
+
+def test_write_csv_categorical_and_float_dtypes(tmp_path):
+    df = pd.DataFrame(
+        {
+            "category": pd.Categorical(["-1", None, "Bank", "-1"]),
+            "f32": np.array([0.1, 2.0, np.nan, -0.0], dtype=np.float32),
+            "f64n": pd.array([1 / 3, None, 1e16, np.inf], dtype="Float64"),
+        }
+    )
+    rows = _read_csv_rows(write_csv(df, tmp_path / "t.csv"))
+    assert rows[1:] == [
+        ["'-1", "0.10000000149011612", "0.3333333333333333"],
+        ["", "2.0", ""],
+        ["Bank", "", "1e+16"],
+        ["'-1", "-0.0", "inf"],
+    ]
