@@ -9,12 +9,15 @@ system Chromium with :func:`evaluation.browser.inspect_html` and print it with
 from __future__ import annotations
 
 import base64
+import hashlib
+import logging
 import os
 import re
 import shutil
 import stat
 import struct
 import subprocess
+import tempfile
 import time
 import zlib
 from pathlib import Path
@@ -371,3 +374,170 @@ def test_plotly_defined_despite_amd_loader_and_hidden_chart_prints(tmp_path):
     from pypdf import PdfReader
 
     assert "Page 1 of 1" in PdfReader(pdf).pages[0].extract_text()
+
+
+# --------------------------------------------------------------------------- concurrency
+
+
+def _plotly_tag(body: str) -> bytes:
+    return b'<script data-eval-plotlyjs="1" type="text/javascript">' + body.encode() + b"</script>"
+
+
+def test_externalize_plotly_moves_the_bundle_to_a_shared_url():
+    from evaluation.pdf import _externalize_plotly
+
+    body = 'var a = "é < b";'
+    doc = b"<html><head>" + _plotly_tag(body) + b"</head><body><p>x</p></body></html>"
+    new, name, script = _externalize_plotly(doc, "file:///tmp/cetak/")
+    expected_name = "plotly-" + hashlib.sha256(body.encode()).hexdigest()[:20] + ".js"
+    assert name == expected_name
+    assert script == body.encode()
+    assert new == (
+        b'<html><head><script data-eval-plotlyjs="1" type="text/javascript" '
+        b'src="file:///tmp/cetak/' + expected_name.encode() + b'"></script>'
+        b"</head><body><p>x</p></body></html>"
+    )
+    # Another report with the same bundle gets the same name; another bundle does not.
+    other = b"<html><body><h1>Lain</h1>" + _plotly_tag(body) + b"</body></html>"
+    assert _externalize_plotly(other, "file:///tmp/cetak/")[1] == expected_name
+    changed = b"<html>" + _plotly_tag(body + " ") + b"</html>"
+    assert _externalize_plotly(changed, "file:///tmp/cetak/")[1] != expected_name
+    # The closing tag is found case-insensitively, as the HTML parser does.
+    upper = b"<html>" + _plotly_tag("var z;")[:-9] + b"</SCRIPT ><p>y</p></html>"
+    new, name, script = _externalize_plotly(upper, "file:///s/")
+    assert script == b"var z;" and new.endswith(b'"></SCRIPT ><p>y</p></html>')
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        b"<html><script>var plain = 1;</script></html>",  # no plotly.js block
+        b'<html><script data-eval-plotlyjs="1" src="p.js"></script></html>',  # already external
+        b'<html><script data-eval-plotlyjs="1">var a = 1;',  # never closed
+        b"<html>" + _plotly_tag("var s = '<!--<script>';") + b"</html>",  # escape rules
+    ],
+)
+def test_externalize_plotly_leaves_other_documents_unchanged(doc):
+    from evaluation.pdf import _externalize_plotly
+
+    assert _externalize_plotly(doc, "file:///s/") == (doc, None, None)
+
+
+def test_concurrency_option_is_checked(tmp_path):
+    from evaluation.pdf import MAX_DEFAULT_CONCURRENCY, default_concurrency
+
+    page = tmp_path / "a.html"
+    page.write_text("<p>a</p>", encoding="utf-8")
+    for bad in (0, -1, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="concurrency"):
+            print_pdfs([(page, tmp_path / "a.pdf")], concurrency=bad)
+    assert not (tmp_path / "a.pdf").exists()
+    assert default_concurrency() == min(len(os.sched_getaffinity(0)), 4)
+    assert 1 <= default_concurrency() <= MAX_DEFAULT_CONCURRENCY == 4
+
+
+def _chart_page(path: Path, number: int, extra: str = "") -> Path:
+    """A report-like page: plotly.js block, one chart with distinct labels, a numbered text."""
+    import pandas as pd
+
+    from evaluation import charts
+
+    labels = [f"Mitra{number}A", f"Mitra{number}B"]
+    fig = charts.count_bar(pd.DataFrame({"category": labels, "agreements": [3, 5]}), "category")
+    path.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        + charts.plotly_js_html()
+        + f"</head><body><h1>Dokumen nomor {number}</h1><p id='src'></p>"
+        + charts.figure_html(fig, f"chart-{number}")
+        + "<script>document.getElementById('src').textContent = 'SUMBER=' +"
+        " (document.querySelector('script[data-eval-plotlyjs]').getAttribute('src') ||"
+        " 'inline');</script>" + extra + "</body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.e2e
+@needs_chromium
+def test_concurrent_pages_print_each_their_own_document(tmp_path, monkeypatch, caplog):
+    """Four chart pages in two slots (each slot reuses its page for a second report)."""
+    from pypdf import PdfReader
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where the bundle is written
+    folder = tmp_path / "laporan uji é"  # a space and a non-ASCII letter in the file URL
+    folder.mkdir()
+    extras = {
+        2: '<img src="http://127.0.0.1:9/luar.png">',
+        3: "<script>undefinedFunction();</script>",
+    }
+    jobs = [
+        (_chart_page(folder / f"doc{i}.html", i, extras.get(i, "")), tmp_path / f"doc{i}.pdf")
+        for i in range(1, 5)
+    ]
+    with caplog.at_level(logging.WARNING, logger="evaluation.pdf"):
+        printed = print_pdfs(jobs, footer_label="Uji paralel", lang="en", concurrency=2)
+    assert printed == [pdf for _, pdf in jobs]
+    for i, (_, pdf) in enumerate(jobs, start=1):
+        text = PdfReader(pdf).pages[0].extract_text()
+        assert f"Dokumen nomor {i}" in text
+        others = [n for n in range(1, 5) if n != i]
+        assert not any(f"Dokumen nomor {n}" in text for n in others)
+        # The chart is drawn (its axis labels are text) and is this document's own.
+        assert f"Mitra{i}A" in text and f"Mitra{i}B" in text
+        assert not any(f"Mitra{n}A" in text for n in others)
+        # plotly.js was served as the shared external script, not left inline.
+        assert re.search(r"SUMBER=file:///\S*plotly-[0-9a-f]{20}\.js", text.replace("\n", ""))
+        assert "Uji paralel" in text and "Page 1 of 1" in text
+    # Blocked requests and script errors are reported for the page that caused them only.
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 2
+    assert warnings_for(warnings, "doc2.html") == [
+        "doc2.html tried to load 1 external resource(s), blocked: http://127.0.0.1:9/luar.png"
+    ]
+    (script_error,) = warnings_for(warnings, "doc3.html")
+    assert "undefinedFunction" in script_error
+    assert list(scratch.iterdir()) == []  # the temporary bundle folder is removed
+
+
+def warnings_for(messages: list[str], name: str) -> list[str]:
+    return [m for m in messages if m.startswith(name)]
+
+
+@pytest.mark.e2e
+@needs_chromium
+def test_a_failing_job_leaves_no_pdf_of_the_call(tmp_path):
+    """The other slot prints its (quick) pages before the bad one times out: none is kept."""
+    jobs = []
+    for name in ("baik1", "rusak", "baik2", "baik3"):
+        page = tmp_path / f"{name}.html"
+        charts = '<div class="eval-chart"></div>' * 2 if name == "rusak" else ""
+        page.write_text(f"<!DOCTYPE html><html><body><p>{name}</p>{charts}</body></html>", "utf-8")
+        jobs.append((page, tmp_path / f"{name}.pdf"))
+    with pytest.raises(RenderError, match=r"rusak\.html: only 0 of 2 charts"):
+        print_pdfs(jobs, timeout_ms=2500, concurrency=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "baik1.html",
+        "baik2.html",
+        "baik3.html",
+        "rusak.html",
+    ]
+
+
+@pytest.mark.e2e
+@needs_chromium
+def test_print_pdfs_works_inside_a_running_event_loop(tmp_path):
+    import asyncio
+
+    page = tmp_path / "loop.html"
+    page.write_text("<!DOCTYPE html><html><body><p>Dari dalam asyncio</p></body></html>", "utf-8")
+
+    async def caller():
+        return print_pdfs([(page, tmp_path / "loop.pdf")])
+
+    assert asyncio.run(caller()) == [tmp_path / "loop.pdf"]
+    from pypdf import PdfReader
+
+    text = PdfReader(tmp_path / "loop.pdf").pages[0].extract_text()
+    assert "Dari dalam asyncio" in text and "Halaman 1 dari 1" in text

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 from .errors import RenderError
@@ -164,6 +164,46 @@ def chromium_browser(executable: str | None = None):
             yield browser
         finally:
             browser.close()
+
+
+@asynccontextmanager
+async def async_chromium_browser(executable: str | None = None):
+    """Async context manager yielding a Playwright async ``Browser`` on the system Chromium.
+
+    The asyncio counterpart of :func:`chromium_browser` (same executable, flags and fresh
+    temporary profile), for driving several pages of one browser at once.
+
+    Parameters
+    ----------
+    executable
+        Browser path; default :func:`find_chromium`.
+
+    Yields
+    ------
+    playwright.async_api.Browser
+
+    Raises
+    ------
+    RenderError
+        If Playwright is not installed or Chromium cannot be started.
+    """
+    exe = executable or find_chromium()
+    try:
+        from playwright.async_api import Error as PlaywrightError
+        from playwright.async_api import async_playwright
+    except ImportError as exc:  # pragma: no cover - playwright is a dependency
+        raise RenderError("The Python package 'playwright' is not installed.") from exc
+    async with async_playwright() as pw:
+        try:
+            browser = await pw.chromium.launch(
+                executable_path=exe, headless=True, args=launch_args(), timeout=DEFAULT_TIMEOUT_MS
+            )
+        except PlaywrightError as exc:
+            raise RenderError(f"Cannot start Chromium ({exe}): {exc.message}") from exc
+        try:
+            yield browser
+        finally:
+            await browser.close()
 
 
 def block_external(context, record: list[str] | None = None) -> None:
