@@ -391,6 +391,27 @@ def test_schema_guard_raises_on_broken_tables(canonical_dir):
         validate_tables(orphan, vocab)
 
 
+def test_schema_guard_checks_types_keys_and_scope_items(canonical_dir):
+    res = ingest(canonical_dir)
+    vocab = load_vocabulary()
+    lost = dict(res.tables)
+    lost["scope_items"] = res.scope_items.iloc[1:]  # NK.01/2021 x scope 1 has an activity
+    with pytest.raises(SchemaViolation, match="scope items missing"):
+        validate_tables(lost, vocab)
+    typed = dict(res.tables)
+    typed["activities"] = res.activities.assign(value=res.activities["value"].astype(object))
+    with pytest.raises(SchemaViolation, match=r"activities\.value: dtype object"):
+        validate_tables(typed, vocab)
+    empty = dict(res.tables)
+    bad = res.agreements.copy()
+    bad.loc[1, "partner_name"] = ""
+    bad.loc[2, "signed_on"] = pd.NaT
+    empty["agreements"] = bad
+    with pytest.raises(SchemaViolation, match="partner_name: empty text") as exc:
+        validate_tables(empty, vocab)
+    assert "signed_on: 1 missing values" in str(exc.value)
+
+
 # ------------------------------------------------------------------------ keys and duplicates
 def test_agreement_number_spelling_forgiven_across_sheets(tmp_path):
     sc = [list(r) for r in CANONICAL["Ruang Lingkup"]]

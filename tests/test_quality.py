@@ -101,3 +101,28 @@ def test_short_value(value, shown):
 def test_short_value_truncates():
     s = short_value("y" * 10_000)
     assert len(s) == VALUE_LIMIT and s.endswith("…")
+
+
+def test_mark_rows_marks_a_range_and_keeps_the_most_severe():
+    log = QualityLog()
+    log.mark_rows("f", "s", range(2, 6), "used")
+    assert [log.fate("f", "s", r) for r in range(1, 7)] == [
+        None,
+        "used",
+        "used",
+        "used",
+        "used",
+        None,
+    ]
+    log.add("f", "s", 3, "A", "x", "bad", "quarantined")
+    log.mark_rows("f", "s", range(3, 5), "fixed")  # 3 stays quarantined, 4 becomes fixed
+    assert [log.fate("f", "s", r) for r in (2, 3, 4, 5)] == ["used", "quarantined", "fixed", "used"]
+    summary = log.summary().iloc[0]
+    assert (summary["read"], summary["used"], summary["fixed"], summary["quarantined"]) == (
+        4,
+        2,
+        1,
+        1,
+    )
+    with pytest.raises(ValueError, match="unknown action"):
+        log.mark_rows("f", "s", range(1), "kept")

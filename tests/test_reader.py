@@ -221,3 +221,92 @@ def test_unsupported_suffix(tmp_path):
 @pytest.mark.parametrize(("index", "letters"), [(0, "A"), (25, "Z"), (26, "AA"), (16383, "XFD")])
 def test_column_letters(index, letters):
     assert column_letters(index) == letters
+
+
+# ------------------------------------------------------------------------ sheet area scans
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def _sheet_with_data(tmp_path, name: str, sheet_data: str):
+    """A workbook whose first sheet part holds ``sheet_data`` and no dimension."""
+    path = write_xlsx(tmp_path / name, {"P": [["a"]]})
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet1.xml")
+    start, end = xml.index(b"<sheetData"), xml.index(b"</sheetData>") + len(b"</sheetData>")
+    new = xml[:start] + sheet_data.encode() + xml[end:]
+    new = new.replace(b'<dimension ref="A1" />', b"")
+    return replace_in_zip(path, "xl/worksheets/sheet1.xml", xml, new)
+
+
+def _extent(xml: bytes, fast: bool, chunk: int = 7):
+    """Feed ``xml`` to the sheet scanner in small chunks; its (min, max) rows and columns."""
+    ext = reader._XlsxExtent("f.xlsx", "sheet1.xml", fast=fast)
+    for i in range(0, len(xml), chunk):
+        ext.feed(xml[i : i + chunk])
+    ext.feed(b"", final=True)
+    return ext.min_row, ext.max_row, ext.min_col, ext.max_col
+
+
+def test_fast_scan_matches_exact_scan_on_plain_cells():
+    xml = (
+        f"<worksheet {_NS}><cols><col min='1' max='3'/></cols><sheetData>"
+        '<row r="2"><c r="B2" t="s"><v>0</v></c><c r="AA2"><v>1</v></c></row>'
+        '<row r="7"><c r="C7"/></row><row r="40"><c r="D40" s="1"><v>2</v></c></row>'
+        "</sheetData><conditionalFormatting sqref='A1'><cfRule type='x'/>"
+        "</conditionalFormatting></worksheet>"
+    ).encode()
+    # rows 2..40, columns B (2) .. AA (27), by hand
+    assert _extent(xml, fast=True) == _extent(xml, fast=False) == (2, 40, 2, 27)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        '<row r="1"><c r="A1"/><c/><c/></row>',  # cells without a reference
+        '<row r="1"><c s="1" r="A1"/></row>',  # reference not first
+        '<row r="1"><c r="a1"/></row>',  # lower-case reference
+        '<row r="1"><x:c r="A1"/></row>',  # prefixed tag
+    ],
+)
+def test_fast_scan_hands_other_cell_forms_to_the_exact_scan(cells):
+    xml = f"<worksheet {_NS}><sheetData>{cells}</sheetData></worksheet>".encode()
+    with pytest.raises(reader._Irregular):
+        _extent(xml, fast=True, chunk=1 << 20)
+    assert _extent(xml, fast=False)[1] == 1
+
+
+def test_cells_without_references_are_still_counted(tmp_path, monkeypatch):
+    """Cells without ``r`` follow each other: 1 row x 60 columns exceeds 50 cells."""
+    monkeypatch.setattr(reader, "MAX_SHEET_CELLS", 50)
+    path = _sheet_with_data(
+        tmp_path, "a.xlsx", '<sheetData><row r="1">' + "<c><v>1</v></c>" * 60 + "</row></sheetData>"
+    )
+    with pytest.raises(UnsafeFileError, match="1 rows x 60 columns"):
+        check_file(path)
+
+
+def test_prefixed_far_cell_refused_with_exact_area(tmp_path, monkeypatch):
+    """A namespace-prefixed cell tag is scanned too (the fast path hands it over)."""
+    monkeypatch.setattr(reader, "MAX_SHEET_CELLS", 50)
+    path = _sheet_with_data(
+        tmp_path,
+        "a.xlsx",
+        '<sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+        '<row r="6" xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<x:c r="J6"><x:v>2</x:v></x:c></row></sheetData>',
+    )
+    with pytest.raises(UnsafeFileError, match="6 rows x 10 columns"):
+        check_file(path)
+
+
+def test_plain_far_cell_refused_with_the_exact_message(tmp_path, monkeypatch):
+    monkeypatch.setattr(reader, "MAX_SHEET_CELLS", 50)
+    path = _sheet_with_data(
+        tmp_path,
+        "a.xlsx",
+        '<sheetData><row r="3"><c r="C3"><v>1</v></c></row>'
+        '<row r="9"><c r="L9"><v>2</v></c></row></sheetData>',
+    )
+    # rows 3..9 = 7, columns C..L = 10: 70 cells
+    with pytest.raises(UnsafeFileError, match="7 rows x 10 columns"):
+        check_file(path)

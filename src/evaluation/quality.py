@@ -3,7 +3,8 @@
 Each entry becomes a row of ``data_quality.csv`` (file, sheet, row, column, value, problem,
 action, code, problem_id). ``problem`` is the English remark; ``code`` names its message
 ``dq.<code>`` in ``translations.toml`` and ``problem_id`` is that message in Bahasa Indonesia,
-filled from the entry's parameters (:func:`render_remark`). ``action`` says what happened to the input row: ``used`` (kept as is, remark only),
+filled from the entry's parameters (:func:`render_remark`). ``action`` says what happened to
+the input row: ``used`` (kept as is, remark only),
 ``fixed`` (kept after a stated correction), ``quarantined`` (kept out of the figures until the
 analyst fixes it) or ``ignored`` (not data: title, blank, total, duplicate).
 
@@ -16,7 +17,7 @@ or a whole file are remarks: they do not count as data rows.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -222,6 +223,23 @@ class QualityLog:
         old = fates.get(row)
         if old is None or _SEVERITY[action] > _SEVERITY[old]:
             fates[row] = action
+
+    def mark_rows(self, file: str, sheet: str, rows: Iterable[int], action: str) -> None:
+        """:meth:`mark` for many data rows at once (a sheet's whole body, for instance).
+
+        Raises
+        ------
+        ValueError
+            If ``action`` is unknown.
+        """
+        if action not in _SEVERITY:
+            raise ValueError(f"unknown action {action!r}")
+        fates = self.rows.setdefault((file, sheet), {})
+        if not fates:
+            fates.update(dict.fromkeys(rows, action))
+            return
+        for row in rows:
+            self.mark(file, sheet, row, action)
 
     def fate(self, file: str, sheet: str, row: int) -> str | None:
         """The fate of a data row, or None if it was not read as one."""

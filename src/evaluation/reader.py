@@ -28,6 +28,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from xml.parsers import expat
 
@@ -59,6 +60,13 @@ _RE_DIMENSION = re.compile(
 _RE_CELL_OR_ROW = re.compile(
     rb'<(?:[\w.-]+:)?(c|row)(?=[\s/>])(?:[^>]*?\br\s*=\s*["\']\$?([A-Za-z]{0,3})\$?(\d{1,9}))?'
 )
+#: A cell tag in the form nearly every writer uses, ``<c r="AB12"``: reference first, upper-case
+#: letters, digits, double quotes (the fast path of :class:`_XlsxExtent`).
+_RE_PLAIN_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3}\d{1,7})"')
+#: A cell tag with a namespace prefix (``<x:c ...>``): not handled by the fast path.
+_RE_PREFIXED_CELL = re.compile(rb":c[\s/>]")
+_UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_DIGITS = b"0123456789"
 _RE_XML_DECL_ENCODING = re.compile(r'^<\?xml[^>]*\bencoding\s*=\s*["\']([\w.-]+)', re.IGNORECASE)
 _RE_COMMENT_OR_PI = re.compile(r"<!--.*?-->|<\?.*?\?>", re.DOTALL)
 _RE_ROOT = re.compile(r"<([A-Za-z_][\w.:-]*)")
@@ -173,11 +181,27 @@ def _refuse_area(file: str, part: str, rows: int, cols: int, what: str) -> Unsaf
     )
 
 
-class _XlsxExtent:
-    """Tracks the area a worksheet's cells really occupy, streaming its XML in chunks."""
+class _Irregular(Exception):
+    """The fast scan of a sheet part cannot decide: scan the part again tag by tag."""
 
-    def __init__(self, file: str, part: str):
+
+class _XlsxExtent:
+    """Tracks the area a worksheet's cells really occupy, streaming its XML in chunks.
+
+    With ``fast`` set, each chunk is first read the cheap way: when every cell tag of the
+    chunk is ``<c r="LETTERSdigits"`` (what Excel, LibreOffice, openpyxl and the other common
+    writers produce), the area is the span of those references, found with one regex
+    ``findall`` and no Python loop over the cells. Every cell the tag-by-tag scan counts is
+    such a reference at the same position, so the fast area is never smaller than the exact
+    one: when it is within the limit, so is the exact one. Any other chunk (cells without a
+    reference, prefixed tags, ...) and any fast area over the limit raise :class:`_Irregular`,
+    and the caller scans the whole part again with ``fast=False``, which gives the exact
+    verdict and message.
+    """
+
+    def __init__(self, file: str, part: str, fast: bool = False):
         self.file, self.part = file, part
+        self.fast = fast
         self.carry = b""
         self.row = 0
         self.col = 0
@@ -208,6 +232,9 @@ class _XlsxExtent:
                 "refused.",
                 file=self.file,
             )
+        if self.fast:
+            self._feed_fast(buf, cut)
+            return
         cols = self._cols
         row, col = self.row, self.col
         min_row, min_col, max_row, max_col = self.min_row, self.min_col, self.max_row, self.max_col
@@ -233,6 +260,45 @@ class _XlsxExtent:
         self.row, self.col = row, col
         self.min_row, self.min_col, self.max_row, self.max_col = min_row, min_col, max_row, max_col
         self._check_area()
+
+    def _feed_fast(self, buf: bytes, cut: int) -> None:
+        """The cheap scan of ``buf[:cut]`` (see the class docstring).
+
+        Raises
+        ------
+        _Irregular
+            If the chunk has a cell tag of another form, or the area exceeds the limit.
+        """
+        refs = _RE_PLAIN_CELL_REF.findall(buf, 0, cut)
+        # Every "<c" must open a plain cell tag or be one of the other elements whose name
+        # starts with c ("<col", "<cols", "<conditionalFormatting", "<cfRule"); the prefixed
+        # form "<x:c" is not counted by "<c", so it is looked for on its own.
+        opened = buf.count(b"<c", 0, cut)
+        if opened != len(refs) and opened != len(refs) + buf.count(b"<co", 0, cut) + buf.count(
+            b"<cf", 0, cut
+        ):
+            raise _Irregular
+        if _RE_PREFIXED_CELL.search(buf, 0, cut):
+            raise _Irregular
+        if not refs:
+            return
+        cols = self._cols
+        numbers = [
+            cols.get(letters) or cols.setdefault(letters, _col_number(letters))
+            for letters in set(map(bytes.rstrip, refs, repeat(_DIGITS)))
+        ]
+        rows = list(map(int, map(bytes.lstrip, refs, repeat(_UPPER))))
+        lo_row, hi_row, lo_col, hi_col = min(rows), max(rows), min(numbers), max(numbers)
+        if self.min_row is None or lo_row < self.min_row:
+            self.min_row = lo_row
+        if self.min_col is None or lo_col < self.min_col:
+            self.min_col = lo_col
+        self.max_row = max(self.max_row, hi_row)
+        self.max_col = max(self.max_col, hi_col)
+        rows_n = self.max_row - self.min_row + 1
+        cols_n = self.max_col - self.min_col + 1
+        if rows_n * cols_n > MAX_SHEET_CELLS:
+            raise _Irregular
 
     def _check_dimension(self, buf: bytes) -> None:
         m = _RE_DIMENSION.search(buf)
@@ -445,6 +511,24 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, kind: str)
     UnsafeFileError
         A DOCTYPE, an unusual encoding of a sheet part, or an absurd sheet area.
     """
+    try:
+        _stream_part(zf, info, file, kind, fast=True)
+    except _Irregular:
+        _stream_part(zf, info, file, kind, fast=False)
+
+
+def _stream_part(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, kind: str, *, fast: bool
+) -> None:
+    """One pass of :func:`_scan_part`; ``fast`` tries the cheap scan of sheet parts first.
+
+    Raises
+    ------
+    InputError, UnsafeFileError
+        As :func:`_scan_part`.
+    _Irregular
+        With ``fast``, when the cheap scan cannot decide (scan again without it).
+    """
     part = info.filename
     try:
         with zf.open(info) as fh:
@@ -458,7 +542,7 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, kind: str)
                         "save the workbook again from Excel.",
                         file=file,
                     )
-                scanner = _XlsxExtent(file, part)
+                scanner = _XlsxExtent(file, part, fast=fast)
             elif kind == "ods" and part == "content.xml" and root is not None:
                 scanner = _OdsExtent(file, part, encoding)
             while chunk:
