@@ -116,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--main-only",
         action="store_true",
-        help="only the main report, not the per-category reports",
+        help="only the main report, not the per-category reports and annex (the report folder is replaced as a whole)",
     )
     s.set_defaults(func=_cmd_report)
 
