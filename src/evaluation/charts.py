@@ -147,10 +147,11 @@ def format_number(value: float | int | None, lang: str = "id", digits: int = 0) 
     _check_lang(lang)
     if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
         return "–"
-    s = f"{float(value):,.{digits}f}"
-    if lang == "id":
-        s = s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return s
+    # One implementation for tables and charts (babel, half-up rounding), so a chart label
+    # never disagrees with the table next to it.
+    from .i18n import fmt_int, fmt_number
+
+    return fmt_int(value, lang) if digits == 0 else fmt_number(value, lang, digits=digits)
 
 
 def format_pct(value: float | None, lang: str = "id", digits: int = 1) -> str:
@@ -181,10 +182,12 @@ def format_pct(value: float | None, lang: str = "id", digits: int = 1) -> str:
     >>> format_pct(0.425, "en")
     '42.5%'
     """
+    _check_lang(lang)
     if value is None or pd.isna(value):
-        _check_lang(lang)
         return "–"
-    return f"{format_number(float(value) * 100, lang, digits)}%"
+    from .i18n import fmt_percent
+
+    return fmt_percent(value, lang, digits=digits)
 
 
 def plain_text(value: object) -> str:
