@@ -473,6 +473,11 @@ class ReportView:
         note = self._t("note.top_n", shown=fmt_int(n, self.lang), total=fmt_int(len(df), self.lang))
         return df.head(n), f'<p class="catatan">{_esc(note)}</p>'
 
+    def _long_table(self, df: pd.DataFrame, columns: dict) -> str:
+        """A list table: the first ``top_n`` rows formatted, plus a note when rows were cut."""
+        top, more = self._top(df)
+        return _table_html(self._fmt(top, columns), long=True) + more
+
     # -- sections -----------------------------------------------------------------------
     def setup(self) -> None:
         """Embed plotly.js once and the report's table styles (no network). Call first."""
@@ -790,48 +795,38 @@ class ReportView:
             f"<p>{_esc(self._t('note.ending_soon', n=fmt_int(len(soon), lang), months=self.params.expiry_months))}</p>",
         ]
         if len(soon):
-            top, more = self._top(soon)
-            parts += [
-                _table_html(
-                    self._fmt(
-                        top,
-                        {
-                            "partner_name": "text",
-                            "partner_category": "category",
-                            "ends_on": "date",
-                            "days_left": "int",
-                            "scope_items": "int",
-                            "scope_items_done": "int",
-                            "scope_rate": "percent",
-                        },
-                    ),
-                    long=True,
-                ),
-                more,
-            ]
+            parts.append(
+                self._long_table(
+                    soon,
+                    {
+                        "partner_name": "text",
+                        "partner_category": "category",
+                        "ends_on": "date",
+                        "days_left": "int",
+                        "scope_items": "int",
+                        "scope_items_done": "int",
+                        "scope_rate": "percent",
+                    },
+                )
+            )
         parts.append(f"<h3>{_esc(self._t('section.ended_without_followup'))}</h3>")
         parts.append(
             f"<p>{_esc(self._t('note.ended_without_followup', n=fmt_int(len(ended), lang)))}</p>"
         )
         if len(ended):
-            top, more = self._top(ended)
-            parts += [
-                _table_html(
-                    self._fmt(
-                        top,
-                        {
-                            "partner_name": "text",
-                            "partner_category": "category",
-                            "signed_on": "date",
-                            "ends_on": "date",
-                            "scope_items": "int",
-                            "last_activity_on": "date",
-                        },
-                    ),
-                    long=True,
-                ),
-                more,
-            ]
+            parts.append(
+                self._long_table(
+                    ended,
+                    {
+                        "partner_name": "text",
+                        "partner_category": "category",
+                        "signed_on": "date",
+                        "ends_on": "date",
+                        "scope_items": "int",
+                        "last_activity_on": "date",
+                    },
+                )
+            )
         _display_html("".join(parts))
 
     def trend(self) -> None:
@@ -911,25 +906,20 @@ class ReportView:
                 ascending=False,
                 kind="stable",
             )
-            top, more = self._top(ordered)
             parts.append(f"<h3>{_esc(self._t('section.outcomes_by_province'))}</h3>")
-            parts += [
-                _table_html(
-                    self._fmt(
-                        top,
-                        {
-                            "province": "text",
-                            "partners": "int",
-                            "partners_with_perda": "int",
-                            "training_budget": "rupiah",
-                            "ltsa": "int",
-                            "satgas": "int",
-                        },
-                    ),
-                    long=True,
-                ),
-                more,
-            ]
+            parts.append(
+                self._long_table(
+                    ordered,
+                    {
+                        "province": "text",
+                        "partners": "int",
+                        "partners_with_perda": "int",
+                        "training_budget": "rupiah",
+                        "ltsa": "int",
+                        "satgas": "int",
+                    },
+                )
+            )
         _display_html("".join(parts))
 
     def changes(self) -> None:
@@ -995,19 +985,14 @@ class ReportView:
         )
         added = self.tables.get("changes_assistance_added")
         if added is not None and len(added):
-            top, more = self._top(added)
             text_col = "reason_text_en" if lang == "en" else "reason_text_id"
             parts.append(f"<h3>{_esc(self._t('change.assistance_added'))}</h3>")
-            parts += [
-                _table_html(
-                    self._fmt(
-                        top,
-                        {"partner_name": "text", "partner_category": "category", text_col: "text"},
-                    ),
-                    long=True,
-                ),
-                more,
-            ]
+            parts.append(
+                self._long_table(
+                    added,
+                    {"partner_name": "text", "partner_category": "category", text_col: "text"},
+                )
+            )
         _display_html("".join(parts))
 
     def data_quality(self) -> None:
@@ -1096,25 +1081,20 @@ class ReportView:
             )
             quarantined = dq[dq["action"] == "quarantined"]
             if len(quarantined):
-                top, more = self._top(quarantined)
                 parts.append(f"<h3>{_esc(self._t('section.dq_quarantined'))}</h3>")
-                parts += [
-                    _table_html(
-                        self._fmt(
-                            top,
-                            {
-                                "file": "text",
-                                "sheet": "text",
-                                "row": "text",
-                                "column": "text",
-                                "value": "text",
-                                "problem": "text",
-                            },
-                        ),
-                        long=True,
-                    ),
-                    more,
-                ]
+                parts.append(
+                    self._long_table(
+                        quarantined,
+                        {
+                            "file": "text",
+                            "sheet": "text",
+                            "row": "text",
+                            "column": "text",
+                            "value": "text",
+                            "problem": "text",
+                        },
+                    )
+                )
         else:
             parts.append(f"<p>{_esc(self._t('note.dq_clean'))}</p>")
         _display_html("".join(parts))
