@@ -21,9 +21,11 @@ from .i18n import (
     fmt_date,
     fmt_int,
     fmt_interval,
+    fmt_number,
     fmt_percent,
     fmt_rupiah,
     format_table,
+    has_key,
     methodology_text,
     t,
 )
@@ -150,7 +152,10 @@ def scorecards(tbl, mp: metrics.Params) -> pd.DataFrame:
 
 
 def compute_tables(
-    data: dict, rp: ReportParams, previous_dir: Path | None = None
+    data: dict,
+    rp: ReportParams,
+    previous_dir: Path | None = None,
+    prepared: metrics.Prepared | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every report table, keyed by CSV name (DOMAIN.md names for the three rate tables).
 
@@ -162,6 +167,9 @@ def compute_tables(
         Report parameters with ``as_of`` resolved.
     previous_dir
         Snapshot (``<report>/data``) of an earlier evaluation to compare with.
+    prepared
+        ``data`` already evaluated for these parameters (:func:`evaluation.metrics.prepare`);
+        evaluated here when not given.
 
     Raises
     ------
@@ -169,8 +177,10 @@ def compute_tables(
         If the parameters are inconsistent.
     """
     mp = metric_params(rp)
-    raw = metrics.Tables(data["agreements"], data["scope_items"], data["activities"])
-    tbl = metrics.prepare(raw, mp)  # evaluated once, reused by every table below
+    tbl = prepared  # evaluated once, reused by every table below
+    if tbl is None:
+        raw = metrics.Tables(data["agreements"], data["scope_items"], data["activities"])
+        tbl = metrics.prepare(raw, mp)
     out: dict[str, pd.DataFrame] = {
         "rates_by_category": metrics.rates_by_category(tbl, mp),
         "rates_by_scope": metrics.rates_by_scope(tbl, mp),
@@ -438,7 +448,9 @@ class ReportView:
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
         if self._tables is None:
-            self._tables = compute_tables(self.data, self.params, self.previous_dir)
+            self._tables = compute_tables(
+                self.data, self.params, self.previous_dir, prepared=self.prepared
+            )
         return self._tables
 
     @property
@@ -947,7 +959,10 @@ class ReportView:
                     fmt_number_signed(r.change, lang, digits=0),
                 )
             rows.append(
-                (self._t(f"metric.{r.metric}") if _has(f"metric.{r.metric}") else r.metric, *vals)
+                (
+                    self._t(f"metric.{r.metric}") if has_key(f"metric.{r.metric}") else r.metric,
+                    *vals,
+                )
             )
         parts.append(
             _table_html(
@@ -1188,16 +1203,8 @@ class ReportView:
             _display_html(heading + _table_html(table, long=True, wide=(0,)) + more)
 
 
-def _has(key: str) -> bool:
-    from .i18n import has_key
-
-    return has_key(key)
-
-
 def fmt_number_signed(x: float, lang: str, digits: int = 1) -> str:
     """``+2,5`` / ``-1`` style number for changes."""
-    from .i18n import fmt_number
-
     if x is None or pd.isna(x):
         return "–"
     s = fmt_number(abs(x), lang, digits=digits) if digits else fmt_int(abs(x), lang)
