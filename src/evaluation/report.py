@@ -21,7 +21,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from . import config
-from .errors import EvaluationError, InputError, NotebookError, ParameterError
+from .errors import EvaluationError, NotebookError, ParameterError
 from .params import ReportParams, check_params, parse_cli_pairs
 
 MAIN_NOTEBOOK = "laporan_evaluasi.ipynb"
@@ -251,9 +251,9 @@ def run_report(
         echo(f"      done in {time.perf_counter() - t0:.1f} s")
     manifest = read_manifest(processed_dir) or {}
     is_sample = bool(manifest.get("is_sample"))
-    if rp.as_of is None:
-        rp = replace(rp, as_of=config.SAMPLE_AS_OF if is_sample else date.today())
-    check_params({}, base=rp)
+    from .reporting import resolve_as_of  # the notebooks resolve the default the same way
+
+    rp = check_params({}, base=resolve_as_of(rp, is_sample))
     as_of_d = rp.as_of
     assert as_of_d is not None
 
@@ -455,4 +455,4 @@ def _progress(r: dict, echo) -> None:
         echo(f"      {r['label']}: FAILED ({r['error'][:200]})")
 
 
-__all__ = ["run_report", "find_previous", "NotebookJob", "InputError"]
+__all__ = ["run_report", "find_previous", "NotebookJob"]
