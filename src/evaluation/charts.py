@@ -30,6 +30,8 @@ import plotly.graph_objects as go
 import plotly.offline
 from plotly.colors import sample_colorscale
 
+from .i18n import LANGS, has_key, t
+
 # --------------------------------------------------------------------------- style
 
 #: Fonts available offline on Debian (DejaVu) and on Windows/macOS (Arial).
@@ -62,37 +64,6 @@ DEFAULT_HEIGHT = 420
 #: Plotly config used in the HTML output.
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True, "staticPlot": False}
 
-_TEXT = {
-    "id": {
-        "rate": "Tingkat pelaksanaan",
-        "scope_rate": "Tingkat pelaksanaan ruang lingkup",
-        "followup_rate": "Tingkat tindak lanjut perjanjian",
-        "share": "Persentase",
-        "count": "Jumlah",
-        "agreements": "Jumlah perjanjian",
-        "scope_items": "Jumlah butir ruang lingkup",
-        "year": "Tahun penandatanganan",
-        "months": "Bulan sejak penandatanganan",
-        "interval": "Interval 95%",
-        "no_data": "tidak ada data",
-        "items": "butir",
-    },
-    "en": {
-        "rate": "Implementation rate",
-        "scope_rate": "Scope implementation rate",
-        "followup_rate": "Agreement follow-up rate",
-        "share": "Share",
-        "count": "Count",
-        "agreements": "Agreements",
-        "scope_items": "Scope items",
-        "year": "Signing year",
-        "months": "Months since signing",
-        "interval": "95% interval",
-        "no_data": "no data",
-        "items": "items",
-    },
-}
-
 _STATUS_ORDER = ("Terlaksana", "Dalam Proses", "Belum Dilaksanakan")
 _VOCAB_SECTION_BY_COLUMN = {
     "category": "partner_categories",
@@ -104,13 +75,16 @@ _VOCAB_SECTION_BY_COLUMN = {
 
 
 def _check_lang(lang: str) -> str:
-    if lang not in _TEXT:
-        raise ValueError(f"lang must be one of {sorted(_TEXT)}, not {lang!r}")
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {sorted(LANGS)}, not {lang!r}")
     return lang
 
 
 def _t(key: str, lang: str) -> str:
-    return _TEXT[_check_lang(lang)].get(key, key)
+    """Chart text from the one translation table (``chart_label.<key>``); a key without a
+    message (e.g. an unknown column name) is shown as it is."""
+    msg = f"chart_label.{key}"
+    return t(msg, _check_lang(lang)) if has_key(msg) else key
 
 
 # --------------------------------------------------------------------------- formatting
