@@ -75,6 +75,20 @@ def _quiet_kernel_manager():
     return QuietKernelManager
 
 
+def _failure(
+    job: NotebookJob, error: str, cell: int | None = None, cell_index: int | None = None
+) -> dict:
+    """The worker's report of a failed job (plain data: it crosses a process boundary)."""
+    return {
+        "ok": False,
+        "label": job.label,
+        "cell": cell,
+        "cell_index": cell_index,
+        "error": error,
+        "executed": str(job.executed),
+    }
+
+
 def _execute_and_render(job: NotebookJob, cwd: str) -> dict:
     """Worker: run one notebook with papermill, then convert it to HTML.
 
@@ -99,35 +113,14 @@ def _execute_and_render(job: NotebookJob, cwd: str) -> dict:
             kernel_manager_class=_quiet_kernel_manager(),
         )
     except PapermillExecutionError as exc:
-        return {
-            "ok": False,
-            "label": job.label,
-            "cell": exc.exec_count,
-            "cell_index": exc.cell_index,
-            "error": f"{exc.ename}: {exc.evalue}",
-            "executed": str(job.executed),
-        }
+        return _failure(job, f"{exc.ename}: {exc.evalue}", exc.exec_count, exc.cell_index)
     except Exception as exc:  # kernel died, notebook unreadable...
-        return {
-            "ok": False,
-            "label": job.label,
-            "cell": None,
-            "cell_index": None,
-            "error": f"{type(exc).__name__}: {exc}",
-            "executed": str(job.executed),
-        }
+        return _failure(job, f"{type(exc).__name__}: {exc}")
     t1 = time.perf_counter()
     try:
         notebook_to_html(job.executed, job.html, title=job.title)
     except EvaluationError as exc:
-        return {
-            "ok": False,
-            "label": job.label,
-            "cell": None,
-            "cell_index": None,
-            "error": f"HTML: {exc}",
-            "executed": str(job.executed),
-        }
+        return _failure(job, f"HTML: {exc}")
     return {
         "ok": True,
         "label": job.label,
@@ -339,17 +332,24 @@ def _build(
         "processed_dir": str(processed_dir.resolve()),
         "previous_dir": str(prev.resolve()) if prev else None,
     }
-    stem = f"laporan_evaluasi_{as_of_s}" + ("" if rp.lang == "id" else f"_{rp.lang}")
-    jobs = [
-        NotebookJob(
-            notebook=notebooks_dir / MAIN_NOTEBOOK,
-            executed=staging / f"{stem}.ipynb",
-            html=staging / f"{stem}.html",
-            pdf=staging / f"{stem}.pdf" if pdf else None,
-            parameters=base_params,
-            title=reporting.title_text(rp, is_sample),
-            label=MAIN_NOTEBOOK,
+    suffix = "" if rp.lang == "id" else f"_{rp.lang}"
+    stem = f"laporan_evaluasi_{as_of_s}{suffix}"
+
+    def job(notebook: Path, out: Path, params: dict, title: str, label: str) -> NotebookJob:
+        """A notebook executed to ``out``.ipynb and rendered to ``out``.html (and .pdf)."""
+        return NotebookJob(
+            notebook=notebook,
+            executed=Path(f"{out}.ipynb"),
+            html=Path(f"{out}.html"),
+            pdf=Path(f"{out}.pdf") if pdf else None,
+            parameters=params,
+            title=title,
+            label=label,
         )
+
+    main = notebooks_dir / MAIN_NOTEBOOK
+    jobs = [
+        job(main, staging / stem, base_params, reporting.title_text(rp, is_sample), MAIN_NOTEBOOK)
     ]
     if per_category and rp.category is None:
         present = set(data["agreements"]["partner_category"].dropna().unique())
@@ -358,30 +358,24 @@ def _build(
             if cat not in present:
                 continue
             s = slugify(vocab.partner_categories.term(cat).short or cat)
-            crp = replace(rp, category=cat)
             jobs.append(
-                NotebookJob(
-                    notebook=notebooks_dir / MAIN_NOTEBOOK,
-                    executed=staging / "kategori" / f"{stem}_{s}.ipynb",
-                    html=staging / "kategori" / f"{stem}_{s}.html",
-                    pdf=staging / "kategori" / f"{stem}_{s}.pdf" if pdf else None,
-                    parameters={**base_params, "category": cat},
-                    title=reporting.title_text(crp, is_sample),
-                    label=f"{MAIN_NOTEBOOK} [{cat}]",
+                job(
+                    main,
+                    staging / "kategori" / f"{stem}_{s}",
+                    {**base_params, "category": cat},
+                    reporting.title_text(replace(rp, category=cat), is_sample),
+                    f"{MAIN_NOTEBOOK} [{cat}]",
                 )
             )
         annex = notebooks_dir / ANNEX_NOTEBOOK
         if annex.exists():
-            astem = f"lampiran_mitra_{as_of_s}" + ("" if rp.lang == "id" else f"_{rp.lang}")
             jobs.append(
-                NotebookJob(
-                    notebook=annex,
-                    executed=staging / f"{astem}.ipynb",
-                    html=staging / f"{astem}.html",
-                    pdf=staging / f"{astem}.pdf" if pdf else None,
-                    parameters=base_params,
-                    title=reporting.annex_title_text(rp, is_sample),
-                    label=ANNEX_NOTEBOOK,
+                job(
+                    annex,
+                    staging / f"lampiran_mitra_{as_of_s}{suffix}",
+                    base_params,
+                    reporting.annex_title_text(rp, is_sample),
+                    ANNEX_NOTEBOOK,
                 )
             )
     for j in jobs:
