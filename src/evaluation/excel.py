@@ -23,14 +23,11 @@ without lxml, which this project does not install); this path costs about 1 µs 
 
 from __future__ import annotations
 
-import contextlib
 import io
 import math
-import os
 import re
-import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO
@@ -43,6 +40,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from .atomic import atomic_path
 from .i18n import DEFAULT_LANG, VOCAB_KINDS, check_lang, column_label, formatter, is_missing, t
 
 #: First characters that make a spreadsheet treat a cell as a formula (OWASP).
@@ -94,32 +92,6 @@ COMPRESS_LEVEL = 6
 #: Day 0 of Excel's 1900 date system (serial 1 = 1900-01-01, with Excel's 29 Feb 1900).
 _EXCEL_EPOCH = date(1899, 12, 30)
 _EXCEL_EPOCH_D = np.datetime64("1899-12-30", "D")
-
-
-# ------------------------------------------------------------------------------ atomic writes
-@contextlib.contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; on success rename it onto ``path``.
-
-    The parent folder is created if needed. If the body raises, the temporary file is
-    removed and ``path`` is left as it was.
-
-    Raises
-    ------
-    OSError
-        If the folder cannot be created or the file cannot be renamed.
-    """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 # ------------------------------------------------------------------------------ text guards

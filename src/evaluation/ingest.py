@@ -17,9 +17,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from . import config, schema
+from .atomic import atomic_path
 from .errors import InputError
 from .parsing import Note, parse_date, parse_number
 from .quality import Count, QualityLog
@@ -1525,38 +1524,19 @@ def _ingest(raw_dir: Path, vocab: Vocabulary | None, term_years: int | None) -> 
     )
 
 
-def _atomic_write(path: Path, writer: Callable[[Path], None]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        writer(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_csv(df: pd.DataFrame, path: Path) -> None:
-    """CSV, UTF-8, atomic, with text cells made inert against formula injection."""
-    try:
-        from .excel import write_csv as _safe_write_csv
-    except ImportError:  # pragma: no cover - during bootstrap only
-        _atomic_write(path, lambda t: df.to_csv(t, index=False))
-        return
-    _safe_write_csv(df, path)
-
-
 def write_processed(result: IngestResult, out_dir: Path) -> list[Path]:
     """Write the tables (Parquet), ``data_quality.csv``, ``ingest_summary.csv`` and
     ``manifest.json`` into ``out_dir``. Each file is written to a temporary name and renamed
     into place; the manifest goes last, so a complete manifest means a complete set. The
     same result always gives byte-identical files (no timestamps are written)."""
+    from .excel import write_csv  # injection-safe CSV; openpyxl is only imported when writing
+
     out_dir = Path(out_dir)
     written = []
     for name, df in result.tables.items():
         p = out_dir / f"{name}.parquet"
-        _atomic_write(p, lambda t, df=df: df.to_parquet(t, index=False))
+        with atomic_path(p) as tmp:
+            df.to_parquet(tmp, index=False)
         written.append(p)
     for name, df in (("data_quality.csv", result.quality), ("ingest_summary.csv", result.summary)):
         p = out_dir / name
@@ -1571,7 +1551,8 @@ def write_processed(result: IngestResult, out_dir: Path) -> list[Path]:
     }
     p = out_dir / "manifest.json"
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-    _atomic_write(p, lambda t: t.write_text(text, encoding="utf-8"))
+    with atomic_path(p) as tmp:
+        tmp.write_text(text, encoding="utf-8")
     written.append(p)
     return written
 

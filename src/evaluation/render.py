@@ -9,14 +9,13 @@ HTML is checked for external resources; the file is written atomically.
 from __future__ import annotations
 
 import copy
-import os
 import re
-import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
 
+from .atomic import write_bytes_atomic
 from .errors import RenderError
 
 #: Folder holding the nbconvert template folders of the project.
@@ -252,18 +251,7 @@ def write_atomic(path: Path, data: bytes) -> Path:
     """
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_bytes_atomic(path, data)
     except OSError as exc:
         raise RenderError(f"Cannot write {path}: {exc}") from exc
     return path

@@ -300,8 +300,8 @@ def _build(
     echo,
 ) -> None:
     from . import reporting
-    from .excel import write_summary_xlsx
-    from .ingest import load_processed, write_csv
+    from .excel import write_csv, write_summary_xlsx
+    from .ingest import load_processed
     from .vocab import load_vocabulary
 
     vocab = load_vocabulary()

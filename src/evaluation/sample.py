@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import random
 import re
-import tempfile
 import tomllib
 import zipfile
 from dataclasses import dataclass, field
@@ -34,6 +32,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from . import config
+from .atomic import write_bytes_atomic
 from .errors import ParameterError, VocabularyError
 from .vocab import Vocabulary, load_vocabulary
 
@@ -1047,17 +1046,4 @@ def write_sample(out_dir: Path, scale: int = 1, seed: int = 2024) -> list[Path]:
     out_dir = Path(out_dir)
     tables = generate_sample(scale, seed)
     data = _normalise_zip(_workbook_bytes(tables))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / sample_filename(scale)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out_dir)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return [target]
+    return [write_bytes_atomic(out_dir / sample_filename(scale), data)]
