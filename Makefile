@@ -62,7 +62,7 @@ test-fast: $(STAMP) ## Run the tests except the slow end-to-end ones
 lint: $(STAMP) ## Lint code (ruff) and check notebooks hold no outputs
 	$(VENV)/bin/ruff check src tests scripts
 	$(VENV)/bin/ruff format --check src tests scripts
-	$(PY) -m evaluation.notebook_hygiene notebooks
+	$(PY) -m evaluation.authoring.notebook_hygiene notebooks
 
 format: $(STAMP) ## Format code with ruff
 	$(VENV)/bin/ruff format src tests scripts

@@ -6,7 +6,7 @@ Every figure is printed with a baseline measured in the same run and the ratio b
    floor, a bare python-calamine read of the same file (every sheet ``to_python()``): time and
    peak RSS, rows per second, time per 1,000 agreements (is growth linear?).
 2. The main report (``per_category=False``, ``pdf=True``) vs the floor, the same toolchain
-   (papermill, :func:`evaluation.render.notebook_to_html`, :func:`evaluation.pdf.print_pdfs`)
+   (papermill, :func:`evaluation.publish.html.notebook_to_html`, :func:`evaluation.publish.pdf.print_pdfs`)
    on an empty parameterised notebook that only embeds plotly.js; broken down by step.
 3. ``make report`` again with nothing changed, at the repository root (uses ``reports/``).
 4. The whole meeting pack with ``workers=2`` vs ``workers=1``.
@@ -61,9 +61,9 @@ SAMPLE_INTERVAL = 0.2
 SMALL_TIMEOUT = 900
 BIG_TIMEOUT = 3600
 _SAMPLE_SOURCES = (
-    ROOT / "src" / "evaluation" / "sample.py",
-    ROOT / "src" / "evaluation" / "vocabulary.toml",
-    ROOT / "src" / "evaluation" / "resources" / "wilayah.toml",
+    ROOT / "src" / "evaluation" / "authoring" / "sample.py",
+    ROOT / "src" / "evaluation" / "vocab" / "vocabulary.toml",
+    ROOT / "src" / "evaluation" / "vocab" / "wilayah.toml",
 )
 
 
@@ -79,7 +79,7 @@ def _vmrss_kb() -> int:
 def child_ingest(spec: dict) -> dict:
     """Ingest ``spec['raw']`` into ``spec['out']``; times of ingest and write, row counts."""
     t = time.perf_counter()
-    from evaluation.ingest import ingest, write_processed
+    from evaluation.ingest.pipeline import ingest, write_processed
 
     import_s = time.perf_counter() - t
     rss_import = _vmrss_kb()
@@ -128,7 +128,7 @@ def child_calamine(spec: dict) -> dict:
 
 def child_report(spec: dict) -> dict:
     """``run_report`` with the given options; the echo lines with their time stamps."""
-    from evaluation.report import run_report
+    from evaluation.publish.run import run_report
 
     log: list[tuple[float, str]] = []
     t0 = time.perf_counter()
@@ -155,8 +155,8 @@ def child_floor(spec: dict) -> dict:
     t0 = time.perf_counter()
     import papermill as pm
 
-    from evaluation.pdf import print_pdfs
-    from evaluation.render import notebook_to_html
+    from evaluation.publish.html import notebook_to_html
+    from evaluation.publish.pdf import print_pdfs
 
     out = Path(spec["out"])
     out.mkdir(parents=True, exist_ok=True)
@@ -196,7 +196,7 @@ def child_profile(spec: dict) -> dict:
     import cProfile
     import pstats
 
-    from evaluation.ingest import ingest
+    from evaluation.ingest.pipeline import ingest
 
     def stop(signum, frame):
         raise _StopProfile
@@ -483,7 +483,7 @@ def workbook(raw: Path) -> Path:
 def processed_for(scale: int) -> Path:
     """Processed tables of ``sample --scale N``, ingested first if they are not up to date
     (so that no report measurement includes an ingestion)."""
-    from evaluation.ingest import is_up_to_date
+    from evaluation.ingest.pipeline import is_up_to_date
 
     raw = ensure_sample(scale)
     out = WORK / "processed" / f"x{scale}"
@@ -521,7 +521,7 @@ def machine_info() -> dict:
         except metadata.PackageNotFoundError:
             versions[pkg] = "?"
     try:
-        from evaluation.browser import chromium_version
+        from evaluation.publish.browser import chromium_version
 
         chromium = chromium_version()
     except Exception as exc:  # noqa: BLE001 - the benchmark still runs without PDFs

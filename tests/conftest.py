@@ -20,7 +20,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from evaluation import schema
+from evaluation.ingest import schema
 
 # ------------------------------------------------------------------------ canonical workbook
 AG_HEADER = [

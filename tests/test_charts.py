@@ -1,4 +1,4 @@
-"""Tests of evaluation.charts: formatting, figure builders, escaping, notebook output."""
+"""Tests of evaluation.presentation.charts: formatting, figure builders, escaping, notebook output."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from evaluation import charts
+from evaluation.presentation import charts
 
 EVIL = "</script><script>alert(1)</script><img src=x onerror=alert(2)>"
 

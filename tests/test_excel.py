@@ -13,7 +13,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from evaluation.errors import ParameterError
-from evaluation.excel import (
+from evaluation.presentation.workbook import (
     MAX_CELL_CHARS,
     atomic_path,
     excel_sheet_name,
@@ -378,7 +378,7 @@ def test_summary_xlsx_datetime_in_general_column(tmp_path):
 
 
 def test_summary_xlsx_many_rows_across_chunks(tmp_path, monkeypatch):
-    from evaluation import excel
+    from evaluation.presentation import workbook as excel
 
     monkeypatch.setattr(excel, "CHUNK_ROWS", 7)
     monkeypatch.setattr(excel, "WIDTH_SAMPLE_ROWS", 10)

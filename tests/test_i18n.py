@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation import i18n
 from evaluation.errors import ParameterError
-from evaluation.i18n import (
+from evaluation.presentation import text as i18n
+from evaluation.presentation.text import (
     LANGS,
     fmt_date,
     fmt_int,

@@ -23,9 +23,9 @@ from conftest import (
     write_csv_sheet,
     write_xlsx,
 )
-from evaluation import schema
 from evaluation.errors import InputError
-from evaluation.ingest import (
+from evaluation.ingest import schema
+from evaluation.ingest.pipeline import (
     EXCEL_CELL_LIMIT,
     SchemaViolation,
     ingest,
@@ -35,7 +35,7 @@ from evaluation.ingest import (
     validate_tables,
     write_processed,
 )
-from evaluation.vocab import load_vocabulary
+from evaluation.vocab.loader import load_vocabulary
 
 
 def _sheets(**changes):

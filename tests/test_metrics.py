@@ -1,4 +1,4 @@
-"""Tests of evaluation.metrics against a tiny hand-built data set with hand-computed results.
+"""Tests of evaluation.analysis.metrics against a tiny hand-built data set with hand-computed results.
 
 The base snapshot (as_of 2024-03-14, since 2018-01-01; grace/stale 12 months -> cut-off
 2023-03-14; expiry 6 months -> horizon 2024-09-14):
@@ -31,10 +31,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation import metrics as m
+from evaluation.analysis import metrics as m
 from evaluation.errors import InputError, ParameterError
-from evaluation.schema import empty_table
-from evaluation.vocab import load_vocabulary
+from evaluation.ingest.schema import empty_table
+from evaluation.vocab.loader import load_vocabulary
 
 VOCAB = load_vocabulary()
 SCOPES = VOCAB.scopes.labels

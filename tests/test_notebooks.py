@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from evaluation.notebook_hygiene import main, problems
+from evaluation.authoring.notebook_hygiene import main, problems
 from evaluation.params import PARAM_NAMES
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
@@ -63,8 +63,8 @@ def test_notebook_runs_top_to_bottom_with_its_defaults(path, tmp_path):
 
     from nbclient import NotebookClient
 
-    from evaluation.ingest import run_ingest
-    from evaluation.sample import write_sample
+    from evaluation.authoring.sample import write_sample
+    from evaluation.ingest.pipeline import run_ingest
 
     raw = tmp_path / "data" / "raw"
     write_sample(raw)

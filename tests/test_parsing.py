@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from evaluation.parsing import parse_date, parse_number
+from evaluation.ingest.cells import parse_date, parse_number
 
 
 @pytest.mark.parametrize(

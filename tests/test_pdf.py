@@ -1,9 +1,9 @@
-"""Tests of evaluation.pdf and evaluation.browser, and the end-to-end report chain.
+"""Tests of evaluation.publish.pdf and evaluation.publish.browser, and the end-to-end report chain.
 
 The end-to-end tests (marked ``e2e``) build a tiny report notebook, execute it with
-papermill, convert it with :func:`evaluation.render.notebook_to_html`, open it offline in the
-system Chromium with :func:`evaluation.browser.inspect_html` and print it with
-:func:`evaluation.pdf.print_pdfs`.
+papermill, convert it with :func:`evaluation.publish.html.notebook_to_html`, open it offline in the
+system Chromium with :func:`evaluation.publish.browser.inspect_html` and print it with
+:func:`evaluation.publish.pdf.print_pdfs`.
 """
 
 from __future__ import annotations
@@ -19,16 +19,17 @@ import struct
 import subprocess
 import tempfile
 import time
+import unicodedata
 import zlib
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from evaluation.browser import inspect_html
 from evaluation.errors import RenderError
-from evaluation.pdf import chromium_version, find_chromium, print_pdfs
-from evaluation.render import notebook_to_html
+from evaluation.publish.browser import inspect_html
+from evaluation.publish.html import notebook_to_html
+from evaluation.publish.pdf import chromium_version, find_chromium, print_pdfs
 
 EVIL = "</script><script>alert(1)</script><img src=x onerror=alert(2)>"
 HAVE_CHROMIUM = any(
@@ -112,7 +113,7 @@ def test_chromium_version_of_the_real_browser(monkeypatch):
 
 TINY_CODE = f"""\
 import pandas as pd
-from evaluation import charts
+from evaluation.presentation import charts
 
 charts.init_notebook()
 EVIL = {EVIL!r}
@@ -349,7 +350,7 @@ def test_plotly_defined_despite_amd_loader_and_hidden_chart_prints(tmp_path):
     chart inside a hidden (screen-only) block does not stop printing."""
     import pandas as pd
 
-    from evaluation import charts
+    from evaluation.presentation import charts
 
     fig = charts.count_bar(pd.DataFrame({"category": ["A", "B"], "agreements": [3, 5]}), "category")
     page = tmp_path / "amd.html"
@@ -384,7 +385,7 @@ def _plotly_tag(body: str) -> bytes:
 
 
 def test_externalize_plotly_moves_the_bundle_to_a_shared_url():
-    from evaluation.pdf import _externalize_plotly
+    from evaluation.publish.pdf import _externalize_plotly
 
     body = 'var a = "é < b";'
     doc = b"<html><head>" + _plotly_tag(body) + b"</head><body><p>x</p></body></html>"
@@ -418,13 +419,13 @@ def test_externalize_plotly_moves_the_bundle_to_a_shared_url():
     ],
 )
 def test_externalize_plotly_leaves_other_documents_unchanged(doc):
-    from evaluation.pdf import _externalize_plotly
+    from evaluation.publish.pdf import _externalize_plotly
 
     assert _externalize_plotly(doc, "file:///s/") == (doc, None, None)
 
 
 def test_concurrency_option_is_checked(tmp_path):
-    from evaluation.pdf import MAX_DEFAULT_CONCURRENCY, default_concurrency
+    from evaluation.publish.pdf import MAX_DEFAULT_CONCURRENCY, default_concurrency
 
     page = tmp_path / "a.html"
     page.write_text("<p>a</p>", encoding="utf-8")
@@ -440,7 +441,7 @@ def _chart_page(path: Path, number: int, extra: str = "") -> Path:
     """A report-like page: plotly.js block, one chart with distinct labels, a numbered text."""
     import pandas as pd
 
-    from evaluation import charts
+    from evaluation.presentation import charts
 
     labels = [f"Mitra{number}A", f"Mitra{number}B"]
     fig = charts.count_bar(pd.DataFrame({"category": labels, "agreements": [3, 5]}), "category")
@@ -476,11 +477,12 @@ def test_concurrent_pages_print_each_their_own_document(tmp_path, monkeypatch, c
         (_chart_page(folder / f"doc{i}.html", i, extras.get(i, "")), tmp_path / f"doc{i}.pdf")
         for i in range(1, 5)
     ]
-    with caplog.at_level(logging.WARNING, logger="evaluation.pdf"):
+    with caplog.at_level(logging.WARNING, logger="evaluation.publish.pdf"):
         printed = print_pdfs(jobs, footer_label="Uji paralel", lang="en", concurrency=2)
     assert printed == [pdf for _, pdf in jobs]
     for i, (_, pdf) in enumerate(jobs, start=1):
-        text = PdfReader(pdf).pages[0].extract_text()
+        # NFKC: a font may set "fi" as the ligature U+FB01, which the text layer keeps
+        text = unicodedata.normalize("NFKC", PdfReader(pdf).pages[0].extract_text())
         assert f"Dokumen nomor {i}" in text
         others = [n for n in range(1, 5) if n != i]
         assert not any(f"Dokumen nomor {n}" in text for n in others)

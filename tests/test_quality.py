@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evaluation.quality import VALUE_LIMIT, QualityLog, short_value
-from evaluation.schema import DATA_QUALITY
+from evaluation.ingest.quality import VALUE_LIMIT, QualityLog, short_value
+from evaluation.ingest.schema import DATA_QUALITY
 
 
 def _log() -> QualityLog:

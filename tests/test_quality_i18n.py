@@ -16,28 +16,29 @@ from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
 from conftest import ACT_HEADER, AG_HEADER, SC_HEADER, replace_in_zip, write_xlsx
-from evaluation import schema
-from evaluation.i18n import LANGS, load_translations, placeholders
-from evaluation.ingest import (
+from evaluation.ingest import schema
+from evaluation.ingest.cells import Note, parse_date
+from evaluation.ingest.pipeline import (
     EXCEL_CELL_LIMIT,
     ingest,
     is_up_to_date,
     load_processed,
     write_processed,
 )
+from evaluation.ingest.quality import Count, QualityLog, render_remark
 from evaluation.params import ReportParams
-from evaluation.parsing import Note, parse_date
-from evaluation.quality import Count, QualityLog, render_remark
-from evaluation.reporting import ReportView
+from evaluation.presentation.sections import ReportView
+from evaluation.presentation.text import LANGS, load_translations, placeholders
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "evaluation"
-INGESTION_MODULES = ("ingest.py", "reader.py", "quality.py", "parsing.py")
+#: Every module of the ingestion stage (remark codes are written there).
+INGESTION_MODULES = tuple(sorted(p.name for p in (SRC / "ingest").glob("*.py")))
 _CODE = re.compile(r"""\bcode=["']([A-Za-z0-9_]+)["']""")
 PD = "Pemerintah Daerah"
 
 
 def _codes_in_source() -> set[str]:
-    return {c for m in INGESTION_MODULES for c in _CODE.findall((SRC / m).read_text())}
+    return {c for m in INGESTION_MODULES for c in _CODE.findall((SRC / "ingest" / m).read_text())}
 
 
 def _template_regex(text: str) -> re.Pattern:

@@ -11,9 +11,9 @@ from datetime import date
 import pytest
 
 from conftest import CANONICAL, ods_content, replace_in_zip, write_ods, write_xlsm, write_xlsx
-from evaluation import reader
 from evaluation.errors import InputError, UnsafeFileError
-from evaluation.reader import check_file, column_letters, read_file
+from evaluation.ingest import reader
+from evaluation.ingest.reader import check_file, column_letters, read_file
 
 
 def test_rows_keep_excel_row_and_column_numbers(tmp_path):

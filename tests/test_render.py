@@ -1,4 +1,4 @@
-"""Tests of evaluation.render: notebook → one self-contained, printable HTML file."""
+"""Tests of evaluation.publish.html: notebook → one self-contained, printable HTML file."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from evaluation import charts
 from evaluation.errors import RenderError
-from evaluation.render import find_external_resources, notebook_to_html, write_atomic
+from evaluation.presentation import charts
+from evaluation.publish.html import find_external_resources, notebook_to_html, write_atomic
 
 
 def _executed_notebook(path: Path, extra_markdown: str = "") -> Path:

@@ -55,9 +55,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from evaluation.browser import inspect_html
 from evaluation.errors import NotebookError
-from evaluation.report import run_report
+from evaluation.publish.browser import inspect_html
+from evaluation.publish.run import run_report
 
 pytestmark = pytest.mark.e2e
 

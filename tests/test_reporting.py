@@ -1,4 +1,4 @@
-"""Tests of evaluation.reporting without notebooks: the tables of record and the sections.
+"""Tests of evaluation.presentation.sections without notebooks: the tables of record and the sections.
 
 The data are tiny hand-made processed tables (schema dtypes). Expected figures are worked
 out by hand in the comments. :class:`ReportView` sections are called in this plain Python
@@ -28,11 +28,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from evaluation import metrics, reporting, schema
+from evaluation.analysis import metrics
 from evaluation.errors import InputError, ParameterError
-from evaluation.excel import XLSX_KINDS, write_summary_xlsx
+from evaluation.ingest import schema
 from evaluation.params import ReportParams
-from evaluation.reporting import ReportView, compute_tables, summary_sheets
+from evaluation.presentation import sections as reporting
+from evaluation.presentation.sections import ReportView, compute_tables, summary_sheets
+from evaluation.presentation.workbook import XLSX_KINDS, write_summary_xlsx
 
 AS_OF = date(2024, 3, 14)
 S1 = "Pemberantasan Sindikasi Penempatan Nonprosedural"

@@ -1,4 +1,4 @@
-"""Tests of the synthetic sample generator (``evaluation.sample``).
+"""Tests of the synthetic sample generator (``evaluation.authoring.sample``).
 
 Every check reads the written workbook back (python-calamine / openpyxl), never the
 generator's own DataFrames, except the tests of ``generate_sample`` itself.
@@ -15,9 +15,10 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from evaluation import config, sample
+from evaluation import config
+from evaluation.authoring import sample
 from evaluation.errors import ParameterError, VocabularyError
-from evaluation.vocab import load_vocabulary
+from evaluation.vocab.loader import load_vocabulary
 
 AS_OF = date(2024, 3, 14)
 SINCE = date(2018, 1, 1)
@@ -29,7 +30,7 @@ EXPECTED = {
     "Lembaga Keuangan": 2,
     "Lembaga Pemerintah": 3,
 }
-REGIONS = Path(sample.__file__).parent / "resources" / "wilayah.toml"
+REGIONS = sample.REGIONS_PATH
 
 
 # ---------------------------------------------------------------- helpers

@@ -1,4 +1,4 @@
-"""Tests of evaluation.stats: Wilson intervals and Kaplan-Meier, against hand computations."""
+"""Tests of evaluation.analysis.stats: Wilson intervals and Kaplan-Meier, against hand computations."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation.stats import (
+from evaluation.analysis.stats import (
     KM_COLUMNS,
     Z95,
     kaplan_meier,

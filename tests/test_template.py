@@ -12,15 +12,15 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from evaluation import config
-from evaluation.errors import VocabularyError
-from evaluation.template import (
+from evaluation.authoring.template import (
     TEMPLATE_ROWS,
     build_template,
     example_records,
     write_filled_example,
     write_template,
 )
-from evaluation.vocab import load_vocabulary
+from evaluation.errors import VocabularyError
+from evaluation.vocab.loader import load_vocabulary
 
 # The headers of DOMAIN.md, in its order: the contract the template must honour.
 HEADERS = {

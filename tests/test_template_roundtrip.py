@@ -2,9 +2,9 @@
 
 from openpyxl import load_workbook
 
-from evaluation.ingest import ingest
-from evaluation.template import write_filled_example, write_template
-from evaluation.vocab import load_vocabulary
+from evaluation.authoring.template import write_filled_example, write_template
+from evaluation.ingest.pipeline import ingest
+from evaluation.vocab.loader import load_vocabulary
 
 
 def test_filled_template_ingests_with_zero_problems(tmp_path):

@@ -1,7 +1,13 @@
 """Evaluation of BP2MI cooperation agreements: ingestion, implementation rates, reports."""
 
-from .errors import EvaluationError, InputError, NotebookError, ParameterError, RenderError
-from .vocab import load_vocabulary
+from evaluation.errors import (
+    EvaluationError,
+    InputError,
+    NotebookError,
+    ParameterError,
+    RenderError,
+)
+from evaluation.vocab.loader import load_vocabulary
 
 __all__ = [
     "EvaluationError",

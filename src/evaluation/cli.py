@@ -12,8 +12,8 @@ import time
 import traceback
 from pathlib import Path
 
-from . import config
-from .errors import EvaluationError
+from evaluation import config
+from evaluation.errors import EvaluationError
 
 
 def _echo(msg: str) -> None:
@@ -21,7 +21,7 @@ def _echo(msg: str) -> None:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from .ingest import run_ingest
+    from evaluation.ingest.pipeline import run_ingest
 
     t0 = time.perf_counter()
     _echo(f"Ingesting {args.raw} …")
@@ -31,7 +31,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from .sample import write_sample
+    from evaluation.authoring.sample import write_sample
 
     if args.scale < 1:
         raise EvaluationError("--scale must be a whole number of at least 1.")
@@ -43,7 +43,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from .template import write_template
+    from evaluation.authoring.template import write_template
 
     path = write_template(Path(args.path))
     _echo(f"Wrote the blank input workbook {path}")
@@ -51,7 +51,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import run_report
+    from evaluation.publish.run import run_report
 
     run_report(
         raw_dir=Path(args.raw),

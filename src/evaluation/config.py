@@ -32,7 +32,9 @@ NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 
 #: Vocabulary file (categories, scopes, statuses, outcome types, provinces).
 #: Analysts extend it without code changes; ``EVALUATION_VOCABULARY`` points elsewhere.
-VOCABULARY_PATH = Path(os.environ.get("EVALUATION_VOCABULARY", PACKAGE_DIR / "vocabulary.toml"))
+VOCABULARY_PATH = Path(
+    os.environ.get("EVALUATION_VOCABULARY", PACKAGE_DIR / "vocab" / "vocabulary.toml")
+)
 
 # --- methodology defaults (DOMAIN.md) -------------------------------------------------------
 #: Agreements signed on or after this date count.

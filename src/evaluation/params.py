@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
-from . import config
-from .errors import ParameterError
-from .vocab import load_vocabulary
+from evaluation import config
+from evaluation.errors import ParameterError
+from evaluation.vocab.loader import load_vocabulary
 
 LANGS = ("id", "en")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -31,13 +31,21 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from . import config, schema
-from .atomic import atomic_path
-from .errors import InputError
-from .parsing import Note, parse_date, parse_number
-from .quality import Count, QualityLog
-from .reader import RawFile, RawSheet, read_file
-from .vocab import ColumnSpec, Section, SheetSpec, Vocabulary, load_vocabulary, match_key
+from evaluation import config
+from evaluation.atomic import atomic_path
+from evaluation.errors import InputError
+from evaluation.ingest import schema
+from evaluation.ingest.cells import Note, parse_date, parse_number
+from evaluation.ingest.quality import Count, QualityLog
+from evaluation.ingest.reader import RawFile, RawSheet, read_file
+from evaluation.vocab.loader import (
+    ColumnSpec,
+    Section,
+    SheetSpec,
+    Vocabulary,
+    load_vocabulary,
+    match_key,
+)
 
 #: Excel's limit for one cell; longer text is truncated and reported.
 EXCEL_CELL_LIMIT = 32_767
@@ -75,7 +83,9 @@ if _FIELDS != {
         "value", "evidence",
     ),
 }:  # fmt: skip
-    raise RuntimeError("evaluation.schema changed the column order; update ingest's fast paths")
+    raise RuntimeError(
+        "evaluation.ingest.schema changed the column order; update ingest's fast paths"
+    )
 _AG = _POS["agreements"]
 _ACTIVITY_FIELDS = _FIELDS["activities"]
 #: Marks a cell the fast path leaves to the general code (it needs a remark or a closer look).
@@ -88,7 +98,7 @@ class SchemaViolation(RuntimeError):
 
 @dataclass
 class IngestResult:
-    """What ingestion produced. Tables follow :mod:`evaluation.schema`.
+    """What ingestion produced. Tables follow :mod:`evaluation.ingest.schema`.
 
     ``quality`` is the ``data_quality`` table; ``summary`` has one row per sheet read with
     columns file, sheet, read, used, fixed, quarantined, ignored; ``inputs`` lists each input
@@ -195,7 +205,7 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 def _key(text: object) -> str:
-    """:func:`evaluation.vocab.match_key`, with a fast path for plain ASCII text."""
+    """:func:`evaluation.vocab.loader.match_key`, with a fast path for plain ASCII text."""
     if isinstance(text, str) and text.isascii():
         return _NON_ALNUM.sub("", text.lower())
     return match_key(text)
@@ -1529,7 +1539,9 @@ def write_processed(result: IngestResult, out_dir: Path) -> list[Path]:
     ``manifest.json`` into ``out_dir``. Each file is written to a temporary name and renamed
     into place; the manifest goes last, so a complete manifest means a complete set. The
     same result always gives byte-identical files (no timestamps are written)."""
-    from .excel import write_csv  # injection-safe CSV; openpyxl is only imported when writing
+    from evaluation.presentation.workbook import (
+        write_csv,  # injection-safe CSV; openpyxl is only imported when writing
+    )
 
     out_dir = Path(out_dir)
     written = []

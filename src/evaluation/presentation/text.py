@@ -21,15 +21,15 @@ import pandas as pd
 from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_decimal
 
-from . import config
-from .errors import ParameterError
+from evaluation import config
+from evaluation.errors import ParameterError
 
 #: Report languages; the first is the default.
 LANGS = ("id", "en")
 DEFAULT_LANG = LANGS[0]
 
 #: The translation table read by :func:`t`.
-TRANSLATIONS_PATH = config.PACKAGE_DIR / "translations.toml"
+TRANSLATIONS_PATH = Path(__file__).resolve().parent / "translations.toml"
 
 #: Printed for a missing value (NaN, None, NaT) in a formatted cell.
 MISSING = "–"
@@ -314,7 +314,7 @@ def fmt_rupiah(x: object, lang: str = DEFAULT_LANG, compact: bool = False) -> st
 
 # ------------------------------------------------------------------------------ tables
 def _vocab_display(kind: str, lang: str):
-    from .vocab import load_vocabulary
+    from evaluation.vocab.loader import load_vocabulary
 
     section = load_vocabulary().section(VOCAB_KINDS[kind])
     return lambda v: "" if is_missing(v) else section.display(str(v), lang)

@@ -1,6 +1,6 @@
 """Check that committed notebooks hold no outputs and keep their ``parameters`` cell.
 
-``python -m evaluation.notebook_hygiene notebooks`` exits 1 listing offending notebooks
+``python -m evaluation.authoring.notebook_hygiene notebooks`` exits 1 listing offending notebooks
 (used by ``make lint`` and the tests; nbstripout in pre-commit keeps them clean).
 """
 

@@ -30,7 +30,7 @@ import plotly.graph_objects as go
 import plotly.offline
 from plotly.colors import sample_colorscale
 
-from .i18n import LANGS, has_key, t
+from evaluation.presentation.text import LANGS, has_key, t
 
 # --------------------------------------------------------------------------- style
 
@@ -123,7 +123,7 @@ def format_number(value: float | int | None, lang: str = "id", digits: int = 0) 
         return "–"
     # One implementation for tables and charts (babel, half-up rounding), so a chart label
     # never disagrees with the table next to it.
-    from .i18n import fmt_int, fmt_number
+    from evaluation.presentation.text import fmt_int, fmt_number
 
     return fmt_int(value, lang) if digits == 0 else fmt_number(value, lang, digits=digits)
 
@@ -159,7 +159,7 @@ def format_pct(value: float | None, lang: str = "id", digits: int = 1) -> str:
     _check_lang(lang)
     if value is None or pd.isna(value):
         return "–"
-    from .i18n import fmt_percent
+    from evaluation.presentation.text import fmt_percent
 
     return fmt_percent(value, lang, digits=digits)
 
@@ -232,7 +232,7 @@ def _category_axis(n: int, ticktext: list[str]) -> dict:
 @lru_cache(maxsize=1)
 def _vocabulary():
     try:
-        from .vocab import load_vocabulary
+        from evaluation.vocab.loader import load_vocabulary
 
         return load_vocabulary()
     except Exception:  # noqa: BLE001 - charts must work without a vocabulary file

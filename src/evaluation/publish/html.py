@@ -15,8 +15,8 @@ from pathlib import Path
 
 import nbformat
 
-from .atomic import write_bytes_atomic
-from .errors import RenderError
+from evaluation.atomic import write_bytes_atomic
+from evaluation.errors import RenderError
 
 #: Folder holding the nbconvert template folders of the project.
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -223,7 +223,7 @@ def notebook_to_html(
         raise RenderError(
             f"The HTML report from {executed_ipynb.name} would load {len(external)} resource(s) "
             f"from the network, so it would not open offline: {shown}. Embed them instead "
-            "(images as files next to the notebook, charts with evaluation.charts.show)."
+            "(images as files next to the notebook, charts with evaluation.presentation.charts.show)."
         )
     write_atomic(out_html, body.encode("utf-8"))
     return out_html

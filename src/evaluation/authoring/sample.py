@@ -31,16 +31,16 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from . import config
-from .atomic import write_bytes_atomic
-from .errors import ParameterError, VocabularyError
-from .vocab import Vocabulary, load_vocabulary
+from evaluation import config
+from evaluation.atomic import write_bytes_atomic
+from evaluation.errors import ParameterError, VocabularyError
+from evaluation.vocab.loader import Vocabulary, load_vocabulary
 
 #: File written by ``write_sample`` at scale 1 (the bundled sample in ``data/raw``).
 SAMPLE_FILENAME = "sampel_perjanjian_bp2mi.xlsx"
 
 #: Region names (provinces, regencies, cities) with their sampling weights.
-REGIONS_PATH = Path(__file__).resolve().parent / "resources" / "wilayah.toml"
+REGIONS_PATH = config.PACKAGE_DIR / "vocab" / "wilayah.toml"
 
 #: Sheets of the canonical workbook and their headers, in order.
 AGREEMENT_COLUMNS = [

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import config
-from .errors import VocabularyError
+from evaluation import config
+from evaluation.errors import VocabularyError
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 

@@ -16,8 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import charts, config, metrics
-from .i18n import (
+from evaluation import config
+from evaluation.analysis import metrics
+from evaluation.ingest.pipeline import load_processed, read_manifest
+from evaluation.params import ReportParams, check_params
+from evaluation.presentation import charts
+from evaluation.presentation.text import (
     fmt_date,
     fmt_int,
     fmt_interval,
@@ -29,9 +33,7 @@ from .i18n import (
     methodology_text,
     t,
 )
-from .ingest import load_processed, read_manifest
-from .params import ReportParams, check_params
-from .vocab import load_vocabulary
+from evaluation.vocab.loader import load_vocabulary
 
 _RATE_KINDS = {
     "agreements": "int",
@@ -162,13 +164,13 @@ def compute_tables(
     Parameters
     ----------
     data
-        :func:`evaluation.ingest.load_processed` output.
+        :func:`evaluation.ingest.pipeline.load_processed` output.
     rp
         Report parameters with ``as_of`` resolved.
     previous_dir
         Snapshot (``<report>/data``) of an earlier evaluation to compare with.
     prepared
-        ``data`` already evaluated for these parameters (:func:`evaluation.metrics.prepare`);
+        ``data`` already evaluated for these parameters (:func:`evaluation.analysis.metrics.prepare`);
         evaluated here when not given.
 
     Raises

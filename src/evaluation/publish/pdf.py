@@ -34,7 +34,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from .browser import (
+from evaluation.errors import RenderError
+from evaluation.publish.browser import (
     CHART_SELECTOR,
     DEFAULT_TIMEOUT_MS,
     LOCAL_SCHEMES,
@@ -42,7 +43,6 @@ from .browser import (
     chromium_version,
     find_chromium,
 )
-from .errors import RenderError
 
 __all__ = [
     "MAX_DEFAULT_CONCURRENCY",
@@ -269,7 +269,9 @@ def print_pdfs(
     html_paths = [h for h, _ in jobs]
     slots = min(concurrency, len(jobs))
     pdfs = _run_coroutine(lambda: _print_all(html_paths, slots, settings))
-    from .render import write_atomic  # imported here: render pulls in nbformat (slow import)
+    from evaluation.publish.html import (
+        write_atomic,  # imported here: render pulls in nbformat (slow import)
+    )
 
     return [write_atomic(pdf_path, data) for (_, pdf_path), data in zip(jobs, pdfs, strict=True)]
 

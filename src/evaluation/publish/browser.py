@@ -13,7 +13,7 @@ import subprocess
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
-from .errors import RenderError
+from evaluation.errors import RenderError
 
 #: Environment variable naming the Chromium executable to use.
 CHROMIUM_ENV = "EVALUATION_CHROMIUM"

@@ -1,7 +1,7 @@
 """Evaluation metrics: pure functions from the processed tables to report tables.
 
 Every public function takes the processed tables (``agreements``, ``scope_items``,
-``activities``; see :mod:`evaluation.schema`) and a :class:`Params`, and returns NEW
+``activities``; see :mod:`evaluation.ingest.schema`) and a :class:`Params`, and returns NEW
 DataFrames; inputs are never modified. The tables may be the raw processed tables or the
 output of :func:`window`: every function re-applies :func:`window` (it is idempotent).
 
@@ -27,7 +27,7 @@ Methodology (DOMAIN.md; the parameters are the fields of :class:`Params`)
   Grouped by scope, "agreements" are those carrying the scope and "followed up" those with a
   Terlaksana activity under that scope.
 * Rates are fractions ``0..1`` shown with their ``n`` and a Wilson 95% score interval
-  (:func:`evaluation.stats.wilson`); a rate with ``n = 0`` is ``nan``.
+  (:func:`evaluation.analysis.stats.wilson`); a rate with ``n = 0`` is ``nan``.
 * **Needs monitoring and assistance** (:func:`needs_assistance`): only active agreements; month
   arithmetic is calendar months (``pd.DateOffset``) counted back from ``as_of``:
 
@@ -54,11 +54,11 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from . import config
-from .errors import InputError, ParameterError
-from .schema import dtype_for
-from .stats import Z95, kaplan_meier, km_median, km_survival_at, wilson_interval
-from .vocab import Vocabulary, load_vocabulary, match_key
+from evaluation import config
+from evaluation.analysis.stats import Z95, kaplan_meier, km_median, km_survival_at, wilson_interval
+from evaluation.errors import InputError, ParameterError
+from evaluation.ingest.schema import dtype_for
+from evaluation.vocab.loader import Vocabulary, load_vocabulary, match_key
 
 #: Label of total rows ("all").
 TOTAL_LABEL = "Semua"
@@ -571,7 +571,7 @@ def window(
     Parameters
     ----------
     agreements, scope_items, activities
-        Processed tables (:mod:`evaluation.schema`); extra columns are kept.
+        Processed tables (:mod:`evaluation.ingest.schema`); extra columns are kept.
     params
         Evaluation parameters.
 

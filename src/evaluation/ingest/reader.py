@@ -15,7 +15,7 @@ unbounded time or memory *before* the spreadsheet parser sees them:
 
 Only then does python-calamine read the cell values (formulas are never evaluated, macros in
 ``.xlsm`` never run). Interpretation of the rows (headers, labels, dates) lives in
-:mod:`evaluation.ingest`.
+:mod:`evaluation.ingest.pipeline`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from itertools import repeat
 from pathlib import Path
 from xml.parsers import expat
 
-from .errors import InputError, UnsafeFileError
+from evaluation.errors import InputError, UnsafeFileError
 
 #: Largest input file accepted, in bytes.
 MAX_FILE_BYTES = 100 * 1024 * 1024

@@ -1,6 +1,6 @@
 """The blank input workbook analysts fill in (``evaluation template PATH.xlsx``).
 
-Everything in it comes from the vocabulary file (:func:`evaluation.vocab.load_vocabulary`):
+Everything in it comes from the vocabulary file (:func:`evaluation.vocab.loader.load_vocabulary`):
 the data sheets and their headers (``[[sheets]]``, in that order) and the value lists behind
 the drop-downs (categories, provinces, document types, scopes, statuses, outcome types).
 Adding a category or scope to the vocabulary and running the command again gives a template
@@ -33,9 +33,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import config
-from .excel import atomic_path
-from .vocab import ColumnSpec, SheetSpec, Vocabulary, load_vocabulary
+from evaluation import config
+from evaluation.presentation.workbook import atomic_path
+from evaluation.vocab.loader import ColumnSpec, SheetSpec, Vocabulary, load_vocabulary
 
 #: Rows 2..TEMPLATE_ROWS of each data sheet carry the drop-downs and checks.
 TEMPLATE_ROWS = 5000
@@ -601,7 +601,7 @@ def build_template(vocabulary: Vocabulary | None = None) -> Workbook:
     Parameters
     ----------
     vocabulary
-        Vocabulary to build from; default :func:`evaluation.vocab.load_vocabulary`.
+        Vocabulary to build from; default :func:`evaluation.vocab.loader.load_vocabulary`.
 
     Returns
     -------
@@ -613,7 +613,7 @@ def build_template(vocabulary: Vocabulary | None = None) -> Workbook:
     VocabularyError
         If the vocabulary file cannot be read or describes no input sheets.
     """
-    from .errors import VocabularyError
+    from evaluation.errors import VocabularyError
 
     vocab = vocabulary if vocabulary is not None else load_vocabulary()
     if not vocab.sheets:
@@ -640,7 +640,7 @@ def write_template(path: str | Path, vocabulary: Vocabulary | None = None) -> Pa
     path
         Output ``.xlsx`` file; its folder is created if needed.
     vocabulary
-        Vocabulary to build from; default :func:`evaluation.vocab.load_vocabulary`.
+        Vocabulary to build from; default :func:`evaluation.vocab.loader.load_vocabulary`.
 
     Returns
     -------

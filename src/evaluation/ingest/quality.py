@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .schema import DATA_QUALITY
+from evaluation.ingest.schema import DATA_QUALITY
 
 #: Precedence when one row has several entries: the row's overall fate.
 _SEVERITY = {"used": 0, "fixed": 1, "ignored": 2, "quarantined": 3}
@@ -62,7 +62,7 @@ class Entry:
 
 @lru_cache(maxsize=4096)
 def _long_date(d: date, lang: str) -> str:
-    from .i18n import fmt_date
+    from evaluation.presentation.text import fmt_date
 
     return fmt_date(d, lang)
 
@@ -73,7 +73,7 @@ def _param_text(value: object, lang: str, table: Mapping[str, Mapping[str, str]]
     if isinstance(code, str) and hasattr(value, "params"):  # a nested remark (parsing.Note)
         return render_remark(code, value.params, lang, fallback=str(value), table=table)
     if isinstance(value, Count):
-        from .i18n import fmt_int
+        from evaluation.presentation.text import fmt_int
 
         return fmt_int(int(value), lang)
     if isinstance(value, date):
@@ -96,7 +96,7 @@ def render_remark(
     Parameter values are written for the language: a ``date`` as ``26 Juni 2028`` in
     Indonesian and ``2028-06-26`` in English (as in the English ``problem`` text), a
     :class:`Count` with thousands separators, a remark carrying its own ``code`` and
-    ``params`` (:class:`evaluation.parsing.Note`) as its own message, a list as its items
+    ``params`` (:class:`evaluation.ingest.cells.Note`) as its own message, a list as its items
     joined by ``"; "``, anything else with ``str()``.
 
     Parameters
@@ -111,7 +111,7 @@ def render_remark(
         Returned when there is no code, no such message or a placeholder has no value
         (usually the English ``problem`` text), so that a remark is never lost.
     table
-        Translation table; default :func:`evaluation.i18n.load_translations`.
+        Translation table; default :func:`evaluation.presentation.text.load_translations`.
 
     Returns
     -------
@@ -120,7 +120,7 @@ def render_remark(
     if not code:
         return fallback
     if table is None:
-        from .i18n import load_translations
+        from evaluation.presentation.text import load_translations
 
         table = load_translations()
     entry = table.get(f"dq.{code}")
@@ -246,11 +246,11 @@ class QualityLog:
         return self.rows.get((file, sheet), {}).get(row)
 
     def to_frame(self) -> pd.DataFrame:
-        """Entries as the ``data_quality`` table (:data:`evaluation.schema.DATA_QUALITY`),
+        """Entries as the ``data_quality`` table (:data:`evaluation.ingest.schema.DATA_QUALITY`),
         ordered by file, sheet and row (entries without a row first, then in the order they
         were found). ``problem_id`` is the remark in Bahasa Indonesia (the English
         ``problem`` when the entry has no code or its message is missing)."""
-        from .i18n import load_translations
+        from evaluation.presentation.text import load_translations
 
         table = load_translations()
         records = [

@@ -20,9 +20,9 @@ from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import config
-from .errors import EvaluationError, NotebookError, ParameterError
-from .params import ReportParams, check_params, parse_cli_pairs
+from evaluation import config
+from evaluation.errors import EvaluationError, NotebookError, ParameterError
+from evaluation.params import ReportParams, check_params, parse_cli_pairs
 
 MAIN_NOTEBOOK = "laporan_evaluasi.ipynb"
 ANNEX_NOTEBOOK = "lampiran_mitra.ipynb"
@@ -98,7 +98,7 @@ def _execute_and_render(job: NotebookJob, cwd: str) -> dict:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    from .render import notebook_to_html
+    from evaluation.publish.html import notebook_to_html
 
     t0 = time.perf_counter()
     try:
@@ -218,7 +218,7 @@ def run_report(
     RenderError
         HTML or PDF could not be produced (e.g. no Chromium).
     """
-    from .ingest import is_up_to_date, read_manifest, run_ingest
+    from evaluation.ingest.pipeline import is_up_to_date, read_manifest, run_ingest
 
     t_start = time.perf_counter()
     raw_params = dict(params) if isinstance(params, dict) else parse_cli_pairs(params or [])
@@ -244,7 +244,9 @@ def run_report(
         echo(f"      done in {time.perf_counter() - t0:.1f} s")
     manifest = read_manifest(processed_dir) or {}
     is_sample = bool(manifest.get("is_sample"))
-    from .reporting import resolve_as_of  # the notebooks resolve the default the same way
+    from evaluation.presentation.sections import (
+        resolve_as_of,  # the notebooks resolve the default the same way
+    )
 
     rp = check_params({}, base=resolve_as_of(rp, is_sample))
     as_of_d = rp.as_of
@@ -299,10 +301,10 @@ def _build(
     workers,
     echo,
 ) -> None:
-    from . import reporting
-    from .excel import write_csv, write_summary_xlsx
-    from .ingest import load_processed
-    from .vocab import load_vocabulary
+    from evaluation.ingest.pipeline import load_processed
+    from evaluation.presentation import sections as reporting
+    from evaluation.presentation.workbook import write_csv, write_summary_xlsx
+    from evaluation.vocab.loader import load_vocabulary
 
     vocab = load_vocabulary()
     as_of_s = rp.as_of.isoformat()
@@ -420,7 +422,7 @@ def _build(
 
     # --- PDFs: one Chromium prints them all --------------------------------------------
     if pdf:
-        from .pdf import print_pdfs
+        from evaluation.publish.pdf import print_pdfs
 
         t0 = time.perf_counter()
         pdf_jobs = [(j.html, j.pdf) for j in jobs if j.pdf is not None]
