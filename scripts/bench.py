@@ -79,7 +79,7 @@ def _vmrss_kb() -> int:
 def child_ingest(spec: dict) -> dict:
     """Ingest ``spec['raw']`` into ``spec['out']``; times of ingest and write, row counts."""
     t = time.perf_counter()
-    from evaluation.ingest.pipeline import ingest, write_processed
+    from evaluation.ingest import ingest, write_processed
 
     import_s = time.perf_counter() - t
     rss_import = _vmrss_kb()
@@ -196,7 +196,7 @@ def child_profile(spec: dict) -> dict:
     import cProfile
     import pstats
 
-    from evaluation.ingest.pipeline import ingest
+    from evaluation.ingest import ingest
 
     def stop(signum, frame):
         raise _StopProfile
@@ -483,7 +483,7 @@ def workbook(raw: Path) -> Path:
 def processed_for(scale: int) -> Path:
     """Processed tables of ``sample --scale N``, ingested first if they are not up to date
     (so that no report measurement includes an ingestion)."""
-    from evaluation.ingest.pipeline import is_up_to_date
+    from evaluation.ingest import is_up_to_date
 
     raw = ensure_sample(scale)
     out = WORK / "processed" / f"x{scale}"

@@ -24,14 +24,14 @@ from conftest import (
     write_xlsx,
 )
 from evaluation.errors import InputError
-from evaluation.ingest import schema
-from evaluation.ingest.pipeline import (
+from evaluation.ingest import (
     EXCEL_CELL_LIMIT,
     SchemaViolation,
     ingest,
     is_up_to_date,
     load_processed,
     read_manifest,
+    schema,
     validate_tables,
     write_processed,
 )

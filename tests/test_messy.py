@@ -25,7 +25,7 @@ from conftest import (
     write_xlsx,
 )
 from evaluation.errors import InputError
-from evaluation.ingest.pipeline import ingest, write_processed
+from evaluation.ingest import ingest, write_processed
 
 TITLE = "DAFTAR PERJANJIAN KERJA SAMA BP2MI 2018-2024"
 

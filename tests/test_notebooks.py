@@ -64,7 +64,7 @@ def test_notebook_runs_top_to_bottom_with_its_defaults(path, tmp_path):
     from nbclient import NotebookClient
 
     from evaluation.authoring.sample import write_sample
-    from evaluation.ingest.pipeline import run_ingest
+    from evaluation.ingest import run_ingest
 
     raw = tmp_path / "data" / "raw"
     write_sample(raw)

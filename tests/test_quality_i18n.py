@@ -16,15 +16,15 @@ from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
 from conftest import ACT_HEADER, AG_HEADER, SC_HEADER, replace_in_zip, write_xlsx
-from evaluation.ingest import schema
-from evaluation.ingest.cells import Note, parse_date
-from evaluation.ingest.pipeline import (
+from evaluation.ingest import (
     EXCEL_CELL_LIMIT,
     ingest,
     is_up_to_date,
     load_processed,
+    schema,
     write_processed,
 )
+from evaluation.ingest.cells import Note, parse_date
 from evaluation.ingest.quality import Count, QualityLog, render_remark
 from evaluation.params import ReportParams
 from evaluation.presentation.sections import ReportView

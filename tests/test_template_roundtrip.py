@@ -3,7 +3,7 @@
 from openpyxl import load_workbook
 
 from evaluation.authoring.template import write_filled_example, write_template
-from evaluation.ingest.pipeline import ingest
+from evaluation.ingest import ingest
 from evaluation.vocab.loader import load_vocabulary
 
 

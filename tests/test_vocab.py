@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from conftest import CANONICAL, write_xlsx
-from evaluation.ingest.pipeline import ingest
+from evaluation.ingest import ingest
 from evaluation.vocab.loader import load_vocabulary, match_key
 
 VOCAB = load_vocabulary()

@@ -21,7 +21,7 @@ def _echo(msg: str) -> None:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from evaluation.ingest.pipeline import run_ingest
+    from evaluation.ingest import run_ingest
 
     t0 = time.perf_counter()
     _echo(f"Ingesting {args.raw} …")

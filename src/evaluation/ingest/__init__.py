@@ -1,7 +1,38 @@
 """Stage 1 — ingestion: analysts' spreadsheets in ``data/raw`` → typed tables in ``data/processed``.
 
-:mod:`~evaluation.ingest.reader` opens files safely, :mod:`~evaluation.ingest.cells` parses
-cell values, :mod:`~evaluation.ingest.pipeline` finds sheets and headers, checks rows and
-writes the processed tables, :mod:`~evaluation.ingest.quality` keeps the data-quality log and
-:mod:`~evaluation.ingest.schema` defines the tables. Never imports analysis or presentation.
+The flow, one module a step: :mod:`~evaluation.ingest.files` finds the input files,
+:mod:`~evaluation.ingest.reader` opens them safely, :mod:`~evaluation.ingest.sheets` finds each
+known sheet, its header and data rows, :mod:`~evaluation.ingest.cells` parses cell values,
+:mod:`~evaluation.ingest.rows` and :mod:`~evaluation.ingest.children` check agreement, scope
+and activity rows, :mod:`~evaluation.ingest.guard` builds and checks the final tables,
+:mod:`~evaluation.ingest.pipeline` runs these steps (:func:`ingest`) and
+:mod:`~evaluation.ingest.store` writes and reads the processed tables. Remarks go to
+:mod:`~evaluation.ingest.quality`; :mod:`~evaluation.ingest.schema` defines the tables.
+Never imports analysis, presentation or publishing.
 """
+
+from evaluation.ingest.common import EXCEL_CELL_LIMIT, IngestResult, SchemaViolation
+from evaluation.ingest.guard import validate_tables
+from evaluation.ingest.pipeline import ingest
+from evaluation.ingest.store import (
+    format_summary,
+    is_up_to_date,
+    load_processed,
+    read_manifest,
+    run_ingest,
+    write_processed,
+)
+
+__all__ = [
+    "EXCEL_CELL_LIMIT",
+    "IngestResult",
+    "SchemaViolation",
+    "format_summary",
+    "ingest",
+    "is_up_to_date",
+    "load_processed",
+    "read_manifest",
+    "run_ingest",
+    "validate_tables",
+    "write_processed",
+]

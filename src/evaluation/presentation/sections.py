@@ -18,7 +18,7 @@ import pandas as pd
 
 from evaluation import config
 from evaluation.analysis import metrics
-from evaluation.ingest.pipeline import load_processed, read_manifest
+from evaluation.ingest import load_processed, read_manifest
 from evaluation.params import ReportParams, check_params
 from evaluation.presentation import charts
 from evaluation.presentation.text import (

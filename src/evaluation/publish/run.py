@@ -218,7 +218,7 @@ def run_report(
     RenderError
         HTML or PDF could not be produced (e.g. no Chromium).
     """
-    from evaluation.ingest.pipeline import is_up_to_date, read_manifest, run_ingest
+    from evaluation.ingest import is_up_to_date, read_manifest, run_ingest
 
     t_start = time.perf_counter()
     raw_params = dict(params) if isinstance(params, dict) else parse_cli_pairs(params or [])
@@ -301,7 +301,7 @@ def _build(
     workers,
     echo,
 ) -> None:
-    from evaluation.ingest.pipeline import load_processed
+    from evaluation.ingest import load_processed
     from evaluation.presentation import sections as reporting
     from evaluation.presentation.workbook import write_csv, write_summary_xlsx
     from evaluation.vocab.loader import load_vocabulary

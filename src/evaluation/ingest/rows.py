@@ -1,0 +1,400 @@
+"""Agreement rows: checked cell by cell, defaults applied, duplicates across files resolved."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from evaluation.ingest.cells import Note
+from evaluation.ingest.common import (
+    _AG,
+    _AGREEMENT_DETAILS,
+    _SLOW,
+    _SPACES,
+    EXCEL_CELL_LIMIT,
+    _add_years,
+    _clean_text,
+    _id_key,
+    _is_blank,
+    _Lookups,
+    _Record,
+    _same,
+)
+from evaluation.ingest.quality import QualityLog
+from evaluation.vocab.loader import (
+    Section,
+    SheetSpec,
+    Vocabulary,
+)
+
+
+# --------------------------------------------------------------------------- row checks
+class _Row:
+    """Reads the fields of one record, reporting every problem at its cell."""
+
+    def __init__(self, rec: _Record, log: QualityLog, spec: SheetSpec, labels: _Lookups):
+        self.rec, self.log, self.labels = rec, log, labels
+        self.spec = spec
+
+    def col(self, fld: str) -> str:
+        """The column's header as written in the file (else the canonical header)."""
+        if fld in self.rec.headers:
+            return self.rec.headers[fld]
+        for c in self.spec.columns:
+            if c.field == fld:
+                return c.header
+        return fld
+
+    def report(self, fld: str, value: object, problem: Note, action: str) -> None:
+        """Log ``problem`` (English text with its message code) at this row's ``fld`` cell."""
+        r = self.rec
+        if action == "quarantined":
+            r.ok = False
+        self.log.add(
+            r.file, r.sheet, r.row, self.col(fld) if fld else "", value, str(problem), action,
+            code=problem.code, params=problem.params,
+        )  # fmt: skip
+
+    def text(self, fld: str) -> str | None:
+        raw = self.rec.cell(fld)
+        s, notes = _clean_text(raw)
+        for n in notes:
+            self.report(fld, raw, n, "fixed")
+        return s
+
+    def _empty(self, fld: str) -> Note:
+        column = self.col(fld)
+        return Note(f"'{column}' is empty; fill it in", code="required_empty", column=column)
+
+    def required_text(self, fld: str) -> str | None:
+        s = self.text(fld)
+        if s is None:
+            self.report(fld, None, self._empty(fld), "quarantined")
+        return s
+
+    def label(self, fld: str, section: Section, *, required: bool) -> str | None:
+        raw = self.rec.cell(fld)
+        if _is_blank(raw):
+            if required:
+                self.report(fld, raw, self._empty(fld), "quarantined")
+            return None
+        label = self.labels.canonical(section, raw)
+        if label is None:
+            shown, _ = _clean_text(raw)
+            shown = (shown or "")[:60]
+            column, labels = self.col(fld), ", ".join(section.labels)
+            self.report(
+                fld,
+                raw,
+                Note(
+                    f"unknown {column} '{shown}'; use one of: {labels} "
+                    "(or add an alias in vocabulary.toml)",
+                    code="unknown_label",
+                    column=column,
+                    value=shown,
+                    labels=labels,
+                ),
+                "quarantined",
+            )
+        return label
+
+    def date(self, fld: str, *, required: bool) -> date | None:
+        raw = self.rec.cell(fld)
+        d, note = self.labels.date(raw)
+        if d is None and required:
+            if note:
+                problem = Note(
+                    f"{note}; fill in a date", code="date_unreadable_required", reason=note
+                )
+            else:
+                column = self.col(fld)
+                problem = Note(
+                    f"'{column}' is empty; fill in a date", code="date_empty", column=column
+                )
+            self.report(fld, raw, problem, "quarantined")
+        elif d is None and note:
+            problem = Note(f"{note}; left empty", code="date_unreadable", reason=note)
+            self.report(fld, raw, problem, "fixed")
+        return d
+
+
+class _Agreements:
+    """Agreement numbers kept, with a lookup that forgives case and spacing."""
+
+    def __init__(self, kept: dict[str, _Record], bad_ids: set[str]):
+        self.kept = kept
+        self.by_key = {_id_key(aid): aid for aid in kept}
+        self.bad_keys = {_id_key(aid) for aid in bad_ids}
+
+    def resolve(self, chk: _Row) -> str | None:
+        """The kept agreement number a row refers to, or None (reported, quarantined)."""
+        aid = chk.required_text("agreement_id")
+        if aid is None:
+            return None
+        if aid in self.kept:
+            return aid
+        key = _id_key(aid)
+        if key in self.by_key:
+            canonical = self.by_key[key]
+            chk.report(
+                "agreement_id",
+                aid,
+                Note(
+                    "agreement number written differently from its 'Perjanjian' row; read as "
+                    f"'{canonical}'",
+                    code="agreement_id_variant",
+                    agreement_id=canonical,
+                ),
+                "fixed",
+            )
+            return canonical
+        if key in self.bad_keys:
+            problem = Note(
+                "its agreement row is quarantined; fix that row first",
+                code="agreement_quarantined",
+            )
+        else:
+            problem = Note(
+                "agreement number not found in any 'Perjanjian' sheet; check the number or "
+                "add the agreement",
+                code="agreement_not_found",
+            )
+        chk.report("agreement_id", aid, problem, "quarantined")
+        return None
+
+
+# --------------------------------------------------------------------------- tables
+def _plain_text(v: object) -> object:
+    """:func:`_clean_text` of a cell when it gives no note (the text, or None when empty);
+    :data:`_SLOW` when it gives one."""
+    if v.__class__ is str and v.isascii() and v.isprintable() and len(v) <= EXCEL_CELL_LIMIT:
+        s = v.strip()
+        if "  " in s:
+            s = _SPACES.sub(" ", s)
+        return s or None
+    if v is None:
+        return None
+    s, notes = _clean_text(v)
+    return _SLOW if notes else s
+
+
+def _agreements(
+    records: list[_Record],
+    vocab: Vocabulary,
+    log: QualityLog,
+    spec: SheetSpec,
+    labels: _Lookups,
+    term_years: int,
+) -> list[_Record]:
+    """Read each agreement row (``values`` in the order of :data:`_FIELDS`). A row whose
+    every cell reads cleanly takes the fast path; any other row is read by
+    :func:`_agreement_checked`, which reports each problem at its cell."""
+    categories, provinces, documents = (
+        vocab.partner_categories,
+        vocab.provinces,
+        vocab.document_types,
+    )
+    category_map = labels.text_labels(categories)
+    province_map = labels.text_labels(provinces)
+    document_map = labels.text_labels(documents)
+    needs_province = {t.label for t in categories.terms if t.requires_province}
+    p = _AG
+    i_id, i_doc, i_name, i_cat = (
+        p["agreement_id"],
+        p["document_type"],
+        p["partner_name"],
+        p["partner_category"],
+    )
+    i_prov, i_signed, i_ends, i_unit, i_notes = (
+        p["province"],
+        p["signed_on"],
+        p["ends_on"],
+        p["unit"],
+        p["notes"],
+    )
+    date_of = labels.date
+    for rec in records:
+        c = rec.cells
+        aid = _plain_text(c[i_id])
+        name = _plain_text(c[i_name])
+        raw_cat = c[i_cat]
+        cat = category_map.get(raw_cat) if raw_cat.__class__ is str else None
+        if cat is None and raw_cat.__class__ is str:
+            cat = labels.text_label(categories, raw_cat)
+        raw_prov = c[i_prov]
+        if raw_prov is None or raw_prov == "":
+            raw_prov = None
+            province = None if cat not in needs_province else _SLOW
+        elif raw_prov.__class__ is str:
+            province = province_map.get(raw_prov) or labels.text_label(provinces, raw_prov)
+        else:
+            province = None
+        raw_doc = c[i_doc]
+        if raw_doc is None or raw_doc == "":
+            raw_doc = doc = None
+        elif raw_doc.__class__ is str:
+            doc = document_map.get(raw_doc) or labels.text_label(documents, raw_doc)
+        else:
+            doc = None
+        signed = date_of(c[i_signed])[0]
+        ends = date_of(c[i_ends])[0]
+        unit = _plain_text(c[i_unit])
+        notes = _plain_text(c[i_notes])
+        if (
+            aid is None
+            or aid is _SLOW
+            or name is None
+            or name is _SLOW
+            or cat is None
+            or province is _SLOW
+            or (province is None and raw_prov is not None)
+            or (doc is None and raw_doc is not None)
+            or signed is None
+            or ends is None
+            or ends < signed
+            or unit is _SLOW
+            or notes is _SLOW
+        ):
+            _agreement_checked(rec, vocab, log, spec, labels, term_years)
+            continue
+        rec.values = (aid, doc, name, cat, province, signed, ends, unit, notes)
+    return records
+
+
+def _agreement_checked(
+    rec: _Record,
+    vocab: Vocabulary,
+    log: QualityLog,
+    spec: SheetSpec,
+    labels: _Lookups,
+    term_years: int,
+) -> None:
+    """Read one agreement row cell by cell, reporting every problem."""
+    chk = _Row(rec, log, spec, labels)
+    aid = chk.required_text("agreement_id")
+    name = chk.required_text("partner_name")
+    cat = chk.label("partner_category", vocab.partner_categories, required=True)
+    province = None
+    raw_prov = rec.cell("province")
+    if not _is_blank(raw_prov):
+        province = labels.canonical(vocab.provinces, raw_prov)
+        if province is None:
+            shown = (_clean_text(raw_prov)[0] or "")[:60]
+            chk.report(
+                "province",
+                raw_prov,
+                Note(
+                    f"unknown province '{shown}'; left empty",
+                    code="unknown_province",
+                    value=shown,
+                ),
+                "fixed",
+            )
+    elif cat is not None and vocab.partner_categories.term(cat).requires_province:
+        column = chk.col("province")
+        chk.report(
+            "province",
+            None,
+            Note(
+                f"'{column}' is empty (expected for {cat})",
+                code="province_empty",
+                column=column,
+                category=cat,
+            ),
+            "used",
+        )
+    doc = None
+    raw_doc = rec.cell("document_type")
+    if not _is_blank(raw_doc):
+        doc = labels.canonical(vocab.document_types, raw_doc)
+        if doc is None:
+            doc = chk.text("document_type")
+            chk.report(
+                "document_type",
+                raw_doc,
+                Note("unknown document type; kept as written", code="unknown_document_type"),
+                "used",
+            )
+    signed = chk.date("signed_on", required=True)
+    ends = chk.date("ends_on", required=False)
+    if signed is not None and ends is None:
+        ends = _add_years(signed, term_years) - timedelta(days=1)
+        chk.report(
+            "ends_on",
+            rec.cell("ends_on"),
+            Note(
+                f"no end date; assumed {term_years} years after signing ({ends.isoformat()})",
+                code="no_end_date",
+                years=term_years,
+                date=ends,
+            ),
+            "fixed",
+        )
+    if signed is not None and ends is not None and ends < signed:
+        chk.report(
+            "ends_on",
+            rec.cell("ends_on"),
+            Note("end date is before the signing date", code="end_before_signing"),
+            "quarantined",
+        )
+    rec.values = (aid, doc, name, cat, province, signed, ends, chk.text("unit"), chk.text("notes"))
+
+
+def _dedupe_agreements(
+    recs: list[_Record], log: QualityLog, spec: SheetSpec, labels: _Lookups
+) -> dict[str, _Record]:
+    """One record per agreement number (case and spacing ignored): identical repeats are
+    ignored (kept once), differing ones are all quarantined with every location named."""
+    groups: dict[str, list[_Record]] = {}
+    for r in recs:
+        if r.ok:
+            groups.setdefault(_id_key(r.values[0]), []).append(r)
+    kept: dict[str, _Record] = {}
+    headers = {c.field: c.header for c in spec.columns}
+    for group in groups.values():
+        first = group[0]
+        if len(group) == 1:
+            kept[first.values[0]] = first
+            continue
+        differing = [
+            f
+            for f in _AGREEMENT_DETAILS
+            if any(not _same(r.values[_AG[f]], first.values[_AG[f]]) for r in group[1:])
+        ]
+        if not differing:
+            kept[first.values[0]] = first
+            for r in group[1:]:
+                _Row(r, log, spec, labels).report(
+                    "agreement_id",
+                    r.values[0],
+                    Note(
+                        f"same agreement already listed in {first.file}, sheet '{first.sheet}', "
+                        f"row {first.row}; kept once",
+                        code="duplicate_agreement",
+                        file=first.file,
+                        sheet=first.sheet,
+                        row=first.row,
+                    ),
+                    "ignored",
+                )
+            continue
+        places = [
+            Note(
+                f"{r.file} sheet '{r.sheet}' row {r.row}",
+                code="place",
+                file=r.file,
+                sheet=r.sheet,
+                row=r.row,
+            )
+            for r in group
+        ]
+        names = ", ".join(headers[f] for f in differing)
+        problem = Note(
+            f"agreement number listed more than once with different details ({names}): "
+            f"{'; '.join(places)}. Keep one version and delete the others",
+            code="conflicting_agreement",
+            columns=names,
+            places=places,
+        )
+        for r in group:
+            _Row(r, log, spec, labels).report("agreement_id", r.values[0], problem, "quarantined")
+    return kept

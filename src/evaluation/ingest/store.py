@@ -1,0 +1,187 @@
+"""Processed tables on disk (Parquet, CSV, manifest), freshness check and the console summary."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from evaluation.atomic import atomic_path
+from evaluation.errors import InputError
+from evaluation.ingest import schema
+from evaluation.ingest.common import IngestResult
+from evaluation.ingest.files import list_inputs, sha256_file
+from evaluation.ingest.pipeline import ingest
+from evaluation.vocab.loader import (
+    load_vocabulary,
+)
+
+
+def write_processed(result: IngestResult, out_dir: Path) -> list[Path]:
+    """Write the tables (Parquet), ``data_quality.csv``, ``ingest_summary.csv`` and
+    ``manifest.json`` into ``out_dir``. Each file is written to a temporary name and renamed
+    into place; the manifest goes last, so a complete manifest means a complete set. The
+    same result always gives byte-identical files (no timestamps are written)."""
+    from evaluation.safe_csv import write_csv  # injection-safe CSV
+
+    out_dir = Path(out_dir)
+    written = []
+    for name, df in result.tables.items():
+        p = out_dir / f"{name}.parquet"
+        with atomic_path(p) as tmp:
+            df.to_parquet(tmp, index=False)
+        written.append(p)
+    for name, df in (("data_quality.csv", result.quality), ("ingest_summary.csv", result.summary)):
+        p = out_dir / name
+        write_csv(df, p)
+        written.append(p)
+    manifest = {
+        "inputs": result.inputs,
+        "is_sample": result.is_sample,
+        "rows": {k: int(len(v)) for k, v in result.tables.items()},
+        "quality_rows": int(len(result.quality)),
+        "vocabulary_sha256": sha256_file(Path(load_vocabulary().path)),
+    }
+    p = out_dir / "manifest.json"
+    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    with atomic_path(p) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    written.append(p)
+    return written
+
+
+def load_processed(out_dir: Path) -> dict[str, pd.DataFrame]:
+    """Read the processed tables (and ``data_quality``, ``ingest_summary``) back.
+
+    Raises
+    ------
+    InputError
+        If a table is missing: run ``evaluation ingest`` first.
+    """
+    out_dir = Path(out_dir)
+    tables = {}
+    for name in schema.TABLES:
+        p = out_dir / f"{name}.parquet"
+        if not p.exists():
+            raise InputError(f"processed table {p} is missing; run 'evaluation ingest' first.")
+        tables[name] = schema.coerce(pd.read_parquet(p), name)
+    dq = out_dir / "data_quality.csv"
+    quality = (
+        pd.read_csv(dq, dtype=str, keep_default_na=False)
+        if dq.exists()
+        else pd.DataFrame(columns=schema.DATA_QUALITY)
+    )
+    # A folder written before the code and problem_id columns existed: empty columns (the
+    # report then shows the English problem).
+    missing = [c for c in schema.DATA_QUALITY if c not in quality.columns]
+    tables["data_quality"] = quality.assign(**dict.fromkeys(missing, "")) if missing else quality
+    summ = out_dir / "ingest_summary.csv"
+    tables["ingest_summary"] = pd.read_csv(summ) if summ.exists() else pd.DataFrame()
+    return tables
+
+
+def read_manifest(out_dir: Path) -> dict | None:
+    """The ``manifest.json`` of an ingest output folder, or None if missing or unreadable."""
+    p = Path(out_dir) / "manifest.json"
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+
+
+def is_up_to_date(raw_dir: Path, out_dir: Path) -> bool:
+    """True when ``out_dir`` was ingested from exactly the current files of ``raw_dir``."""
+    man = read_manifest(out_dir)
+    if not man:
+        return False
+    try:
+        files = list_inputs(raw_dir)
+    except InputError:
+        return False
+    current = [{"file": p.name, "sha256": sha256_file(p), "bytes": p.stat().st_size} for p in files]
+    vocab_hash = sha256_file(Path(load_vocabulary().path))
+    return (
+        man.get("inputs") == current
+        and man.get("vocabulary_sha256") == vocab_hash
+        and all((Path(out_dir) / f"{t}.parquet").exists() for t in schema.TABLES)
+        and _quality_columns(Path(out_dir) / "data_quality.csv") == schema.DATA_QUALITY
+    )
+
+
+def _quality_columns(path: Path) -> list[str] | None:
+    """Header of a ``data_quality.csv`` (None if unreadable): an older layout means the
+    folder must be ingested again."""
+    try:
+        return pd.read_csv(path, dtype=str, nrows=0).columns.tolist()
+    except (OSError, ValueError):
+        return None
+
+
+def format_summary(result: IngestResult) -> str:
+    """The per-sheet console summary: rows read = used + fixed + quarantined + ignored."""
+    head = (
+        f"{'file / sheet':<52} {'read':>7} {'used':>7} {'fixed':>7} {'quarant.':>8} {'ignored':>7}"
+    )
+    lines = [head]
+    for r in result.summary.itertuples():
+        label = f"{r.file} / {r.sheet}"
+        if len(label) > 52:
+            label = "…" + label[-51:]
+        lines.append(
+            f"{label:<52} {r.read:>7} {r.used:>7} {r.fixed:>7} {r.quarantined:>8} {r.ignored:>7}"
+        )
+    s = result.summary
+    lines.append(
+        f"{'total':<52} {s['read'].sum():>7} {s['used'].sum():>7} {s['fixed'].sum():>7} "
+        f"{s['quarantined'].sum():>8} {s['ignored'].sum():>7}"
+    )
+    return "\n".join(lines)
+
+
+def run_ingest(raw_dir: Path, out_dir: Path, echo: Callable[[str], None] = print) -> IngestResult:
+    """Ingest ``raw_dir`` into ``out_dir`` and print the summary and the problems.
+
+    Raises
+    ------
+    InputError
+        As :func:`ingest`.
+    """
+    result = ingest(raw_dir)
+    write_processed(result, out_dir)
+    echo(format_summary(result))
+    counts = result.agreements["partner_category"].value_counts()
+    echo(
+        f"Agreements: {len(result.agreements)} ("
+        + ", ".join(f"{k}: {v}" for k, v in counts.items())
+        + f"); scope items: {len(result.scope_items)}; activities: {len(result.activities)}"
+    )
+    q = result.quality
+    if len(q):
+        # Quarantined rows one by one (they are missing from the figures), up to 15 ...
+        quarantined = q[q["action"] == "quarantined"]
+        for r in quarantined.head(15).itertuples():
+            row = "" if pd.isna(r.row) else f" row {r.row}"
+            col = f" column '{r.column}'" if r.column else ""
+            echo(f"  [quarantined] {r.file}, sheet '{r.sheet}'{row}{col}: {r.problem}")
+        if len(quarantined) > 15:
+            echo(f"  … and {len(quarantined) - 15} more quarantined rows")
+        # ... other remarks grouped by kind (their code), with a count and the first location.
+        rest = q[q["action"] != "quarantined"]
+        kinds = rest["code"].where(
+            rest["code"].fillna("") != "",
+            rest["problem"].str.replace(r"'[^']*'|\([^)]*\)|\d[\d\-/.]*", "…", regex=True),
+        )
+        for (action, _kind), grp in rest.groupby([rest["action"], kinds], sort=False):
+            first = grp.iloc[0]
+            row = "" if pd.isna(first["row"]) else f" row {first['row']}"
+            echo(
+                f"  [{action}] {len(grp)} x {first['problem']} (first: {first['file']}, "
+                f"sheet '{first['sheet']}'{row})"
+            )
+        echo(f"  All {len(q)} remarks: {Path(out_dir) / 'data_quality.csv'}")
+    if result.is_sample:
+        echo("Note: the input is the bundled SYNTHETIC SAMPLE, not official data.")
+    echo(f"Wrote {Path(out_dir)}/ (agreements, scope_items, activities .parquet; data_quality.csv)")
+    return result
