@@ -216,7 +216,15 @@ def test_messy_summary_adds_up(messy):
     )
     assert s.loc[("2024_unit_c.ods", "Perjanjian"), "ignored"] == 1
     assert s.loc[("Tindak Lanjut.csv", "Tindak Lanjut"), "read"] == 5
-    assert ("2023_unit_a.xlsx", "Arsip Lama") not in s.index
+    # The hidden sheet that is not read: its two rows are counted, as ignored.
+    arsip = s.loc[("2023_unit_a.xlsx", "Arsip Lama")]
+    assert (arsip["read"], arsip["used"], arsip["ignored"]) == (2, 0, 2)
+    q = messy.quality
+    remark = q[(q["sheet"] == "Arsip Lama") & q["row"].isna()]
+    assert remark["code"].tolist() == ["hidden_sheet_not_read"]
+    assert remark["problem"].tolist() == [
+        "hidden sheet not part of the input format; not read (2 rows)"
+    ]
     total = s[["used", "fixed", "quarantined", "ignored"]].sum(axis=1)
     assert (total == s["read"]).all()
 

@@ -12,14 +12,19 @@ def test_filled_template_ingests_with_zero_problems(tmp_path):
     raw.mkdir()
     write_filled_example(raw / "isian.xlsx")
     result = ingest(raw)
-    assert result.quality.empty, result.quality.to_string()
+    # The only remarks: the template's help sheets, not read, their rows counted.
+    q = result.quality
+    assert sorted(q["sheet"]) == ["Daftar", "Petunjuk"], q.to_string()
+    assert set(q["code"]) == {"auxiliary_sheet_not_read"} and q["row"].isna().all()
     assert len(result.agreements) == 3
     assert set(result.agreements["partner_category"]) <= set(
         load_vocabulary().partner_categories.labels
     )
     assert len(result.activities) > 0
-    s = result.summary
-    assert (s["read"] == s["used"]).all()
+    s = result.summary.set_index("sheet")
+    data = s.loc[["Perjanjian", "Ruang Lingkup", "Tindak Lanjut"]]
+    assert (data["read"] == data["used"]).all()
+    assert (s.loc[["Daftar", "Petunjuk"], "read"] == s.loc[["Daftar", "Petunjuk"], "ignored"]).all()
 
 
 def test_blank_template_has_dropdowns_and_ingests_as_empty(tmp_path):
@@ -28,4 +33,5 @@ def test_blank_template_has_dropdowns_and_ingests_as_empty(tmp_path):
     sqrefs = " ".join(str(dv.sqref) for dv in wb["Perjanjian"].data_validations.dataValidation)
     assert "D2" in sqrefs  # Kategori Mitra dropdown
     result = ingest(path.parent)
-    assert result.agreements.empty and result.quality.empty
+    assert result.agreements.empty
+    assert set(result.quality["code"]) == {"auxiliary_sheet_not_read"}

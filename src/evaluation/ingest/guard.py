@@ -46,7 +46,9 @@ _NON_EMPTY_TEXT = {"agreements": {"agreement_id", "partner_name"}}
 _NULLABLE = {
     "agreements": {"document_type", "province", "unit", "notes"},
     "scope_items": set(),
-    "activities": {"description", "outcome_type", "value", "evidence"},
+    # scope: a follow-up line of the one-sheet register that names no scope of its
+    # agreement is kept without one (it counts for the agreement, not for a scope item).
+    "activities": {"scope", "description", "outcome_type", "value", "evidence"},
 }
 
 
@@ -156,7 +158,7 @@ def validate_tables(tables: dict[str, pd.DataFrame], vocab: Vocabulary) -> None:
         if len(orphans):
             problems.append(f"{name}: agreement numbers without agreement {_shown(orphans)}")
     acts, items = tables["activities"], tables["scope_items"]
-    lost = ~_isin(_pair_keys(acts), _pair_keys(items))
+    lost = ~_isin(_pair_keys(acts), _pair_keys(items)) & acts["scope"].notna().to_numpy()
     if lost.any():
         pairs = sorted(set(zip(acts["agreement_id"][lost], acts["scope"][lost], strict=True)))
         problems.append(f"activities: scope items missing {pairs[:5]}")

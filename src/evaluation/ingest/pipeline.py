@@ -23,13 +23,21 @@ from evaluation import config
 from evaluation.errors import InputError
 from evaluation.ingest.cells import Note
 from evaluation.ingest.children import _activities, _scope_items
-from evaluation.ingest.common import IngestResult, _Lookups, _Record
+from evaluation.ingest.common import IngestResult, _key, _Lookups, _Record
 from evaluation.ingest.files import list_inputs, sha256_file
 from evaluation.ingest.guard import _frame, validate_tables
+from evaluation.ingest.layouts import Register, scopes_by_agreement, unstated_activities
 from evaluation.ingest.quality import QualityLog
-from evaluation.ingest.reader import read_file
+from evaluation.ingest.reader import RawSheet, read_file
 from evaluation.ingest.rows import _Agreements, _agreements, _dedupe_agreements
-from evaluation.ingest.sheets import _sample_marker, _sheet_records, _spec_for_sheet
+from evaluation.ingest.sheets import (
+    _log_not_read,
+    _missing_columns_error,
+    _plan_sheet,
+    _sample_marker,
+    _sheet_records,
+    _Total,
+)
 from evaluation.vocab.loader import (
     Vocabulary,
     load_vocabulary,
@@ -101,50 +109,33 @@ def _ingest(raw_dir: Path, vocab: Vocabulary | None, term_years: int | None) -> 
     is_sample = False
     agreement_sheets = 0
     unreadable = 0
+    totals: list[_Total] = []
+    registers: list[Register] = []
     for path in files:
         inputs.append(
             {"file": path.name, "sha256": sha256_file(path), "bytes": path.stat().st_size}
         )
-        kind = path.suffix.lower().lstrip(".")
-
-        def wanted(name: str, kind: str = kind) -> bool:
-            return _spec_for_sheet(vocab, name, kind) is not None or match_key(name) in aux_keys
-
         try:
-            raw = read_file(path, wanted=wanted)
+            raw = read_file(path)
         except InputError as exc:
             fatal.append(exc)
             unreadable += 1
             continue
         known = 0
         for sheet in raw.sheets:
-            spec = _spec_for_sheet(vocab, sheet.name, raw.kind)
-            if spec is None:
-                if match_key(sheet.name) in aux_keys:
-                    is_sample = is_sample or _sample_marker(sheet)
-                    continue
-                if sheet.visible:
-                    problem = Note(
-                        "sheet not part of the input format; not read", code="sheet_not_read"
-                    )
-                else:
-                    problem = Note(
-                        "hidden sheet not part of the input format; not read",
-                        code="hidden_sheet_not_read",
-                    )
-                log.add(
-                    path.name,
-                    sheet.name,
-                    None,
-                    "",
-                    "",
-                    str(problem),
-                    "ignored",
-                    code=problem.code,
-                    params=problem.params,
-                )
+            plan = _plan_sheet(vocab, sheet, aux_keys)
+            if plan.how == "auxiliary":
+                is_sample = is_sample or _sample_marker(sheet)
+                _log_not_read(log, path.name, sheet, _AUXILIARY)
+                continue
+            if plan.how == "skip":
+                _log_not_read(log, path.name, sheet, plan.why)
                 continue
             known += 1
+            if plan.how == "missing":
+                fatal.append(_missing_columns_error(raw, sheet, plan.spec, plan.header))
+                continue
+            spec = plan.spec
             if not sheet.visible:
                 log.add(
                     path.name,
@@ -156,19 +147,32 @@ def _ingest(raw_dir: Path, vocab: Vocabulary | None, term_years: int | None) -> 
                     "used",
                     code="hidden_sheet_read",
                 )
+            if plan.how == "headers":
+                log.add(
+                    path.name, sheet.name, None, "", "",
+                    f"sheet recognised as '{spec.name}' by its header row", "used",
+                    code="sheet_by_headers", params={"sheet": spec.name},
+                )  # fmt: skip
             if spec.table == "agreements":
                 agreement_sheets += 1
-            try:
-                by_table[spec.table].extend(_sheet_records(raw, sheet, spec, vocab, log))
-            except InputError as exc:
-                fatal.append(exc)
+            on_row = None
+            if plan.register:
+                register = _register(vocab, labels, log, path.name, sheet, plan.header)
+                registers.append(register)
+                on_row = register.add_row
+            by_table[spec.table].extend(
+                _sheet_records(
+                    raw, sheet, spec, vocab, log, plan.header, on_row=on_row, totals=totals
+                )
+            )
             sheet.rows = []  # the records hold the cells they need; free the row lists
         if known == 0:
             names = ", ".join(f"'{s.name}'" for s in raw.sheets) or "none"
             fatal.append(
                 InputError(
                     f"no sheet named {', '.join(repr(s.name) for s in vocab.sheets)} found "
-                    f"(sheets: {names}). Rename the sheets or use the template.",
+                    f"(sheets: {names}), and no sheet whose header row names the columns of "
+                    "one of them. Rename the sheets or use the template.",
                     file=path.name,
                 )
             )
@@ -186,6 +190,10 @@ def _ingest(raw_dir: Path, vocab: Vocabulary | None, term_years: int | None) -> 
         msg = "\n  - ".join(str(e) for e in fatal)
         raise InputError(f"{len(fatal)} input problems stop the run:\n  - {msg}")
 
+    for register in registers:
+        by_table["scope_items"].extend(register.scope_items)
+        by_table["activities"].extend(register.activities)
+    _settle_totals(totals, by_table, log)
     ag_spec = vocab.sheet_spec("agreements")
     ag_recs = _agreements(by_table["agreements"], vocab, log, ag_spec, labels, term_years)
     kept = _dedupe_agreements(ag_recs, log, ag_spec, labels)
@@ -194,15 +202,13 @@ def _ingest(raw_dir: Path, vocab: Vocabulary | None, term_years: int | None) -> 
     scopes = _scope_items(
         by_table["scope_items"], vocab, log, vocab.sheet_spec("scope_items"), labels, known_ids
     )
-    acts = _activities(
-        by_table["activities"],
-        vocab,
-        log,
-        vocab.sheet_spec("activities"),
-        labels,
-        known_ids,
-        scopes,
-    )
+    act_spec = vocab.sheet_spec("activities")
+    acts = _activities(by_table["activities"], vocab, log, act_spec, labels, known_ids, scopes)
+    named = scopes_by_agreement(scopes)
+    for register in registers:
+        acts += unstated_activities(
+            register.unstated, vocab, log, act_spec, labels, known_ids, named
+        )
     tables = {
         "agreements": _frame(list(kept.values()), "agreements"),
         "scope_items": _frame(list(scopes.values()), "scope_items"),
@@ -216,3 +222,53 @@ def _ingest(raw_dir: Path, vocab: Vocabulary | None, term_years: int | None) -> 
         inputs=inputs,
         is_sample=is_sample,
     )
+
+
+_AUXILIARY = Note("help sheet of the template; not read", code="auxiliary_sheet_not_read")
+
+
+def _register(
+    vocab: Vocabulary, labels: _Lookups, log: QualityLog, fname: str, sheet: RawSheet, header
+) -> Register:
+    """The reader of a one-sheet register's scope and follow-up cells (one remark names
+    the layout)."""
+    texts = header.texts or tuple(str(c).strip() for c in sheet.rows[header.index])
+    cols = {f: j for f, j in header.columns.items() if f in ("scopes", "followups")}
+    shown = {f: texts[j] for f, j in cols.items()}
+    quoted = ", ".join(f"'{t}'" for t in shown.values())
+    log.add(
+        fname, sheet.name, None, "", "",
+        f"one-sheet register: scopes and follow-ups read from the columns {quoted}", "used",
+        code="register_sheet", params={"columns": quoted},
+    )  # fmt: skip
+    return Register(vocab, labels, log, cols, shown)
+
+
+def _settle_totals(
+    totals: list[_Total], by_table: dict[str, list[_Record]], log: QualityLog
+) -> None:
+    """Rows that look like total rows but carry an agreement number: kept as data when the
+    number links (an agreement row for a child row, a child row for an agreement row),
+    else skipped as total rows."""
+    if not totals:
+        return
+    agreement_keys = {_key(r.cell("agreement_id")) for r in by_table["agreements"]}
+    child_keys = {
+        _key(r.cell("agreement_id")) for t in ("scope_items", "activities") for r in by_table[t]
+    }
+    for rec, word in totals:
+        links = agreement_keys if rec.table != "agreements" else child_keys
+        if _key(rec.cell("agreement_id")) in links:
+            log.add(
+                rec.file, rec.sheet, rec.row, rec.headers.get("agreement_id", ""),
+                rec.cell("agreement_id"),
+                f"row starts with '{word}' like a total row, but its agreement number links; "
+                "read as data", "used",
+                code="total_row_kept", params={"word": word},
+            )  # fmt: skip
+            by_table[rec.table].append(rec)
+        else:
+            log.add(
+                rec.file, rec.sheet, rec.row, "", word, "total row skipped", "ignored",
+                code="total_row",
+            )  # fmt: skip

@@ -81,7 +81,9 @@ class RawSheet:
 
     ``rows[i]`` is Excel row ``first_row + i``; ``first_col`` is the 0-based column index of
     ``rows[i][0]``. Empty cells are ``None`` or ``""``. ``loaded`` is False for a sheet whose
-    cells were not requested (its ``rows`` are then empty).
+    cells were not requested (its ``rows`` are then empty). ``merges`` lists the merged cell
+    ranges as ``(first_row, first_col, last_row, last_col)``, 0-based and absolute (Excel row
+    ``first_row + 1``), for ``.xlsx``/``.xlsm`` and ``.ods`` (empty for CSV).
     """
 
     name: str
@@ -90,6 +92,7 @@ class RawSheet:
     first_row: int = 1
     first_col: int = 0
     loaded: bool = True
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -707,6 +710,11 @@ def read_file(path: Path, wanted: Callable[[str], bool] | None = None) -> RawFil
             raise
         raise _damaged(path.name, kind, f"{type(exc).__name__}: {str(exc)[:200]}") from None
     current = None
+    ods_spans = None
+    if kind == "ods":
+        from evaluation.ingest.spans import ods_merges
+
+        ods_spans = ods_merges(path)
     try:
         for meta in wb.sheets_metadata:
             if meta.typ != SheetTypeEnum.WorkSheet:
@@ -719,7 +727,14 @@ def read_file(path: Path, wanted: Callable[[str], bool] | None = None) -> RawFil
             sheet = wb.get_sheet_by_name(meta.name)
             start = sheet.start or (0, 0)
             rows = sheet.to_python(skip_empty_area=True)
-            out.sheets.append(RawSheet(meta.name, visible, rows, start[0] + 1, start[1]))
+            merges = (
+                ods_spans.get(meta.name, [])
+                if ods_spans is not None
+                else [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ()]
+            )
+            out.sheets.append(
+                RawSheet(meta.name, visible, rows, start[0] + 1, start[1], merges=merges)
+            )
     except BaseException as exc:
         if not _is_calamine_failure(exc):
             raise

@@ -115,6 +115,9 @@ class SheetSpec:
     table: str
     aliases: tuple[str, ...]
     columns: tuple[ColumnSpec, ...]
+    #: Columns of the one-sheet register layout (agreements only): the scopes and the
+    #: follow-ups of an agreement written in one cell each (fields ``scopes``, ``followups``).
+    register_columns: tuple[ColumnSpec, ...] = ()
 
     def matches(self, sheet_name: str) -> bool:
         key = match_key(sheet_name)
@@ -240,21 +243,27 @@ def _load(path: Path, mtime: float) -> Vocabulary:
     sheets = []
     for raw in data.get("sheets", []):
         try:
-            cols = tuple(
-                ColumnSpec(
-                    header=str(c["header"]),
-                    field=str(c["field"]),
-                    required=bool(c.get("required", False)),
-                    aliases=tuple(str(a) for a in c.get("aliases", [])),
+            cols, register = (
+                tuple(
+                    ColumnSpec(
+                        header=str(c["header"]),
+                        field=str(c["field"]),
+                        required=bool(c.get("required", False)),
+                        aliases=tuple(str(a) for a in c.get("aliases", [])),
+                    )
+                    for c in raw.get(key, [])
                 )
-                for c in raw["columns"]
+                for key in ("columns", "register_columns")
             )
+            if not cols:
+                raise KeyError("columns")
             sheets.append(
                 SheetSpec(
                     name=str(raw["name"]),
                     table=str(raw["table"]),
                     aliases=tuple(str(a) for a in raw.get("aliases", [])),
                     columns=cols,
+                    register_columns=register,
                 )
             )
         except (KeyError, TypeError) as exc:
