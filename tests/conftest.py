@@ -178,18 +178,46 @@ def _ods_cell(value: object) -> str:
     )
 
 
+def _ods_row(row: list[object], i: int, spans: dict, covered: set) -> str:
+    cells = []
+    for j, v in enumerate(row):
+        if (i, j) in covered:
+            cells.append("<table:covered-table-cell/>")
+            continue
+        cell = _ods_cell(v)
+        if (i, j) in spans:
+            n_rows, n_cols = spans[(i, j)]
+            cell = cell.replace(
+                "<table:table-cell",
+                f'<table:table-cell table:number-rows-spanned="{n_rows}" '
+                f'table:number-columns-spanned="{n_cols}"',
+                1,
+            )
+        cells.append(cell)
+    return "<table:table-row>" + "".join(cells) + "</table:table-row>"
+
+
 def ods_content(
-    sheets: dict[str, list[list[object]]], hidden: tuple[str, ...] = (), tail=""
+    sheets: dict[str, list[list[object]]],
+    hidden: tuple[str, ...] = (),
+    tail="",
+    spans: dict[str, dict[tuple[int, int], tuple[int, int]]] | None = None,
 ) -> str:
-    """``content.xml`` of an ODS spreadsheet; ``tail`` is raw XML added to the last table."""
+    """``content.xml`` of an ODS spreadsheet; ``tail`` is raw XML added to the last table;
+    ``spans`` merges cells per sheet: ``{(row, col): (rows, cols)}``, 0-based."""
     tables = []
     names = list(sheets)
     for name, rows in sheets.items():
         style = ' table:style-name="ta_hidden"' if name in hidden else ""
-        body = "".join(
-            "<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>"
-            for row in rows
-        )
+        merged = (spans or {}).get(name, {})
+        covered = {
+            (r + a, c + b)
+            for (r, c), (n_rows, n_cols) in merged.items()
+            for a in range(n_rows)
+            for b in range(n_cols)
+            if a or b
+        }
+        body = "".join(_ods_row(row, i, merged, covered) for i, row in enumerate(rows))
         extra = tail if name == names[-1] else ""
         tables.append(
             f'<table:table table:name="{escape(name)}"{style}>{body}{extra}</table:table>'
@@ -212,8 +240,10 @@ def write_ods(
     hidden: tuple[str, ...] = (),
     tail: str = "",
     encrypted: bool = False,
+    spans: dict[str, dict[tuple[int, int], tuple[int, int]]] | None = None,
 ) -> Path:
-    """A minimal valid OpenDocument spreadsheet (mimetype, manifest, content.xml)."""
+    """A minimal valid OpenDocument spreadsheet (mimetype, manifest, content.xml); ``spans``
+    as in :func:`ods_content`."""
     enc = (
         '<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="x"/>'
         if encrypted
@@ -236,7 +266,9 @@ def write_ods(
         )
         z.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
         z.writestr(
-            "content.xml", ods_content(sheets, hidden, tail), compress_type=zipfile.ZIP_DEFLATED
+            "content.xml",
+            ods_content(sheets, hidden, tail, spans),
+            compress_type=zipfile.ZIP_DEFLATED,
         )
     return path
 

@@ -23,7 +23,7 @@ from evaluation import config
 from evaluation.errors import InputError
 from evaluation.ingest.cells import Note
 from evaluation.ingest.children import _activities, _scope_items
-from evaluation.ingest.common import IngestResult, _key, _Lookups, _Record
+from evaluation.ingest.common import IngestResult, _clean_text, _key, _Lookups, _Record
 from evaluation.ingest.files import list_inputs, sha256_file
 from evaluation.ingest.guard import _frame, validate_tables
 from evaluation.ingest.layouts import Register, scopes_by_agreement, unstated_activities
@@ -252,13 +252,15 @@ def _settle_totals(
     else skipped as total rows."""
     if not totals:
         return
-    agreement_keys = {_key(r.cell("agreement_id")) for r in by_table["agreements"]}
-    child_keys = {
-        _key(r.cell("agreement_id")) for t in ("scope_items", "activities") for r in by_table[t]
-    }
+
+    def key(rec: _Record) -> str:
+        return _key(_clean_text(rec.cell("agreement_id"))[0])  # 451.0 and "451" alike
+
+    agreement_keys = {key(r) for r in by_table["agreements"]}
+    child_keys = {key(r) for t in ("scope_items", "activities") for r in by_table[t]}
     for rec, word in totals:
         links = agreement_keys if rec.table != "agreements" else child_keys
-        if _key(rec.cell("agreement_id")) in links:
+        if key(rec) in links:
             log.add(
                 rec.file, rec.sheet, rec.row, rec.headers.get("agreement_id", ""),
                 rec.cell("agreement_id"),

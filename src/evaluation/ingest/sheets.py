@@ -229,6 +229,12 @@ def _content_rows(sheet: RawSheet) -> list[int]:
     return [sheet.first_row + i for i, r in enumerate(sheet.rows) if not _row_blank(r)]
 
 
+#: Remark codes of a sheet that is not read (one per sheet, its rows counted as ignored).
+NOT_READ_CODES = frozenset(
+    {"sheet_not_read", "hidden_sheet_not_read", "auxiliary_sheet_not_read", "sheet_no_header"}
+)
+
+
 def _log_not_read(log: QualityLog, fname: str, sheet: RawSheet, why: Note) -> None:
     """Account for a sheet that is not read: its rows with content count as ignored, and one
     remark names the sheet, the number of rows and why."""

@@ -14,6 +14,7 @@ from evaluation.ingest import schema
 from evaluation.ingest.common import IngestResult
 from evaluation.ingest.files import list_inputs, sha256_file
 from evaluation.ingest.pipeline import ingest
+from evaluation.ingest.sheets import NOT_READ_CODES
 from evaluation.vocab.loader import (
     load_vocabulary,
 )
@@ -137,6 +138,13 @@ def format_summary(result: IngestResult) -> str:
         f"{'total':<52} {s['read'].sum():>7} {s['used'].sum():>7} {s['fixed'].sum():>7} "
         f"{s['quarantined'].sum():>8} {s['ignored'].sum():>7}"
     )
+    q = result.quality
+    if len(q):
+        skipped = q[q["code"].isin(NOT_READ_CODES) & q["row"].isna()]
+        if len(skipped):
+            lines.append("Sheets not read (their rows are counted above as ignored):")
+            for r in skipped.itertuples():
+                lines.append(f"  {r.file} / {r.sheet}: {r.problem}")
     return "\n".join(lines)
 
 
