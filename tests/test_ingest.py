@@ -345,14 +345,27 @@ def _xlsx_safe(v):
     ag=st.lists(st.lists(_DIRTY, min_size=9, max_size=9), max_size=6),
     sc=st.lists(st.lists(_DIRTY, min_size=2, max_size=2), max_size=6),
     act=st.lists(st.lists(_DIRTY, min_size=8, max_size=8), max_size=6),
+    layout=st.sampled_from(["canonical", "any_name", "per_year"]),
 )
-def test_property_dirty_cells_never_crash_and_rows_add_up(tmp_path_factory, ag, sc, act):
+def test_property_dirty_cells_never_crash_and_rows_add_up(tmp_path_factory, ag, sc, act, layout):
+    """Also for sheets of any name (known by their header) and follow-ups on one sheet per
+    year (the one-sheet register has its own property in test_layouts.py)."""
     raw = tmp_path_factory.mktemp("prop")
+    names = {
+        "canonical": ("Perjanjian", "Ruang Lingkup", "Tindak Lanjut", "Tindak Lanjut"),
+        "any_name": ("Sheet1", "Sheet2", "Sheet3", "Sheet4"),
+        "per_year": ("Daftar Perjanjian", "Ruang Lingkup (lanjutan)", "TL 2022",
+                     "Tindak Lanjut 2023"),
+    }[layout]  # fmt: skip
     sheets = {
-        "Perjanjian": [AG_HEADER, list(CANONICAL["Perjanjian"][1]), *ag],
-        "Ruang Lingkup": [SC_HEADER, *sc],
-        "Tindak Lanjut": [ACT_HEADER, *act],
+        names[0]: [AG_HEADER, list(CANONICAL["Perjanjian"][1]), *ag],
+        names[1]: [SC_HEADER, *sc],
+        names[2]: [ACT_HEADER, *act[::2]],
     }
+    if names[3] != names[2]:
+        sheets[names[3]] = [ACT_HEADER, *act[1::2]]
+    else:
+        sheets[names[2]] = [ACT_HEADER, *act]
     write_xlsx(
         raw / "p.xlsx",
         {k: [[_xlsx_safe(v) for v in r] for r in rows] for k, rows in sheets.items()},

@@ -28,8 +28,8 @@ from conftest import (
 from evaluation.analysis import metrics
 from evaluation.errors import InputError
 from evaluation.ingest import format_summary, ingest, schema
-from evaluation.ingest.layouts import parse_followup, split_scopes
 from evaluation.ingest.common import _Lookups
+from evaluation.ingest.layouts import parse_followup, split_scopes
 from evaluation.vocab.loader import load_vocabulary
 
 TABLES = ("agreements", "scope_items", "activities")
