@@ -489,3 +489,25 @@ def test_property_register_and_per_year_sheets_rows_add_up(tmp_path_factory, row
     assert sorted(zip(acts_read["agreement_id"], acts_read["description"], strict=True)) == (
         sorted((a[0], a[3]) for a in acts if a[0] in kept)
     )
+
+
+def test_hidden_sheet_is_not_read_by_its_header_alone(tmp_path):
+    # A hidden copy of 'Perjanjian' under another name (an old backup) is not read: only a
+    # hidden sheet named as an input sheet is.
+    sheets = {**CANONICAL, "Arsip 2020": CANONICAL["Perjanjian"]}
+    write_xlsx(tmp_path / "raw" / "h.xlsx", sheets, hidden=("Arsip 2020",))
+    res = ingest(tmp_path / "raw")
+    _assert_same_tables(res, _canonical(tmp_path))
+    assert _remarks(res) == [("Arsip 2020", -1, "hidden_sheet_not_read", "ignored")]
+    s = res.summary.set_index("sheet")
+    assert s.loc["Arsip 2020", "ignored"] == len(AGREEMENTS) + 1
+
+
+def test_csv_of_any_name_known_by_its_header(tmp_path):
+    raw = tmp_path / "raw"
+    write_csv_sheet(raw / "export_siks.csv", CANONICAL["Perjanjian"])
+    write_csv_sheet(raw / "Ruang Lingkup.csv", CANONICAL["Ruang Lingkup"])
+    write_csv_sheet(raw / "Tindak Lanjut 2019-2024.csv", CANONICAL["Tindak Lanjut"])
+    res = ingest(raw)
+    _assert_same_tables(res, _canonical(tmp_path))
+    assert _remarks(res) == [("export_siks", -1, "sheet_by_headers", "used")]
