@@ -192,14 +192,6 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
-def _add_years(d: date, years: int) -> date:
-    """``d`` plus ``years`` years (29 February becomes 28 February), like pandas DateOffset."""
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:
-        return d.replace(year=d.year + years, day=28)
-
-
 class _Lookups:
     """Labels, dates and numbers parsed once per distinct cell value (a big sheet repeats few
     spellings), so the work per row stays small."""

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from evaluation.ingest.cells import Note
+from evaluation.ingest.cells import Note, default_end_date, parse_end_date
 from evaluation.ingest.common import (
     _AG,
     _AGREEMENT_DETAILS,
     _SLOW,
     _SPACES,
     EXCEL_CELL_LIMIT,
-    _add_years,
     _clean_text,
     _id_key,
     _is_blank,
@@ -111,10 +110,42 @@ class _Row:
                     f"'{column}' is empty; fill in a date", code="date_empty", column=column
                 )
             self.report(fld, raw, problem, "quarantined")
+        elif d is None and note and note.code == "date_two_digit_year":
+            self.report(fld, raw, note, "quarantined")
         elif d is None and note:
             problem = Note(f"{note}; left empty", code="date_unreadable", reason=note)
             self.report(fld, raw, problem, "fixed")
         return d
+
+    def end_date(self, signed: date | None, term_years: int) -> date | None:
+        """The agreement's end date at the precision it is written (see
+        :func:`evaluation.ingest.cells.parse_end_date`); the default term when the cell is
+        empty or unreadable; None when it states an open end. Each reading is reported."""
+        raw = self.rec.cell("ends_on")
+        end = parse_end_date(raw, signed)
+        note = end.note
+        if note is not None and note.code == "date_two_digit_year":
+            self.report("ends_on", raw, note, "quarantined")
+        elif note is not None:
+            problem = Note(f"{note}; left empty", code="date_unreadable", reason=note)
+            self.report("ends_on", raw, problem, "fixed")
+        if end.reading is not None:
+            self.report("ends_on", raw, end.reading, "fixed")
+        if end.on is not None or end.open_ended or signed is None:
+            return end.on
+        ends = default_end_date(signed, term_years)
+        self.report(
+            "ends_on",
+            raw,
+            Note(
+                f"no end date; assumed {term_years} years after signing ({ends.isoformat()})",
+                code="no_end_date",
+                years=term_years,
+                date=ends,
+            ),
+            "fixed",
+        )
+        return ends
 
 
 class _Agreements:
@@ -315,20 +346,7 @@ def _agreement_checked(
                 "used",
             )
     signed = chk.date("signed_on", required=True)
-    ends = chk.date("ends_on", required=False)
-    if signed is not None and ends is None:
-        ends = _add_years(signed, term_years) - timedelta(days=1)
-        chk.report(
-            "ends_on",
-            rec.cell("ends_on"),
-            Note(
-                f"no end date; assumed {term_years} years after signing ({ends.isoformat()})",
-                code="no_end_date",
-                years=term_years,
-                date=ends,
-            ),
-            "fixed",
-        )
+    ends = chk.end_date(signed, term_years)
     if signed is not None and ends is not None and ends < signed:
         chk.report(
             "ends_on",
