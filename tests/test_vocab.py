@@ -108,13 +108,13 @@ def test_analyst_extends_vocabulary_without_code(tmp_path):
     """A new alias in a copy of vocabulary.toml is honoured by ingestion."""
     text = VOCAB.path.read_text(encoding="utf-8")
     extended = text.replace(
-        'aliases = ["Bank", "BPR",', 'aliases = ["Koperasi Simpan Pinjam", "Bank", "BPR",'
+        'aliases = ["Bank", "BPR",', 'aliases = ["Credit Union", "Bank", "BPR",'
     )
     assert extended != text
     path = tmp_path / "vocabulary.toml"
     path.write_text(extended, encoding="utf-8")
     ag = [list(r) for r in CANONICAL["Perjanjian"]]
-    ag[4][3] = "koperasi simpan pinjam"
+    ag[4][3] = "credit union"
     write_xlsx(tmp_path / "raw" / "p.xlsx", {**CANONICAL, "Perjanjian": ag})
     with_default = ingest(tmp_path / "raw")
     assert "NK.04/2024" not in set(with_default.agreements["agreement_id"])

@@ -179,6 +179,7 @@ def _activity_checked(
     outcome = None
     raw_out = rec.cell("outcome_type")
     if not _is_blank(raw_out):
+        chk.hidden("outcome_type", raw_out)
         outcome = labels.canonical(vocab.outcome_types, raw_out)
         if outcome is None:
             outcome = other

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from datetime import date
 
 from evaluation.ingest.cells import Note, default_end_date, parse_end_date
@@ -12,6 +13,7 @@ from evaluation.ingest.common import (
     _SPACES,
     EXCEL_CELL_LIMIT,
     _clean_text,
+    _has_hidden,
     _id_key,
     _is_blank,
     _Lookups,
@@ -24,6 +26,7 @@ from evaluation.vocab.loader import (
     SheetSpec,
     Vocabulary,
 )
+from evaluation.vocab.matching import LabelMatch
 
 
 # --------------------------------------------------------------------------- row checks
@@ -60,6 +63,14 @@ class _Row:
             self.report(fld, raw, n, "fixed")
         return s
 
+    def hidden(self, fld: str, raw: object) -> None:
+        """Report the hidden characters (control, text-direction, zero-width) of a label
+        cell: matching ignores them, the log says they were there."""
+        if isinstance(raw, str) and _has_hidden(raw):
+            for n in _clean_text(raw)[1]:
+                if n.code != "text_truncated":
+                    self.report(fld, raw, n, "fixed")
+
     def _empty(self, fld: str) -> Note:
         column = self.col(fld)
         return Note(f"'{column}' is empty; fill it in", code="required_empty", column=column)
@@ -76,7 +87,10 @@ class _Row:
             if required:
                 self.report(fld, raw, self._empty(fld), "quarantined")
             return None
+        self.hidden(fld, raw)
         label = self.labels.canonical(section, raw)
+        if label is None and (found := self.labels.match(section, raw)) is not None:
+            return self._read_as(fld, raw, found)
         if label is None:
             shown, _ = _clean_text(raw)
             shown = (shown or "")[:60]
@@ -94,6 +108,60 @@ class _Row:
                 ),
                 "quarantined",
             )
+        return label
+
+    def _read_as(self, fld: str, raw: object, found: LabelMatch) -> str | None:
+        """Report how a cell that is no label or alias was read (fixed), or that it is
+        ambiguous (quarantined); return the label read."""
+        shown = (_clean_text(raw)[0] or "")[:60]
+        column, label = self.col(fld), found.label
+        if found.how == "ambiguous":
+            candidates = list(found.candidates)
+            problem = Note(
+                f"{column} '{shown}' has keywords of several labels; did you mean "
+                f"'{'; '.join(candidates)}'? Write one of them",
+                code="label_ambiguous",
+                column=column,
+                value=shown,
+                candidates=candidates,
+            )
+            self.report(fld, raw, problem, "quarantined")
+            return None
+        if found.how == "number":
+            problem = Note(
+                f"{column} '{shown}' read as number {found.evidence}: '{label}'",
+                code="label_number",
+                column=column,
+                value=shown,
+                number=found.evidence,
+                label=label,
+            )
+        elif found.how == "numbered":
+            problem = Note(
+                f"{column} '{shown}' read as '{label}' (list numbering removed)",
+                code="label_numbered",
+                column=column,
+                value=shown,
+                label=label,
+            )
+        elif found.how == "reported":
+            problem = Note(
+                f"{column} '{shown}' counted as '{label}'; check that this is what is meant",
+                code="label_reported",
+                column=column,
+                value=shown,
+                label=label,
+            )
+        else:
+            problem = Note(
+                f"{column} '{shown}' read as '{label}' (keyword '{found.evidence}')",
+                code="label_keyword",
+                column=column,
+                value=shown,
+                label=label,
+                keyword=found.evidence,
+            )
+        self.report(fld, raw, problem, "fixed")
         return label
 
     def date(self, fld: str, *, required: bool) -> date | None:
@@ -151,10 +219,46 @@ class _Row:
 class _Agreements:
     """Agreement numbers kept, with a lookup that forgives case and spacing."""
 
+    #: How similar (difflib ratio of the keys) a known number must be to be suggested.
+    CLOSE = 0.85
+    #: Key comparisons spent on suggestions per run, so that a flood of unknown numbers
+    #: against a national register stays cheap (beyond it: no suggestion).
+    BUDGET = 2_000_000
+
     def __init__(self, kept: dict[str, _Record], bad_ids: set[str]):
         self.kept = kept
         self.by_key = {_id_key(aid): aid for aid in kept}
         self.bad_keys = {_id_key(aid) for aid in bad_ids}
+        self._close: dict[str, list[str]] = {}
+        self._budget = self.BUDGET
+
+    def closest(self, key: str) -> list[str]:
+        """The known agreement numbers closest to ``key`` (at most three equally close, at
+        least :data:`CLOSE` similar); empty when none is close or the budget is spent."""
+        try:
+            return self._close[key]
+        except KeyError:
+            pass
+        found: list[str] = []
+        if key and len(self.by_key) <= self._budget:
+            self._budget -= len(self.by_key)
+            matcher = difflib.SequenceMatcher(autojunk=False)
+            matcher.set_seq2(key)
+            scored = []
+            for other in self.by_key:
+                matcher.set_seq1(other)
+                if (
+                    matcher.real_quick_ratio() >= self.CLOSE
+                    and matcher.quick_ratio() >= self.CLOSE
+                    and (r := matcher.ratio()) >= self.CLOSE
+                ):
+                    scored.append((r, other))
+            if scored:
+                best = max(r for r, _ in scored)
+                found = sorted(self.by_key[k] for r, k in scored if r == best)
+                found = found if len(found) <= 3 else []
+        self._close[key] = found
+        return found
 
     def resolve(self, chk: _Row) -> str | None:
         """The kept agreement number a row refers to, or None (reported, quarantined)."""
@@ -182,6 +286,13 @@ class _Agreements:
             problem = Note(
                 "its agreement row is quarantined; fix that row first",
                 code="agreement_quarantined",
+            )
+        elif close := self.closest(key):
+            problem = Note(
+                "agreement number not found in any 'Perjanjian' sheet; did you mean "
+                f"'{'; '.join(close)}'? Correct the number or add the agreement",
+                code="agreement_not_found_close",
+                candidates=close,
             )
         else:
             problem = Note(
@@ -307,6 +418,7 @@ def _agreement_checked(
     province = None
     raw_prov = rec.cell("province")
     if not _is_blank(raw_prov):
+        chk.hidden("province", raw_prov)
         province = labels.canonical(vocab.provinces, raw_prov)
         if province is None:
             shown = (_clean_text(raw_prov)[0] or "")[:60]
@@ -337,7 +449,9 @@ def _agreement_checked(
     raw_doc = rec.cell("document_type")
     if not _is_blank(raw_doc):
         doc = labels.canonical(vocab.document_types, raw_doc)
-        if doc is None:
+        if doc is not None:
+            chk.hidden("document_type", raw_doc)
+        else:
             doc = chk.text("document_type")
             chk.report(
                 "document_type",
