@@ -194,7 +194,8 @@ class _Row:
         note = end.note
         if note is not None and note.code == "date_two_digit_year":
             self.report("ends_on", raw, note, "quarantined")
-        elif note is not None:
+            return None
+        if note is not None:
             problem = Note(f"{note}; left empty", code="date_unreadable", reason=note)
             self.report("ends_on", raw, problem, "fixed")
         if end.reading is not None:
