@@ -11,6 +11,7 @@ and activity rows, :mod:`~evaluation.ingest.guard` builds and checks the final t
 Never imports analysis, presentation or publishing.
 """
 
+from evaluation.ingest.cells import default_end_date
 from evaluation.ingest.common import EXCEL_CELL_LIMIT, IngestResult, SchemaViolation
 from evaluation.ingest.guard import validate_tables
 from evaluation.ingest.pipeline import ingest
@@ -27,6 +28,7 @@ __all__ = [
     "EXCEL_CELL_LIMIT",
     "IngestResult",
     "SchemaViolation",
+    "default_end_date",
     "format_summary",
     "ingest",
     "is_up_to_date",
