@@ -175,6 +175,8 @@ def test_article_wording_of_scopes_is_read_by_keyword(text, label):
         ("partner_categories", "Bank Pembangunan Daerah Jawa Timur", "Lembaga Keuangan",
          "keyword"),
         ("partner_categories", "Kementerian Ketenagakerjaan", "Lembaga Pemerintah", "keyword"),
+        ("partner_categories", "R.S. Harapan Kita", HEALTH, "keyword"),  # initials: "rs"
+        ("partner_categories", "1. Pemerintah Kota Malang", PD, "keyword"),
         ("partner_categories", "Lembaga Swadaya Masyarakat", None, None),
     ],
 )  # fmt: skip

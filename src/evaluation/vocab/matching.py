@@ -26,6 +26,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 _WORD = re.compile(r"[0-9a-z]+")
+_INITIALS = re.compile(r"\b(?:[a-z]\.){2,}")
 _LEAD = re.compile(
     r"^\s*(?:\(?\d{1,2}[.)]|\(\d{1,2}\)|[a-z][.)]|[-\u2022*\u00b7\u25aa\u2013\u2014>])\s*"
 )
@@ -38,6 +39,7 @@ def words(text: object) -> list[str]:
     """Lower-case, accent-folded words (letters and digits) of ``text``."""
     s = unicodedata.normalize("NFKD", str(text)).casefold()
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = _INITIALS.sub(lambda m: m.group().replace(".", ""), s)  # "R.S." is the word "rs"
     return _WORD.findall(s)
 
 
@@ -104,7 +106,10 @@ class Matcher:
             rest = text
         if key in self.reported:
             return LabelMatch(self.reported[key], "reported")
-        return self._by_keywords(words(rest))
+        found = self._by_keywords(words(rest))
+        if found is None and rest is not text:  # what looked like numbering may be a word
+            found = self._by_keywords(words(text))
+        return found
 
     def _by_keywords(self, ws: list[str]) -> LabelMatch | None:
         hits: list[tuple[int, int, Keyword]] = []
