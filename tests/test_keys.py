@@ -170,3 +170,16 @@ def test_invisible_characters_are_removed_from_text_fields(linked):
         "karakter lebar-nol (tak terlihat) dihapus",
     )
     assert zw["value"] == "Bank\\u200b"
+
+
+def test_suggestions_are_bounded():
+    """A flood of unknown numbers costs at most LOOKUPS searches; later ones name no
+    candidate (the same number met again keeps its answer)."""
+    from evaluation.ingest.keys import _Agreements
+
+    known = _Agreements({A1: None, A2: None, NK: None}, set())
+    assert known.closest(_id_key("NK-08/2022")) == [NK]
+    for i in range(known.LOOKUPS):
+        known.closest(f"unknown-{i}")
+    assert known.closest(_id_key("NK-08/2022")) == [NK]  # remembered
+    assert known.closest(_id_key("NK-09/2022")) == []  # budget spent

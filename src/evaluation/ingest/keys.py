@@ -6,11 +6,24 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from evaluation.ingest.cells import Note
 from evaluation.ingest.common import _id_key, _Record
 
 if TYPE_CHECKING:
     from evaluation.ingest.rows import _Row
+
+_ALPHABET = {c: i for i, c in enumerate("0123456789abcdefghijklmnopqrstuvwxyz")}
+
+
+def _bag(key: str) -> np.ndarray:
+    """Character counts of a key (letters, digits, one bin for all other characters)."""
+    out = np.zeros(len(_ALPHABET) + 1, dtype=np.int32)
+    other = len(_ALPHABET)
+    for ch in key:
+        out[_ALPHABET.get(ch, other)] += 1
+    return out
 
 
 class _Agreements:
@@ -20,38 +33,54 @@ class _Agreements:
 
     #: How similar (difflib ratio of the keys) a known number must be to be suggested.
     CLOSE = 0.85
-    #: Key comparisons spent on suggestions per run, so that a flood of unknown numbers
-    #: against a national register stays cheap (beyond it: no suggestion).
-    BUDGET = 2_000_000
+    #: Distinct unknown numbers that get a suggestion per run (the first ones met), so that
+    #: a flood of unknown numbers against a national register stays cheap; beyond it the
+    #: remark names no candidate.
+    LOOKUPS = 200
+    #: Candidates (those sharing the most characters) compared exactly per lookup.
+    SHORTLIST = 200
 
     def __init__(self, kept: dict[str, _Record], bad_ids: set[str]):
         self.kept = kept
         self.by_key = {_id_key(aid): aid for aid in kept}
         self.bad_keys = {_id_key(aid) for aid in bad_ids}
         self._close: dict[str, list[str]] = {}
-        self._budget = self.BUDGET
+        self._bags: tuple[list[str], np.ndarray, np.ndarray] | None = None
+
+    def _bag_matrix(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The kept keys, their character counts (one row each) and lengths (built once)."""
+        if self._bags is None:
+            keys = list(self.by_key)
+            bags = np.zeros((len(keys), len(_ALPHABET) + 1), dtype=np.int32)
+            for i, k in enumerate(keys):
+                bags[i] = _bag(k)
+            self._bags = keys, bags, np.array([len(k) for k in keys], dtype=np.int32)
+        return self._bags
 
     def closest(self, key: str) -> list[str]:
         """The known agreement numbers closest to ``key`` (at most three equally close, at
-        least :data:`CLOSE` similar); empty when none is close or the budget is spent."""
+        least :data:`CLOSE` similar by :class:`difflib.SequenceMatcher`); empty when none is
+        close or :data:`LOOKUPS` is spent."""
         try:
             return self._close[key]
         except KeyError:
             pass
         found: list[str] = []
-        if key and len(self.by_key) <= self._budget:
-            self._budget -= len(self.by_key)
+        if key and self.by_key and len(self._close) < self.LOOKUPS:
+            keys, bags, lengths = self._bag_matrix()
+            # shared characters bound the ratio from above: only those that may reach CLOSE
+            shared = np.minimum(bags, _bag(key)).sum(axis=1)
+            bound = 2.0 * shared / (lengths + len(key))
+            idx = np.flatnonzero(bound >= self.CLOSE)
+            if len(idx) > self.SHORTLIST:
+                idx = idx[np.argsort(-bound[idx], kind="stable")[: self.SHORTLIST]]
             matcher = difflib.SequenceMatcher(autojunk=False)
             matcher.set_seq2(key)
             scored = []
-            for other in self.by_key:
-                matcher.set_seq1(other)
-                if (
-                    matcher.real_quick_ratio() >= self.CLOSE
-                    and matcher.quick_ratio() >= self.CLOSE
-                    and (r := matcher.ratio()) >= self.CLOSE
-                ):
-                    scored.append((r, other))
+            for i in idx.tolist():
+                matcher.set_seq1(keys[i])
+                if (r := matcher.ratio()) >= self.CLOSE:
+                    scored.append((r, keys[i]))
             if scored:
                 best = max(r for r, _ in scored)
                 found = sorted(self.by_key[k] for r, k in scored if r == best)
