@@ -194,15 +194,19 @@ def test_window_keeps_only_the_evaluation_period():
     assert all(a.equals(b) for a, b in zip(t, t2, strict=True))
 
 
-def test_window_category_and_default_end_date():
+def test_window_category_and_open_ended_agreement():
     base = base_tables()
     ag = base.agreements.copy()
     ag.loc[ag["agreement_id"] == "A1", "ends_on"] = pd.NaT
     t = m.window(ag, base.scope_items, base.activities, m.Params(as_of=AS_OF, category=PD))
     assert sorted(t.agreements["agreement_id"]) == ["A1", "A2"]
-    # missing end date: signed 2020-01-10 + 5 years
-    assert row(t.agreements, "agreement_id", "A1")["ends_on"] == T("2025-01-10")
+    # no end date: open-ended ("Tidak terbatas"; ingestion gives every other agreement one)
+    assert pd.isna(row(t.agreements, "agreement_id", "A1")["ends_on"])
     assert set(t.activities["agreement_id"]) == {"A1", "A2"}
+    far = m.Params(as_of=date(2099, 1, 1))
+    s = m.agreement_summary((ag, base.scope_items, base.activities), far)
+    assert row(s, "agreement_id", "A1")["active"]
+    assert not s.loc[s["agreement_id"] != "A1", "active"].any()
 
 
 def test_missing_key_column_is_an_input_error():

@@ -12,9 +12,9 @@ Methodology (DOMAIN.md; the parameters are the fields of :class:`Params`)
   count (ingestion quarantines them anyway), nor do activities of agreements outside the
   window. ``category`` (optional) restricts everything to one partner category. Rows without
   an agreement id or signing date are dropped, duplicate agreement ids keep their first row,
-  duplicate (agreement, scope) items are counted once, and a missing end date is taken as
-  signing date + :data:`evaluation.config.DEFAULT_TERM_YEARS` years (the ingestion rule).
-* **Active** agreement: ``ends_on >= as_of``.
+  duplicate (agreement, scope) items are counted once. A missing end date means the
+  agreement has no end ("Tidak terbatas"): ingestion already gave every other agreement one.
+* **Active** agreement: ``ends_on >= as_of``, or no end date (open-ended).
 * **Scope item** = one agreement x one scope (a row of ``scope_items``). Its **status** at
   ``as_of`` is the highest-ranked status (vocabulary ``rank``) among its counted activities:
   *Terlaksana* if any is Terlaksana, else *Dalam Proses* if any is Dalam Proses, else *Belum
@@ -565,8 +565,8 @@ def window(
     """Restrict the processed tables to the evaluation window (and category).
 
     Agreements signed in ``[since, as_of]`` (and of ``params.category`` if set); their scope
-    items; their activities dated on or before ``as_of`` (undated activities dropped). Missing
-    end dates become signing date + ``DEFAULT_TERM_YEARS`` years. Idempotent.
+    items; their activities dated on or before ``as_of`` (undated activities dropped). A missing
+    end date (an open-ended agreement) stays missing. Idempotent.
 
     Parameters
     ----------
@@ -595,8 +595,7 @@ def window(
     if params.category:
         keep &= _mask(ag["partner_category"] == params.category)
     ag = ag[_mask(keep)].drop_duplicates("agreement_id", keep="first")
-    default_end = _ns(ag["signed_on"] + pd.DateOffset(years=config.DEFAULT_TERM_YEARS))
-    ag["ends_on"] = _ns(ag["ends_on"].fillna(default_end))
+    ag["ends_on"] = _ns(ag["ends_on"])  # NaT: open-ended (ingestion applies the default term)
     ids = ag["agreement_id"]
 
     si = _normalise(scope_items, "scope_items")
@@ -704,7 +703,7 @@ def _core(tables: Any, params: Params) -> _Core:
     s["followed_up"] = s["followed_up"].astype("object").fillna(False).astype(bool)
     for c in ("first_done_on", "last_done_on", "last_activity_on", "signed_on", "ends_on"):
         s[c] = _ns(s[c])
-    s["active"] = (s["ends_on"] >= as_of).astype(bool)
+    s["active"] = ((s["ends_on"] >= as_of) | s["ends_on"].isna()).astype(bool)
     s["scope_rate"] = _rate(s["scope_items_done"], s["scope_items"])
     s["months_since_signing"] = _months_between(s["signed_on"], as_of)
     s["year"] = s["signed_on"].dt.year.astype("int64")
@@ -766,7 +765,7 @@ def agreement_summary(tables: Any, params: Params) -> pd.DataFrame:
     pandas.DataFrame
         Sorted by signing date then id. Columns: ``agreement_id``, ``partner_name``,
         ``partner_category``, ``province``, ``unit``, ``signed_on``, ``ends_on``, ``active``
-        (``ends_on >= as_of``), ``followed_up`` (any counted Terlaksana activity, any scope),
+        (``ends_on >= as_of`` or no end date), ``followed_up`` (any counted Terlaksana activity, any scope),
         ``scope_items``, ``scope_items_done``, ``scope_items_in_progress``, ``scope_rate``
         (done / items, nan without scope items), ``first_done_on``, ``last_activity_on``,
         ``months_since_signing`` (whole calendar months to ``as_of``), and the extras

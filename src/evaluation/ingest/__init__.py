@@ -4,13 +4,14 @@ The flow, one module a step: :mod:`~evaluation.ingest.files` finds the input fil
 :mod:`~evaluation.ingest.reader` opens them safely, :mod:`~evaluation.ingest.sheets` finds each
 known sheet, its header and data rows, :mod:`~evaluation.ingest.cells` parses cell values,
 :mod:`~evaluation.ingest.rows` and :mod:`~evaluation.ingest.children` check agreement, scope
-and activity rows, :mod:`~evaluation.ingest.guard` builds and checks the final tables,
+and activity rows (:mod:`~evaluation.ingest.keys` links them by agreement number), :mod:`~evaluation.ingest.guard` builds and checks the final tables,
 :mod:`~evaluation.ingest.pipeline` runs these steps (:func:`ingest`) and
 :mod:`~evaluation.ingest.store` writes and reads the processed tables. Remarks go to
 :mod:`~evaluation.ingest.quality`; :mod:`~evaluation.ingest.schema` defines the tables.
 Never imports analysis, presentation or publishing.
 """
 
+from evaluation.ingest.cells import default_end_date
 from evaluation.ingest.common import EXCEL_CELL_LIMIT, IngestResult, SchemaViolation
 from evaluation.ingest.guard import validate_tables
 from evaluation.ingest.pipeline import ingest
@@ -27,6 +28,7 @@ __all__ = [
     "EXCEL_CELL_LIMIT",
     "IngestResult",
     "SchemaViolation",
+    "default_end_date",
     "format_summary",
     "ingest",
     "is_up_to_date",

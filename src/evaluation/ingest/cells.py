@@ -8,9 +8,11 @@ text) that also carries a stable ``code`` and the ``params`` of its message ``dq
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 #: Excel's 1900 date system: serial 1 = 1900-01-01, with the 1900 leap-year bug.
@@ -38,6 +40,11 @@ _RE_ISO = re.compile(
     r"^(\d{4})[\-./](\d{1,2})[\-./](\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
 _RE_SERIAL_TEXT = re.compile(r"^\d{5}(?:\.0+)?$")
+#: Bidirectional controls and zero-width characters: invisible, never meant as content.
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+#: Two-digit years from 00 to this are read as 20yy (the evaluation window starts in 2018);
+#: larger ones (70..99: 1970s-1990s or 2070s-2090s?) are ambiguous and not read.
+TWO_DIGIT_YEAR_MAX = 69
 
 
 class Note(str):
@@ -86,9 +93,27 @@ def _show(value: object, limit: int = 60) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
+class _AmbiguousYear(ValueError):
+    """A two-digit year that cannot be placed (see :data:`TWO_DIGIT_YEAR_MAX`)."""
+
+
 def _year(y: str) -> int:
     n = int(y)
-    return 2000 + n if len(y) == 2 else n
+    if len(y) != 2:
+        return n
+    if n > TWO_DIGIT_YEAR_MAX:
+        raise _AmbiguousYear(y)
+    return 2000 + n
+
+
+def _ambiguous_year(value: object, yy: str) -> Note:
+    shown = _show(value)
+    return Note(
+        f"two-digit year '{yy}' in '{shown}' is ambiguous; write the year in full (e.g. 2024)",
+        code="date_two_digit_year",
+        value=shown,
+        year=yy,
+    )
 
 
 def _make(y: int, m: int, d: int) -> date | None:
@@ -140,9 +165,22 @@ def parse_date(value: object) -> tuple[date | None, Note | None]:
                 value=shown,
             )
         return d, None
-    text = unicodedata.normalize("NFKC", str(value)).strip().lower()
+    text = _normal_text(value)
     if not text:
         return None, None
+    try:
+        return _parse_date_text(text, value)
+    except _AmbiguousYear as exc:
+        return None, _ambiguous_year(value, str(exc))
+
+
+def _normal_text(value: object) -> str:
+    """Cell text as the parsers read it: NFKC, invisible characters removed, lower case."""
+    return INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value))).strip().lower()
+
+
+def _parse_date_text(text: str, value: object) -> tuple[date | None, Note | None]:
+    """:func:`parse_date` of non-empty normalised text (``value`` is the cell as written)."""
     text = _RE_WEEKDAY.sub("", text).strip()
     text = re.sub(r"\s+", " ", text)
     if _RE_SERIAL_TEXT.match(text):
@@ -182,6 +220,179 @@ def parse_date(value: object) -> tuple[date | None, Note | None]:
         code="date_unrecognised",
         value=shown,
     )
+
+
+# --------------------------------------------------------------------------- end dates
+def add_years(d: date, years: int) -> date:
+    """``d`` plus ``years`` years (29 February becomes 28 February), like pandas DateOffset."""
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:
+        return d.replace(year=d.year + years, day=28)
+
+
+def add_months(d: date, months: int) -> date:
+    """``d`` plus ``months`` calendar months (the day is capped at the month's last day)."""
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def default_end_date(signed_on: date, term_years: int) -> date:
+    """The end date of an agreement that states none (and of one that states only its term):
+    ``term_years`` years after signing, the day before the anniversary. The one place this
+    rule is written.
+
+    >>> default_end_date(date(2021, 3, 1), 5)
+    datetime.date(2026, 2, 28)
+    """
+    return add_years(signed_on, term_years) - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class EndDate:
+    """An end-date cell as read by :func:`parse_end_date`.
+
+    ``on`` is the end date (None when empty, unreadable or open-ended); ``open_ended`` says
+    the agreement states it has no end; ``note`` says why the cell could not be read and
+    ``reading`` how a form other than a date was read (both :class:`Note` or None).
+    """
+
+    on: date | None
+    open_ended: bool = False
+    note: Note | None = None
+    reading: Note | None = None
+
+
+_NUMBER_WORDS = {
+    "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
+    "delapan": 8, "sembilan": 9, "sepuluh": 10, "sebelas": 11, "dua belas": 12,
+    "dua puluh": 20, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10,
+}  # fmt: skip
+_UNITS = {
+    "tahun": "years", "thn": "years", "th": "years", "year": "years", "years": "years",
+    "bulan": "months", "bln": "months", "month": "months", "months": "months",
+}  # fmt: skip
+_NUMBER_WORD = "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True))
+_RE_DURATION = re.compile(
+    rf"^(?:(?:masa\s+)?berlaku\s+|selama\s+|jangka\s+waktu\s+)?(\d{{1,3}}|{_NUMBER_WORD})"
+    rf"\s*(?:\(\s*({_NUMBER_WORD})\s*\))?\s*({'|'.join(_UNITS)})\.?"
+    r"(?:\s+(?:sejak|terhitung|setelah|dari)\b.*)?$"
+)
+_RE_OPEN = re.compile(
+    r"^(?:berlaku\s+)?(?:tidak\s+terbatas|tidak\s+ada\s+batas(?:\s+waktu)?|tanpa\s+batas"
+    r"(?:\s+waktu)?|tidak\s+ada\s+masa\s+berakhir|selamanya|seterusnya|"
+    r"sampai\s+(?:dengan\s+)?(?:dicabut|diakhiri)|unlimited|indefinite|open[\s-]?ended)\.?$"
+)
+_DASHES = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+_RE_RANGE = re.compile(
+    r"^(.+?)\s*(?:\bs\.?\s?/?\s?d\b\.?|\bsampai\s+dengan\b|\bsampai\b|\bhingga\b|"
+    r"\buntil\b|\s-\s|(?<=\d)-(?=\d{4}$))\s*(.+)$"
+)
+_RE_MONTH_YEAR = re.compile(r"^([a-z']+)\.?[\s\-./,]+(\d{4})$")
+_RE_NUMERIC_MONTH_YEAR = re.compile(r"^(\d{1,2})[\-./](\d{4})$")
+_RE_YEAR = re.compile(r"^(?:(?:tahun|thn|th)\.?\s*)?(\d{4})$")
+YEAR_MIN, YEAR_MAX = 1950, 2200
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _end_point(text: str) -> tuple[date, str] | None:
+    """A date, month or year written as text: (its last day, ``"date"|"month"|"year"``)."""
+    try:
+        d, _ = _parse_date_text(text, text)
+    except _AmbiguousYear:
+        d = None
+    if d is not None:
+        return d, "date"
+    m = _RE_MONTH_YEAR.match(text)
+    if m and m.group(1).replace("'", "") in MONTHS and YEAR_MIN <= int(m.group(2)) <= YEAR_MAX:
+        return _month_end(int(m.group(2)), MONTHS[m.group(1).replace("'", "")]), "month"
+    m = _RE_NUMERIC_MONTH_YEAR.match(text)
+    if m and 1 <= int(m.group(1)) <= 12 and YEAR_MIN <= int(m.group(2)) <= YEAR_MAX:
+        return _month_end(int(m.group(2)), int(m.group(1))), "month"
+    m = _RE_YEAR.match(text)
+    if m and YEAR_MIN <= int(m.group(1)) <= YEAR_MAX:
+        return date(int(m.group(1)), 12, 31), "year"
+    return None
+
+
+def _reading(value: object, kind: str, on: date, n: int = 0) -> Note:
+    """How an end date written as a month, year, period or term was read."""
+    shown = _show(int(value) if isinstance(value, float) else value)
+    when = on.isoformat()
+    if kind == "month":
+        text = f"end date '{shown}' names a month; read as its last day ({when})"
+        return Note(text, code="end_date_month", value=shown, date=on)
+    if kind == "year":
+        text = f"end date '{shown}' names a year; read as its last day ({when})"
+        return Note(text, code="end_date_year", value=shown, date=on)
+    if kind == "range":
+        text = f"end date '{shown}' names a period; read as the end of the period ({when})"
+        return Note(text, code="end_date_range", value=shown, date=on)
+    if kind == "years":
+        text = (
+            f"end date '{shown}' is a term of {n} years; read as {n} years after signing ({when})"
+        )
+        return Note(text, code="end_date_years", value=shown, n=n, date=on)
+    text = f"end date '{shown}' is a term of {n} months; read as {n} months after signing ({when})"
+    return Note(text, code="end_date_months", value=shown, n=n, date=on)
+
+
+def parse_end_date(value: object, signed_on: date | None) -> EndDate:
+    """Read an end-date cell at the precision it is written.
+
+    Besides every form of :func:`parse_date`: a month (``"Maret 2024"``, ``"03/2024"``: its
+    last day), a year (``"2024"`` or the number 2024: 31 December), a period
+    (``"2019 s.d. 2024"``, ``"1 Jan 2019 - 31 Des 2023"``: the end of its last part), a term
+    (``"5 tahun"``, ``"5 (lima) tahun"``, ``"60 bulan"``: that term after ``signed_on``, the
+    day before the anniversary, as :func:`default_end_date`) and an open end
+    (``"Tidak terbatas"``, ``"tanpa batas waktu"``). Every form other than a date comes with
+    a ``reading`` note that says how it was read.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if (not isinstance(value, float) or value.is_integer()) and YEAR_MIN <= value <= YEAR_MAX:
+            on = date(int(value), 12, 31)
+            return EndDate(on, reading=_reading(value, "year", on))
+    on, note = parse_date(value)
+    if on is not None or note is None or isinstance(value, date | bool | int | float):
+        return EndDate(on, note=note)
+    text = _DASHES.sub("-", re.sub(r"\s+", " ", _normal_text(value)))
+    if _RE_OPEN.match(text):
+        shown = _show(value)
+        return EndDate(
+            None,
+            open_ended=True,
+            reading=Note(
+                f"end date '{shown}': the agreement has no end; counted as active",
+                code="end_date_open",
+                value=shown,
+            ),
+        )
+    m = _RE_DURATION.match(text)
+    if m:
+        n = int(m.group(1)) if m.group(1).isdigit() else _NUMBER_WORDS[m.group(1)]
+        if m.group(2) is not None and _NUMBER_WORDS[m.group(2)] != n:
+            return EndDate(None, note=note)  # "5 (enam) tahun": which one?
+        if signed_on is None or n == 0:
+            return EndDate(None, note=note)
+        unit = _UNITS[m.group(3)]
+        if unit == "years":
+            on = default_end_date(signed_on, n)
+        else:
+            on = add_months(signed_on, n) - timedelta(days=1)
+        return EndDate(on, reading=_reading(value, unit, on, n=n))
+    point = _end_point(text)
+    if point is not None:
+        return EndDate(point[0], reading=_reading(value, point[1], point[0]))
+    m = _RE_RANGE.match(text)
+    if m:
+        point = _end_point(m.group(2).strip())
+        if point is not None and _end_point(m.group(1).strip()) is not None:
+            return EndDate(point[0], reading=_reading(value, "range", point[0]))
+    return EndDate(None, note=note)
 
 
 def _not_a_date(value: object) -> Note:
@@ -257,7 +468,7 @@ def parse_number(value: object) -> tuple[float | None, Note | None]:
                 f"'{shown}' is not a finite number", code="number_not_finite", value=shown
             )
         return number, None
-    text = unicodedata.normalize("NFKC", str(value)).strip().lower()
+    text = _normal_text(value)
     if not text or text in {"-", "–"}:
         return None, None
     neg = text.startswith("-") or (text.startswith("(") and text.endswith(")"))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from evaluation.ingest.cells import Note
 from evaluation.ingest.common import _AG, _POS, _SLOW, _is_blank, _Lookups, _Record
+from evaluation.ingest.keys import _Agreements
 from evaluation.ingest.quality import QualityLog
-from evaluation.ingest.rows import _Agreements, _plain_text, _Row
+from evaluation.ingest.rows import _plain_text, _Row
 from evaluation.vocab.loader import (
     SheetSpec,
     Vocabulary,
@@ -179,6 +180,7 @@ def _activity_checked(
     outcome = None
     raw_out = rec.cell("outcome_type")
     if not _is_blank(raw_out):
+        chk.hidden("outcome_type", raw_out)
         outcome = labels.canonical(vocab.outcome_types, raw_out)
         if outcome is None:
             outcome = other

@@ -17,6 +17,7 @@ from evaluation.vocab.loader import (
     Section,
     match_key,
 )
+from evaluation.vocab.matching import LabelMatch
 
 #: Excel's limit for one cell; longer text is truncated and reported.
 EXCEL_CELL_LIMIT = 32_767
@@ -28,6 +29,15 @@ _TOTAL_WORDS = (
 )  # fmt: skip
 _TOTAL_INITIALS = {w[0] for w in _TOTAL_WORDS}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Bidirectional controls (embeddings, overrides, isolates, marks): they reorder or hide
+#: text on screen without being part of it.
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: Zero-width characters (spaces, joiners, word joiner, byte-order mark).
+_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+#: Every dash form an agreement number may be typed with (after NFKC).
+_DASHES = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+#: A leading "No." / "Nomor:" written before an agreement number.
+_ID_PREFIX = re.compile(r"^(?:nomor|no)\s*(?:[.:]\s*|\s+)(?=\S)")
 _SPACES = re.compile(r"\s+")
 _NUMBERING = re.compile(r"^\(?(\d{1,3})\)?\.?$")
 #: Agreement-level fields compared when one agreement number appears twice.
@@ -165,6 +175,13 @@ def _clean_text(v: object) -> tuple[str | None, list[Note]]:
     if _CONTROL.search(s):
         s = _CONTROL.sub("", s)
         notes.append(Note("control characters removed", code="control_chars"))
+    if not s.isascii():
+        if _BIDI.search(s):
+            s = _BIDI.sub("", s)
+            notes.append(Note("invisible text-direction characters removed", code="bidi_controls"))
+        if _ZERO_WIDTH.search(s):
+            s = _ZERO_WIDTH.sub("", s)
+            notes.append(Note("zero-width characters removed", code="zero_width_chars"))
     s = _SPACES.sub(" ", s).strip()
     if len(s) > EXCEL_CELL_LIMIT:
         s = s[:EXCEL_CELL_LIMIT]
@@ -179,8 +196,28 @@ def _clean_text(v: object) -> tuple[str | None, list[Note]]:
 
 
 def _id_key(agreement_id: str) -> str:
-    """Key under which two spellings of one agreement number are the same agreement."""
-    return _SPACES.sub("", agreement_id).casefold()
+    """Key under which two spellings of one agreement number are the same agreement, as a
+    person reads them: full-width forms folded (NFKC), every dash the same, invisible
+    characters and all spaces dropped, case ignored, a leading "No." / "Nomor" dropped.
+
+    >>> _id_key("No. ００１／BP2MI–PKS\u200b 2021") == _id_key("001/bp2mi-pks2021")
+    True
+    """
+    s = agreement_id
+    if not s.isascii():
+        s = unicodedata.normalize("NFKC", s)
+        s = _DASHES.sub("-", _ZERO_WIDTH.sub("", _BIDI.sub("", s)))
+    s = s.casefold().strip()
+    if s[:2] == "no":
+        s = _ID_PREFIX.sub("", s)
+    return _SPACES.sub("", s)
+
+
+def _has_hidden(text: str) -> bool:
+    """True if ``text`` holds a control, text-direction or zero-width character."""
+    if text.isascii():
+        return not text.isprintable() and _CONTROL.search(text) is not None
+    return any(p.search(text) for p in (_CONTROL, _BIDI, _ZERO_WIDTH))
 
 
 def _same(a: object, b: object) -> bool:
@@ -192,14 +229,6 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
-def _add_years(d: date, years: int) -> date:
-    """``d`` plus ``years`` years (29 February becomes 28 February), like pandas DateOffset."""
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:
-        return d.replace(year=d.year + years, day=28)
-
-
 class _Lookups:
     """Labels, dates and numbers parsed once per distinct cell value (a big sheet repeats few
     spellings), so the work per row stays small."""
@@ -209,6 +238,7 @@ class _Lookups:
         self._dates: dict[tuple[type, object], tuple[date | None, str | None]] = {}
         self._numbers: dict[tuple[type, object], tuple[float | None, str | None]] = {}
         self._text_labels: dict[str, dict[str, str | None]] = {}
+        self._matches: dict[tuple[str, type, object], LabelMatch | None] = {}
 
     def text_labels(self, section: Section) -> dict[str, str | None]:
         """The labels of ``section`` already looked up for text cells (raw text -> label or
@@ -221,7 +251,9 @@ class _Lookups:
         try:
             return known[raw]
         except KeyError:
-            label = known[raw] = self.canonical(section, raw)
+            # hidden characters are removed and reported by the checked path (None sends
+            # the row there)
+            label = known[raw] = None if _has_hidden(raw) else self.canonical(section, raw)
             return label
 
     def canonical(self, section: Section, raw: object) -> str | None:
@@ -233,6 +265,18 @@ class _Lookups:
             return label
         except TypeError:  # an unhashable value
             return section.canonical(raw)
+
+    def match(self, section: Section, raw: object) -> LabelMatch | None:
+        """:meth:`evaluation.vocab.loader.Section.match` of a cell that is no label or
+        alias (by number, numbering, reported alias or keywords), remembered."""
+        key = (section.name, type(raw), raw)
+        try:
+            return self._matches[key]
+        except KeyError:
+            found = self._matches[key] = section.match(raw)
+            return found
+        except TypeError:
+            return section.match(raw)
 
     def date(self, raw: object) -> tuple[date | None, str | None]:
         key = (type(raw), raw)

@@ -44,7 +44,8 @@ def _text_array(values: list) -> object:
 #: Text columns that must not be empty strings.
 _NON_EMPTY_TEXT = {"agreements": {"agreement_id", "partner_name"}}
 _NULLABLE = {
-    "agreements": {"document_type", "province", "unit", "notes"},
+    # ends_on is missing only for an agreement that states it has no end ("Tidak terbatas")
+    "agreements": {"document_type", "province", "ends_on", "unit", "notes"},
     "scope_items": set(),
     # scope: a follow-up line of the one-sheet register that names no scope of its
     # agreement is kept without one (it counts for the agreement, not for a scope item).

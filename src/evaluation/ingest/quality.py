@@ -30,7 +30,10 @@ from evaluation.ingest.schema import DATA_QUALITY
 _SEVERITY = {"used": 0, "fixed": 1, "ignored": 2, "quarantined": 3}
 #: Columns of the per-sheet summary.
 SUMMARY_COLUMNS = ["file", "sheet", "read", "used", "fixed", "quarantined", "ignored"]
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# control characters, and the invisible text-direction and zero-width ones (shown, not kept)
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
 #: Longest cell value copied into the log.
 VALUE_LIMIT = 200
 
@@ -134,11 +137,17 @@ def render_remark(
         return fallback
 
 
+def _visible(m: re.Match) -> str:
+    o = ord(m.group())
+    return f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}"
+
+
 def short_value(value: object, limit: int = VALUE_LIMIT) -> str:
-    """Cell value as log text: control characters shown as ``\\xNN``, cut to ``limit``."""
+    """Cell value as log text: control characters shown as ``\\xNN``, invisible ones as
+    ``\\uNNNN``, cut to ``limit``."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    s = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
+    s = _CONTROL.sub(_visible, str(value))
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 

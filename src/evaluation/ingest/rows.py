@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from evaluation.ingest.cells import Note
+from evaluation.ingest.cells import Note, default_end_date, parse_end_date
 from evaluation.ingest.common import (
     _AG,
     _AGREEMENT_DETAILS,
     _SLOW,
     _SPACES,
     EXCEL_CELL_LIMIT,
-    _add_years,
     _clean_text,
+    _has_hidden,
     _id_key,
     _is_blank,
     _Lookups,
     _Record,
     _same,
 )
+from evaluation.ingest.keys import _Agreements  # noqa: F401  (re-exported for the pipeline)
 from evaluation.ingest.quality import QualityLog
 from evaluation.vocab.loader import (
     Section,
     SheetSpec,
     Vocabulary,
 )
+from evaluation.vocab.matching import LabelMatch
 
 
 # --------------------------------------------------------------------------- row checks
@@ -61,6 +63,14 @@ class _Row:
             self.report(fld, raw, n, "fixed")
         return s
 
+    def hidden(self, fld: str, raw: object) -> None:
+        """Report the hidden characters (control, text-direction, zero-width) of a label
+        cell: matching ignores them, the log says they were there."""
+        if isinstance(raw, str) and _has_hidden(raw):
+            for n in _clean_text(raw)[1]:
+                if n.code != "text_truncated":
+                    self.report(fld, raw, n, "fixed")
+
     def _empty(self, fld: str) -> Note:
         column = self.col(fld)
         return Note(f"'{column}' is empty; fill it in", code="required_empty", column=column)
@@ -77,7 +87,10 @@ class _Row:
             if required:
                 self.report(fld, raw, self._empty(fld), "quarantined")
             return None
+        self.hidden(fld, raw)
         label = self.labels.canonical(section, raw)
+        if label is None and (found := self.labels.match(section, raw)) is not None:
+            return self._read_as(fld, raw, found)
         if label is None:
             shown, _ = _clean_text(raw)
             shown = (shown or "")[:60]
@@ -97,6 +110,60 @@ class _Row:
             )
         return label
 
+    def _read_as(self, fld: str, raw: object, found: LabelMatch) -> str | None:
+        """Report how a cell that is no label or alias was read (fixed), or that it is
+        ambiguous (quarantined); return the label read."""
+        shown = (_clean_text(raw)[0] or "")[:60]
+        column, label = self.col(fld), found.label
+        if found.how == "ambiguous":
+            candidates = list(found.candidates)
+            problem = Note(
+                f"{column} '{shown}' has keywords of several labels; did you mean "
+                f"'{'; '.join(candidates)}'? Write one of them",
+                code="label_ambiguous",
+                column=column,
+                value=shown,
+                candidates=candidates,
+            )
+            self.report(fld, raw, problem, "quarantined")
+            return None
+        if found.how == "number":
+            problem = Note(
+                f"{column} '{shown}' read as number {found.evidence}: '{label}'",
+                code="label_number",
+                column=column,
+                value=shown,
+                number=found.evidence,
+                label=label,
+            )
+        elif found.how == "numbered":
+            problem = Note(
+                f"{column} '{shown}' read as '{label}' (list numbering removed)",
+                code="label_numbered",
+                column=column,
+                value=shown,
+                label=label,
+            )
+        elif found.how == "reported":
+            problem = Note(
+                f"{column} '{shown}' counted as '{label}'; check that this is what is meant",
+                code="label_reported",
+                column=column,
+                value=shown,
+                label=label,
+            )
+        else:
+            problem = Note(
+                f"{column} '{shown}' read as '{label}' (keyword '{found.evidence}')",
+                code="label_keyword",
+                column=column,
+                value=shown,
+                label=label,
+                keyword=found.evidence,
+            )
+        self.report(fld, raw, problem, "fixed")
+        return label
+
     def date(self, fld: str, *, required: bool) -> date | None:
         raw = self.rec.cell(fld)
         d, note = self.labels.date(raw)
@@ -111,55 +178,43 @@ class _Row:
                     f"'{column}' is empty; fill in a date", code="date_empty", column=column
                 )
             self.report(fld, raw, problem, "quarantined")
+        elif d is None and note and note.code == "date_two_digit_year":
+            self.report(fld, raw, note, "quarantined")
         elif d is None and note:
             problem = Note(f"{note}; left empty", code="date_unreadable", reason=note)
             self.report(fld, raw, problem, "fixed")
         return d
 
-
-class _Agreements:
-    """Agreement numbers kept, with a lookup that forgives case and spacing."""
-
-    def __init__(self, kept: dict[str, _Record], bad_ids: set[str]):
-        self.kept = kept
-        self.by_key = {_id_key(aid): aid for aid in kept}
-        self.bad_keys = {_id_key(aid) for aid in bad_ids}
-
-    def resolve(self, chk: _Row) -> str | None:
-        """The kept agreement number a row refers to, or None (reported, quarantined)."""
-        aid = chk.required_text("agreement_id")
-        if aid is None:
+    def end_date(self, signed: date | None, term_years: int) -> date | None:
+        """The agreement's end date at the precision it is written (see
+        :func:`evaluation.ingest.cells.parse_end_date`); the default term when the cell is
+        empty or unreadable; None when it states an open end. Each reading is reported."""
+        raw = self.rec.cell("ends_on")
+        end = parse_end_date(raw, signed)
+        note = end.note
+        if note is not None and note.code == "date_two_digit_year":
+            self.report("ends_on", raw, note, "quarantined")
             return None
-        if aid in self.kept:
-            return aid
-        key = _id_key(aid)
-        if key in self.by_key:
-            canonical = self.by_key[key]
-            chk.report(
-                "agreement_id",
-                aid,
-                Note(
-                    "agreement number written differently from its 'Perjanjian' row; read as "
-                    f"'{canonical}'",
-                    code="agreement_id_variant",
-                    agreement_id=canonical,
-                ),
-                "fixed",
-            )
-            return canonical
-        if key in self.bad_keys:
-            problem = Note(
-                "its agreement row is quarantined; fix that row first",
-                code="agreement_quarantined",
-            )
-        else:
-            problem = Note(
-                "agreement number not found in any 'Perjanjian' sheet; check the number or "
-                "add the agreement",
-                code="agreement_not_found",
-            )
-        chk.report("agreement_id", aid, problem, "quarantined")
-        return None
+        if note is not None:
+            problem = Note(f"{note}; left empty", code="date_unreadable", reason=note)
+            self.report("ends_on", raw, problem, "fixed")
+        if end.reading is not None:
+            self.report("ends_on", raw, end.reading, "fixed")
+        if end.on is not None or end.open_ended or signed is None:
+            return end.on
+        ends = default_end_date(signed, term_years)
+        self.report(
+            "ends_on",
+            raw,
+            Note(
+                f"no end date; assumed {term_years} years after signing ({ends.isoformat()})",
+                code="no_end_date",
+                years=term_years,
+                date=ends,
+            ),
+            "fixed",
+        )
+        return ends
 
 
 # --------------------------------------------------------------------------- tables
@@ -276,6 +331,7 @@ def _agreement_checked(
     province = None
     raw_prov = rec.cell("province")
     if not _is_blank(raw_prov):
+        chk.hidden("province", raw_prov)
         province = labels.canonical(vocab.provinces, raw_prov)
         if province is None:
             shown = (_clean_text(raw_prov)[0] or "")[:60]
@@ -306,7 +362,9 @@ def _agreement_checked(
     raw_doc = rec.cell("document_type")
     if not _is_blank(raw_doc):
         doc = labels.canonical(vocab.document_types, raw_doc)
-        if doc is None:
+        if doc is not None:
+            chk.hidden("document_type", raw_doc)
+        else:
             doc = chk.text("document_type")
             chk.report(
                 "document_type",
@@ -315,20 +373,7 @@ def _agreement_checked(
                 "used",
             )
     signed = chk.date("signed_on", required=True)
-    ends = chk.date("ends_on", required=False)
-    if signed is not None and ends is None:
-        ends = _add_years(signed, term_years) - timedelta(days=1)
-        chk.report(
-            "ends_on",
-            rec.cell("ends_on"),
-            Note(
-                f"no end date; assumed {term_years} years after signing ({ends.isoformat()})",
-                code="no_end_date",
-                years=term_years,
-                date=ends,
-            ),
-            "fixed",
-        )
+    ends = chk.end_date(signed, term_years)
     if signed is not None and ends is not None and ends < signed:
         chk.report(
             "ends_on",

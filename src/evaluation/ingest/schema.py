@@ -2,7 +2,9 @@
 
 Ingestion writes these tables; metrics and reports read them. Dates are
 ``datetime64[ns]`` at midnight, text columns are pandas ``string`` (missing = ``<NA>``),
-``value`` is ``float64`` and ``source_row`` is the Excel row number (``int64``).
+``value`` is ``float64`` and ``source_row`` is the Excel row number (``int64``). An empty
+``ends_on`` means the agreement states it has no end ("Tidak terbatas"): every other agreement
+gets one (the default term, :func:`evaluation.ingest.cells.default_end_date`).
 """
 
 from __future__ import annotations

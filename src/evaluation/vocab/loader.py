@@ -16,6 +16,7 @@ from pathlib import Path
 
 from evaluation import config
 from evaluation.errors import VocabularyError
+from evaluation.vocab.matching import LabelMatch, Matcher
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -58,6 +59,9 @@ class Term:
     rank: int | None = None
     requires_province: bool = False
     typical_scopes: tuple[int, ...] = ()
+    reported_aliases: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    weak_keywords: tuple[str, ...] = ()
 
     def display(self, lang: str = "id", short: bool = False) -> str:
         """Label for reports in ``lang`` (``"id"`` or ``"en"``)."""
@@ -75,6 +79,7 @@ class Section:
     name: str
     terms: tuple[Term, ...]
     _lookup: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _matcher: Matcher | None = field(default=None, repr=False, compare=False)
 
     @property
     def labels(self) -> list[str]:
@@ -83,6 +88,14 @@ class Section:
     def canonical(self, value: object) -> str | None:
         """Canonical label for ``value`` (label or alias, any case/spacing), or None."""
         return self._lookup.get(match_key(value))
+
+    def match(self, value: object) -> LabelMatch | None:
+        """How ``value`` reads when it is no label or alias (see
+        :mod:`evaluation.vocab.matching`): a scope number, a numbered label, a reported alias
+        or keywords; None when nothing is found. Call it after :meth:`canonical` gave None."""
+        if self._matcher is None:
+            return None
+        return self._matcher.match(value, match_key(value))
 
     def term(self, label: str) -> Term:
         for t in self.terms:
@@ -209,6 +222,9 @@ def _build_section(name: str, raw: list[dict], path: Path) -> Section:
             rank=item.get("rank"),
             requires_province=bool(item.get("requires_province", False)),
             typical_scopes=tuple(item.get("typical_scopes", []) or []),
+            reported_aliases=_strings(item, "reported_aliases"),
+            keywords=_strings(item, "keywords"),
+            weak_keywords=_strings(item, "weak_keywords"),
         )
         terms.append(term)
         for spelling in (label, *aliases):
@@ -224,7 +240,38 @@ def _build_section(name: str, raw: list[dict], path: Path) -> Section:
             lookup[key] = label
     if not terms:
         raise VocabularyError(f"{path}: section [{name}] is empty.")
-    return Section(name=name, terms=tuple(terms), _lookup=lookup)
+    return Section(
+        name=name, terms=tuple(terms), _lookup=lookup, _matcher=_matcher(name, terms, lookup, path)
+    )
+
+
+def _strings(item: dict, key: str) -> tuple[str, ...]:
+    return tuple(str(a) for a in item.get(key, []) or [])
+
+
+def _matcher(name: str, terms: list[Term], lookup: dict[str, str], path: Path) -> Matcher:
+    """The non-exact readings of a section; a spelling or keyword of two labels is an error."""
+    m = Matcher(exact=lookup, codes={t.code: t.label for t in terms if t.code is not None})
+    for t in terms:
+        for spelling in t.reported_aliases:
+            key = match_key(spelling)
+            other = lookup.get(key) or m.reported.get(key)
+            if other is not None and other != t.label:
+                raise VocabularyError(
+                    f"{path}: '{spelling}' in [{name}] names both '{other}' and '{t.label}'. "
+                    "Remove it from one of them."
+                )
+            if key and other is None:
+                m.reported[key] = t.label
+        for weak, phrases in ((False, t.keywords), (True, t.weak_keywords)):
+            for phrase in phrases:
+                clash = m.add_keyword(phrase, t.label, weak)
+                if clash is not None:
+                    raise VocabularyError(
+                        f"{path}: keyword '{phrase}' in [{name}] is given to both "
+                        f"'{clash.label}' and '{t.label}'. Keep it for one of them."
+                    )
+    return m
 
 
 @lru_cache(maxsize=8)
