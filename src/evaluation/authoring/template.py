@@ -34,6 +34,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from evaluation.atomic import atomic_path
 from evaluation.authoring.template_examples import _example_rows, _pick_examples
 from evaluation.authoring.template_text import (  # noqa: F401  (public constants, re-exported)
     _GENERAL_INSTRUCTIONS,
@@ -69,7 +70,6 @@ from evaluation.authoring.template_text import (  # noqa: F401  (public constant
     _quote_sheet,
     _required_text,
 )
-from evaluation.presentation.workbook import atomic_path
 from evaluation.vocab.loader import ColumnSpec, SheetSpec, Vocabulary, load_vocabulary
 
 
