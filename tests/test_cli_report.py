@@ -81,7 +81,7 @@ def _assert_nothing_written(d: dict[str, Path]) -> None:
 def test_unknown_parameter_lists_the_valid_names(dirs, tmp_path):
     proc = run_cli(_report_args(dirs, "-p", "grace_month=3"), cwd=tmp_path)
     err = _assert_refused(proc)
-    assert "Unknown parameter 'grace_month'" in err
+    assert "Parameter 'grace_month' tidak dikenal" in err
     for name in ("grace_months", "stale_months", "expiry_months", "low_rate", "category"):
         assert name in err, name
     _assert_nothing_written(dirs)
@@ -97,14 +97,27 @@ def test_malformed_as_of_states_the_format(dirs, tmp_path):
 @pytest.mark.parametrize(
     ("extra", "expected"),
     [
-        (["--as-of", "2024-02-30"], "not a real calendar date"),
+        (["--as-of", "2024-02-30"], "bukan tanggal yang ada di kalender"),
         (["--lang", "fr"], "Valid: id, en"),
-        (["-p", "grace_months=dua belas"], "whole number"),
+        (["-p", "grace_months=dua belas"], "harus bilangan bulat 0–120 bulan"),
         (["-p", "grace_months"], "NAME=VALUE"),
         (["-p", "as_of=2024-03-14"], "--as-of"),
         (["-p", "category=Koperasi"], "Pemerintah Daerah"),
+        # accepted by an earlier check, refused by the analysis after ingestion: now refused
+        # first, by the one definition
+        (["-p", "stale_months=0"], "Parameter 'stale_months' harus bilangan bulat 1–120 bulan"),
+        (["-p", "low_rate=1,5"], "Parameter 'low_rate' harus pecahan 0–1"),
     ],
-    ids=["impossible-date", "language", "not-a-number", "no-equals", "reserved", "category"],
+    ids=[
+        "impossible-date",
+        "language",
+        "not-a-number",
+        "no-equals",
+        "reserved",
+        "category",
+        "stale-zero",
+        "low-rate",
+    ],  # fmt: skip
 )
 def test_other_bad_parameters_are_refused(dirs, tmp_path, extra, expected):
     err = _assert_refused(run_cli(_report_args(dirs, *extra), cwd=tmp_path))
