@@ -30,7 +30,7 @@ from evaluation.vocab.loader import load_vocabulary
 
 VOCAB = load_vocabulary()
 TERM = config.DEFAULT_TERM_YEARS
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _spellings(section: str) -> list[str]:
