@@ -257,6 +257,26 @@ KITCHEN_SINK_CODES = {
 }  # fmt: skip
 
 
+def test_remark_texts_keep_the_english_of_rows_they_cannot_word():
+    dq = pd.DataFrame(
+        {
+            "problem": ["first english", "second english", "no end date; ...", "old remark"],
+            "code": ["no_end_date", "no_end_date", "no_end_date", ""],
+            "fields": ["", "", '{"date": {"$date": "2026-02-28"}, "years": 5}', ""],
+        }
+    )
+    assert remark_texts(dq, "id").tolist() == [
+        "first english",  # the message needs {years} and {date}: not in the fields
+        "second english",  # same code and fields, its own English
+        "tanggal berakhir kosong; dianggap berlaku 5 tahun sejak penandatanganan "
+        "(sampai 28 Februari 2026)",
+        "old remark",
+    ]
+    assert remark_texts(dq, "en").tolist()[2] == (
+        "no end date; assumed 5 years after signing (2026-02-28)"
+    )
+
+
 @pytest.fixture(scope="module")
 def sink(tmp_path_factory):
     base = tmp_path_factory.mktemp("sink")

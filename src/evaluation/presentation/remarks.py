@@ -17,6 +17,9 @@ import pandas as pd
 from evaluation.ingest.quality import Count, decode_fields
 from evaluation.presentation.text import fmt_date, fmt_int, load_translations
 
+#: What :func:`render_remark` returns for a remark it cannot word (the row keeps its English).
+_UNWORDED = "\x00"
+
 
 @lru_cache(maxsize=4096)
 def _long_date(d: date, lang: str) -> str:
@@ -115,15 +118,14 @@ def remark_texts(dq: pd.DataFrame, lang: str) -> pd.Series:
         return dq[name].fillna("").astype(str).tolist()
 
     table = load_translations()
-    seen: dict[tuple[str, str, str], str] = {}  # a big table repeats few distinct remarks
+    seen: dict[tuple[str, str], str] = {}  # the text follows from code and fields alone
     out = []
     for code, fields, problem in zip(column("code"), column("fields"), english, strict=True):
-        key = (code, fields, problem)
+        key = (code, fields)
         text = seen.get(key)
         if text is None:
-            text = render_remark(
-                code.strip(), decode_fields(fields), lang, fallback=problem, table=table
+            text = seen[key] = render_remark(
+                code.strip(), decode_fields(fields), lang, fallback=_UNWORDED, table=table
             )
-            seen[key] = text
-        out.append(text)
+        out.append(problem if text == _UNWORDED else text)
     return pd.Series(out, index=dq.index, dtype=object)
