@@ -1,8 +1,10 @@
 """The command line refuses bad report parameters and unusable input: exit status 2, a plain
 message saying what is valid, no traceback, and nothing written.
 
-Each test runs ``python -m evaluation`` (or the ``evaluation`` console script) in a separate
-process, from a scratch working folder, against a real (tiny) workbook.
+Tests run ``python -m evaluation`` (or the ``evaluation`` console script) in a separate
+process, from a scratch working folder, against a real (tiny) workbook; the many kinds of bad
+parameter call the same entry point, :func:`evaluation.cli.main`, in this process (one
+interpreter start less each).
 """
 
 from __future__ import annotations
@@ -65,6 +67,17 @@ def _report_args(d: dict[str, Path], *extra: str) -> list[str]:
     ]  # fmt: skip
 
 
+def run_main(args: list[str], cwd: Path, capsys, monkeypatch) -> subprocess.CompletedProcess:
+    """:func:`evaluation.cli.main` in this process, as a finished process would report it."""
+    from evaluation.cli import main
+
+    monkeypatch.chdir(cwd)
+    capsys.readouterr()
+    code = main(args)
+    out = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, out.out, out.err)
+
+
 def _assert_refused(proc: subprocess.CompletedProcess) -> str:
     output = proc.stdout + proc.stderr
     assert proc.returncode == 2, output
@@ -87,8 +100,8 @@ def test_unknown_parameter_lists_the_valid_names(dirs, tmp_path):
     _assert_nothing_written(dirs)
 
 
-def test_malformed_as_of_states_the_format(dirs, tmp_path):
-    proc = run_cli(_report_args(dirs, "--as-of", "14-03-2024"), cwd=tmp_path)
+def test_malformed_as_of_states_the_format(dirs, tmp_path, capsys, monkeypatch):
+    proc = run_main(_report_args(dirs, "--as-of", "14-03-2024"), tmp_path, capsys, monkeypatch)
     err = _assert_refused(proc)
     assert "YYYY-MM-DD" in err and "14-03-2024" in err
     _assert_nothing_written(dirs)
@@ -119,8 +132,8 @@ def test_malformed_as_of_states_the_format(dirs, tmp_path):
         "low-rate",
     ],  # fmt: skip
 )
-def test_other_bad_parameters_are_refused(dirs, tmp_path, extra, expected):
-    err = _assert_refused(run_cli(_report_args(dirs, *extra), cwd=tmp_path))
+def test_other_bad_parameters_are_refused(dirs, tmp_path, extra, expected, capsys, monkeypatch):
+    err = _assert_refused(run_main(_report_args(dirs, *extra), tmp_path, capsys, monkeypatch))
     assert expected in err
     _assert_nothing_written(dirs)
 

@@ -70,21 +70,14 @@ def test_notebook_to_html_is_self_contained_and_printable(tmp_path):
     assert sorted(p.name for p in out.parent.iterdir()) == ["laporan.html"]
 
 
-@pytest.mark.parametrize(("injected", "declared"), [("en", "en"), (None, "id")])
-def test_html_lang_follows_the_language_papermill_injected(tmp_path, injected, declared):
-    """The report process passes no language: an English report still declares lang="en"."""
+def test_notebook_to_html_english_and_kept_stderr(tmp_path):
+    """The report process passes no language: the ``lang`` papermill injected (kept in the
+    notebook's metadata) makes an English report declare lang="en"."""
     src = _executed_notebook(tmp_path / "in.ipynb")
     nb = nbformat.read(src, as_version=4)
-    if injected is not None:
-        nb.metadata["papermill"] = {"parameters": {"lang": injected, "top_n": 25}}
+    nb.metadata["papermill"] = {"parameters": {"lang": "en", "top_n": 25}}
     nbformat.write(nb, src)
-    text = notebook_to_html(src, tmp_path / "r.html", "Report").read_text(encoding="utf-8")
-    assert f'<html lang="{declared}">' in text
-
-
-def test_notebook_to_html_english_and_kept_stderr(tmp_path):
-    src = _executed_notebook(tmp_path / "in.ipynb")
-    out = notebook_to_html(src, tmp_path / "r.html", "Report", lang="en", keep_stderr=True)
+    out = notebook_to_html(src, tmp_path / "r.html", "Report", keep_stderr=True)
     text = out.read_text(encoding="utf-8")
     assert '<html lang="en">' in text
     assert "PERINGATAN-stderr" in text
