@@ -53,15 +53,16 @@ sample: $(STAMP) ## Regenerate the bundled synthetic sample in data/raw
 template: $(STAMP) ## Write a blank input workbook to templates/template_perjanjian.xlsx
 	$(EVAL) template templates/template_perjanjian.xlsx
 
-test: $(STAMP) ## Run the whole test suite (includes the end-to-end report test)
-	$(PY) -m pytest
+test: $(STAMP) ## Run the whole test suite (includes the end-to-end report test); prints the 15 slowest
+	$(PY) -m pytest --durations=15
 
 test-fast: $(STAMP) ## Run the tests except the slow end-to-end ones
 	$(PY) -m pytest -m "not e2e"
 
-lint: $(STAMP) ## Lint code (ruff) and check notebooks hold no outputs
+lint: $(STAMP) ## Lint code (ruff), check the stages' import layers and that notebooks hold no outputs
 	$(VENV)/bin/ruff check src tests scripts
 	$(VENV)/bin/ruff format --check src tests scripts
+	PYTHONPATH=src $(VENV)/bin/lint-imports --no-cache
 	$(PY) -m evaluation.authoring.notebook_hygiene notebooks
 
 format: $(STAMP) ## Format code with ruff

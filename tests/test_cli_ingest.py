@@ -35,7 +35,7 @@ def test_ingest_prints_summary_and_exits_0_with_warnings(tmp_path):
     assert "Traceback" not in res["stderr"]
     dq = pd.read_csv(out / "data_quality.csv", dtype=str, keep_default_na=False)
     assert dq.columns.tolist() == [
-        "file", "sheet", "row", "column", "value", "problem", "action", "code", "problem_id",
+        "file", "sheet", "row", "column", "value", "problem", "action", "code", "fields",
     ]  # fmt: skip
     assert dq[dq["sheet"] == "Perjanjian"][["row", "column", "action"]].values.tolist() == [
         ["3", "Kategori Mitra", "quarantined"]

@@ -61,3 +61,38 @@ def test_installed_versions_match_the_lock():
         if got != lock[name]:
             wrong[name] = f"{got} installed, {lock[name]} locked"
     assert not wrong, wrong
+
+
+def test_defusedxml_is_what_openpyxl_parses_workbook_xml_with(tmp_path):
+    """defusedxml is pinned for openpyxl, which imports it when installed: an entity
+    declaration in a workbook part is refused (without it, openpyxl expands entities)."""
+    import os
+    import subprocess
+    import sys
+    import zipfile
+
+    import openpyxl
+
+    path = tmp_path / "entitas.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Perjanjian"
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    xml = parts["xl/workbook.xml"].decode()
+    parts["xl/workbook.xml"] = (
+        '<!DOCTYPE workbook [<!ENTITY a "Perjanjian">]>' + xml.replace('"Perjanjian"', '"&a;"')
+    ).encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    load = f"import openpyxl; print(openpyxl.load_workbook({str(path)!r}).sheetnames)"
+    with_defused = subprocess.run([sys.executable, "-c", load], capture_output=True, text=True)
+    assert with_defused.returncode != 0 and "EntitiesForbidden" in with_defused.stderr
+    without = subprocess.run(
+        [sys.executable, "-c", load],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OPENPYXL_DEFUSEDXML": "False"},
+    )
+    assert without.stdout.strip() == "['Perjanjian']"  # the entity was expanded

@@ -151,7 +151,7 @@ def table():
             "value": [1_500_000_000.0, 250.0, np.nan],
             "partner_name": [INJECTIONS[0], INDONESIAN, "#N/A"],
             "notes": ["bell\x07 and nul\x00 here", "x" * 40_000, None],
-            "median_days": [12.5, np.nan, 3.0],
+            "median_months": [12.5, np.nan, 3.0],
         }
     )
 
@@ -192,7 +192,7 @@ def test_summary_xlsx_formats_and_content(tmp_path, table):
         "Nilai",
         "Nama Mitra",
         "Keterangan",
-        "Median (hari)",
+        "Median (bulan)",
     ]
     assert all(c.font.bold for c in ws[1])
     assert ws[1][0].fill.fgColor.rgb.endswith("1F4E79")

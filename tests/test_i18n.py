@@ -75,7 +75,6 @@ def test_every_message_formats_with_its_placeholders():
         ("col.scope_items_in_progress", "Dalam Proses", None),
         ("col.scope_rate", "Tingkat Pelaksanaan", None),
         ("col.scope_rate_ci", "Interval 95%", "95% Interval"),
-        ("status.not_started", "Belum Dilaksanakan", "Not started"),
     ],
 )
 def test_seeded_texts(key, text_id, text_en):

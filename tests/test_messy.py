@@ -324,10 +324,13 @@ def test_csv_named_for_no_sheet_is_reported(tmp_path):
     assert "no sheet named" in str(err.value)
 
 
-def test_messy_remarks_have_code_and_indonesian_text(messy, tmp_path):
+def test_messy_remarks_have_code_and_fields_worded_in_indonesian(messy, tmp_path):
+    from evaluation.presentation.remarks import remark_texts
+
     write_processed(messy, tmp_path)
     dq = pd.read_csv(tmp_path / "data_quality.csv", dtype=str, keep_default_na=False)
-    assert dq.columns.tolist()[-2:] == ["code", "problem_id"]
+    assert dq.columns.tolist()[-2:] == ["code", "fields"]
+    dq["problem_id"] = remark_texts(dq, "id")
     assert (dq["code"] != "").all() and (dq["problem_id"] != "").all()
     ends = dq[(dq["file"] == "2023_unit_a.xlsx") & (dq["column"] == "Tanggal_Berakhir")]
     # 1 Maret 2021 + 5 years - 1 day; 10 January 2023 + 5 years - 1 day

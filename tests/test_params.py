@@ -1,11 +1,28 @@
-"""Strict report parameters: unknown names, bad dates, categories and languages are refused."""
+"""One parameter model: the definition in evaluation.params drives the command line, the
+notebooks' parameters cells (read with papermill) and what the analysis receives."""
 
+import dataclasses
 from datetime import date
+from pathlib import Path
 
+import nbformat
 import pytest
 
 from evaluation.errors import ParameterError
-from evaluation.params import PARAM_NAMES, ReportParams, check_params, parse_cli_pairs
+from evaluation.params import (
+    PARAM_NAMES,
+    PARAMS,
+    RUN_PARAMS,
+    SPEC,
+    ReportParams,
+    check_notebook_parameters,
+    check_params,
+    describe,
+    parse_cli_pairs,
+)
+from evaluation.presentation.sections import metric_params
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
 
 def test_defaults_follow_the_methodology():
@@ -13,6 +30,17 @@ def test_defaults_follow_the_methodology():
     assert p.since == date(2018, 1, 1)
     assert (p.grace_months, p.stale_months, p.expiry_months, p.low_rate) == (12, 12, 6, 0.5)
     assert p.as_of is None and p.lang == "id"
+
+
+def test_report_params_are_the_definition():
+    assert [f.name for f in dataclasses.fields(ReportParams)] == list(PARAM_NAMES)
+    assert {f.name: f.default for f in dataclasses.fields(ReportParams)} == {
+        p.name: p.default for p in PARAMS
+    }
+    for p in PARAMS:
+        assert p.help.strip(), p.name
+        if p.kind in ("int", "fraction"):
+            assert p.low is not None and p.high is not None and p.low <= p.default <= p.high
 
 
 def test_text_values_are_converted():
@@ -23,12 +51,13 @@ def test_text_values_are_converted():
     assert p.grace_months == 18
     assert p.low_rate == pytest.approx(0.4)
     assert p.category == "Pemerintah Daerah"
+    assert check_params({"category": "None", "as_of": ""}).category is None
 
 
 def test_unknown_parameter_lists_the_valid_names():
     with pytest.raises(ParameterError) as err:
         check_params({"grace_month": "18"})
-    assert "grace_month" in str(err.value)
+    assert "'grace_month' tidak dikenal" in str(err.value)
     for name in PARAM_NAMES:
         assert name in str(err.value)
 
@@ -48,16 +77,25 @@ def test_unknown_category_lists_categories():
 def test_unknown_language_and_ranges():
     with pytest.raises(ParameterError, match="id, en"):
         check_params({"lang": "fr"})
-    with pytest.raises(ParameterError, match="between 0 and 120"):
+    with pytest.raises(ParameterError, match="'grace_months' harus bilangan bulat 0–120 bulan"):
         check_params({"grace_months": "-1"})
-    with pytest.raises(ParameterError, match="whole number"):
+    with pytest.raises(ParameterError, match="'stale_months' harus bilangan bulat 1–120"):
         check_params({"stale_months": "1.5"})
-    with pytest.raises(ParameterError, match="between 0 and 1"):
+    with pytest.raises(ParameterError, match="'low_rate' harus pecahan 0–1"):
         check_params({"low_rate": "2"})
+    with pytest.raises(ParameterError, match="low_rate"):
+        check_params({"low_rate": "nan"})
+
+
+def test_stale_months_zero_is_refused_naming_the_range():
+    with pytest.raises(ParameterError) as err:
+        check_params(parse_cli_pairs(["stale_months=0"]))
+    assert str(err.value) == "Parameter 'stale_months' harus bilangan bulat 1–120 bulan, bukan '0'."
+    assert err.value.exit_code == 2 and err.value.name == "stale_months"
 
 
 def test_as_of_before_since_is_refused():
-    with pytest.raises(ParameterError, match="before since"):
+    with pytest.raises(ParameterError, match="lebih awal dari since"):
         check_params({"as_of": "2017-12-31"})
 
 
@@ -68,6 +106,15 @@ def test_cli_pairs():
     }
     with pytest.raises(ParameterError, match="NAME=VALUE"):
         parse_cli_pairs(["grace_months"])
+    with pytest.raises(ParameterError, match="--as-of"):
+        parse_cli_pairs(["as_of=2024-03-14"])
+
+
+def test_help_lists_every_parameter_with_its_range_and_default():
+    text = describe()
+    for p in PARAMS:
+        assert p.name in text and p.help in text and p.allowed() in text
+    assert "bilangan bulat 1–120 bulan; bawaan 12" in text
 
 
 def test_to_notebook_gives_iso_dates():
@@ -75,3 +122,65 @@ def test_to_notebook_gives_iso_dates():
     d = p.to_notebook()
     assert d["as_of"] == "2024-03-14" and d["since"] == "2018-01-01"
     assert set(d) == set(PARAM_NAMES)
+
+
+# ------------------------------------------------------------------------------ the analysis
+def _boundaries(p) -> list[object]:
+    if p.kind == "int":
+        return [p.low - 1, p.low, p.default, p.high, p.high + 1]
+    return [p.low - 0.01, p.low, p.default, p.high, p.high + 0.01]
+
+
+@pytest.mark.parametrize("name", [p.name for p in PARAMS if p.kind in ("int", "fraction")])
+def test_what_the_definition_accepts_the_analysis_accepts(name):
+    """No value passes the command line and then fails after ingestion (stale_months=0 did)."""
+    accepted = 0
+    for value in _boundaries(SPEC[name]):
+        try:
+            checked = check_params({"as_of": "2024-03-14", name: value})
+        except ParameterError:
+            continue
+        metric_params(checked).validate()  # must not raise
+        accepted += 1
+    assert accepted == 3  # low, default, high; the values outside were refused
+
+
+# ------------------------------------------------------------------------------ the notebooks
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_each_notebook_declares_exactly_the_parameters(notebook):
+    assert check_notebook_parameters(notebook) == {p.name: p.default for p in PARAMS}
+
+
+def _with_parameters_cell(tmp_path: Path, edit) -> Path:
+    nb = nbformat.read(NOTEBOOKS[0], as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    cell.source = edit(cell.source)
+    out = tmp_path / NOTEBOOKS[0].name
+    nbformat.write(nb, out)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            lambda s: s.replace("stale_months = 12", "stale_months = 0"),
+            "harus bilangan bulat 1–120",
+        ),
+        (lambda s: s.replace("grace_months = 12", "grace_months = 18"), "definisinya 12"),
+        (
+            lambda s: s.replace("top_n = 25", "top_rows = 25"),
+            "kurang: top_n; tidak dikenal: top_rows",
+        ),
+        (lambda s: "", "tidak ada sel bertanda 'parameters'"),
+    ],
+    ids=["out-of-range", "other-default", "renamed", "empty"],
+)
+def test_a_parameters_cell_that_disagrees_is_refused(tmp_path, edit, expected):
+    path = _with_parameters_cell(tmp_path, edit)
+    with pytest.raises(ParameterError, match=expected):
+        check_notebook_parameters(path)
+
+
+def test_run_parameters_are_declared_by_the_notebooks():
+    assert set(RUN_PARAMS) == {"processed_dir", "previous_dir"}

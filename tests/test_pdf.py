@@ -2,7 +2,7 @@
 
 The end-to-end tests (marked ``e2e``) build a tiny report notebook, execute it with
 papermill, convert it with :func:`evaluation.publish.html.notebook_to_html`, open it offline in the
-system Chromium with :func:`evaluation.publish.browser.inspect_html` and print it with
+system Chromium with ``inspect_html`` (tests/html_inspect.py) and print it with
 :func:`evaluation.publish.pdf.print_pdfs`.
 """
 
@@ -27,9 +27,9 @@ import nbformat
 import pytest
 
 from evaluation.errors import RenderError
-from evaluation.publish.browser import inspect_html
 from evaluation.publish.html import notebook_to_html
 from evaluation.publish.pdf import chromium_version, find_chromium, print_pdfs
+from html_inspect import inspect_html
 
 EVIL = "</script><script>alert(1)</script><img src=x onerror=alert(2)>"
 HAVE_CHROMIUM = any(

@@ -1,5 +1,6 @@
 """Data-quality remarks in the report's language: codes, the ``[dq]`` messages, the
-``code`` and ``problem_id`` columns of data_quality.csv, and the report's Data Quality section.
+``code`` and ``fields`` columns of data_quality.csv (codes and parameters, no report-language
+text), the wording at display time and the report's Data Quality section.
 
 Expected Indonesian texts are written out by hand from the messages in translations.toml.
 """
@@ -25,8 +26,9 @@ from evaluation.ingest import (
     write_processed,
 )
 from evaluation.ingest.cells import Note, parse_date
-from evaluation.ingest.quality import Count, QualityLog, render_remark
+from evaluation.ingest.quality import Count, QualityLog, decode_fields, encode_fields
 from evaluation.params import ReportParams
+from evaluation.presentation.remarks import remark_texts, render_remark
 from evaluation.presentation.sections import ReportView
 from evaluation.presentation.text import LANGS, load_translations, placeholders
 
@@ -124,7 +126,23 @@ def test_render_falls_back_to_the_given_text(code, params):
     assert render_remark(code, params, "id", fallback="english text") == "english text"
 
 
-def test_log_entries_get_code_and_indonesian_text():
+def test_fields_keep_dates_counts_nested_remarks_and_lists():
+    places = [
+        Note("a.xlsx sheet 'P' row 2", code="place", file="a.xlsx", sheet="P", row=2),
+        Note("b.xlsx sheet 'P' row 7", code="place", file="b.xlsx", sheet="P", row=7),
+    ]
+    params = {"date": date(2024, 2, 29), "limit": Count(32_767), "places": places, "n": 3}
+    text = encode_fields(params)
+    assert "Februari" not in text and "2024-02-29" in text
+    back = decode_fields(text)
+    assert back == {"date": date(2024, 2, 29), "limit": 32_767, "places": places, "n": 3}
+    assert isinstance(back["limit"], Count) and type(back["n"]) is int
+    assert [(p.code, p.params) for p in back["places"]] == [(p.code, p.params) for p in places]
+    assert encode_fields({}) == "" and decode_fields("") == {}
+    assert decode_fields("{not json") == {}  # a hand-edited file: the English text is shown
+
+
+def test_log_entries_get_code_and_fields():
     log = QualityLog()
     log.register_sheet("a.xlsx", "Perjanjian")
     log.mark("a.xlsx", "Perjanjian", 2, "used")
@@ -140,7 +158,8 @@ def test_log_entries_get_code_and_indonesian_text():
         "file", "sheet", "row", "column", "value", "problem", "action",
     ]  # fmt: skip
     assert df["code"].tolist() == ["no_end_date", ""]
-    assert df["problem_id"].tolist() == [
+    assert df["fields"].tolist() == ['{"date": {"$date": "2024-02-29"}, "years": 3}', ""]
+    assert remark_texts(df, "id").tolist() == [
         "tanggal berakhir kosong; dianggap berlaku 3 tahun sejak penandatanganan "
         "(sampai 29 Februari 2024)",
         "an old-style remark",  # no code: the English text
@@ -238,6 +257,26 @@ KITCHEN_SINK_CODES = {
 }  # fmt: skip
 
 
+def test_remark_texts_keep_the_english_of_rows_they_cannot_word():
+    dq = pd.DataFrame(
+        {
+            "problem": ["first english", "second english", "no end date; ...", "old remark"],
+            "code": ["no_end_date", "no_end_date", "no_end_date", ""],
+            "fields": ["", "", '{"date": {"$date": "2026-02-28"}, "years": 5}', ""],
+        }
+    )
+    assert remark_texts(dq, "id").tolist() == [
+        "first english",  # the message needs {years} and {date}: not in the fields
+        "second english",  # same code and fields, its own English
+        "tanggal berakhir kosong; dianggap berlaku 5 tahun sejak penandatanganan "
+        "(sampai 28 Februari 2026)",
+        "old remark",
+    ]
+    assert remark_texts(dq, "en").tolist()[2] == (
+        "no end date; assumed 5 years after signing (2026-02-28)"
+    )
+
+
 @pytest.fixture(scope="module")
 def sink(tmp_path_factory):
     base = tmp_path_factory.mktemp("sink")
@@ -258,8 +297,13 @@ def test_every_row_has_code_and_indonesian_text(sink):
     assert dq.columns.tolist() == schema.DATA_QUALITY
     assert len(dq) > 30
     assert (dq["code"].str.strip() != "").all()
-    assert (dq["problem_id"].str.strip() != "").all()
-    assert (dq["problem_id"] != dq["problem"]).all()  # really translated
+    indonesian = remark_texts(dq, "id")
+    assert (indonesian.str.strip() != "").all()
+    assert (indonesian != dq["problem"]).all()  # really translated, at display time
+    # the processed file itself holds no Indonesian wording
+    stored = (base / "out" / "data_quality.csv").read_text(encoding="utf-8")
+    assert not any(text in stored for text in set(indonesian))
+    assert (remark_texts(dq, "en") == dq["problem"]).all()
 
 
 def test_texts_follow_their_messages(sink):
@@ -267,7 +311,8 @@ def test_texts_follow_their_messages(sink):
     placeholders filled (the English text stays what it was before codes existed)."""
     _, result = sink
     table = load_translations()
-    for r in result.quality.itertuples():
+    quality = result.quality.assign(problem_id=remark_texts(result.quality, "id"))
+    for r in quality.itertuples():
         entry = table[f"dq.{r.code}"]
         assert _template_regex(entry["en"]).fullmatch(r.problem), (r.code, r.problem)
         assert _template_regex(entry["id"]).fullmatch(r.problem_id), (r.code, r.problem_id)
@@ -275,7 +320,7 @@ def test_texts_follow_their_messages(sink):
 
 
 def _one(result, code: str, **where) -> pd.Series:
-    q = result.quality
+    q = result.quality.assign(problem_id=remark_texts(result.quality, "id"))
     sel = q[q["code"] == code]
     for k, v in where.items():
         sel = sel[sel[k] == v]
@@ -312,7 +357,8 @@ def test_kitchen_sink_texts_by_hand(sink):
         "perjanjian yang sama sudah tercantum di a.xlsx, lembar 'Perjanjian', baris 15; "
         "dihitung sekali"
     )
-    r = result.quality[result.quality["code"] == "conflicting_agreement"].iloc[0]
+    q = result.quality.assign(problem_id=remark_texts(result.quality, "id"))
+    r = q[q["code"] == "conflicting_agreement"].iloc[0]
     assert r["problem_id"] == (
         "nomor perjanjian tercantum lebih dari sekali dengan rincian berbeda (Nama Mitra): "
         "a.xlsx lembar 'Perjanjian' baris 12; b.xlsx lembar 'Perjanjian' baris 3. "
@@ -328,7 +374,7 @@ def test_old_layout_is_ingested_again_and_loads(sink, tmp_path):
     for p in (base / "out").iterdir():
         (old / p.name).write_bytes(p.read_bytes())
     dq = pd.read_csv(old / "data_quality.csv", dtype=str, keep_default_na=False)
-    dq.iloc[:, :7].to_csv(old / "data_quality.csv", index=False)  # before code/problem_id
+    dq.iloc[:, :7].to_csv(old / "data_quality.csv", index=False)  # before code/fields
     assert not is_up_to_date(base / "raw", old)
     loaded = load_processed(old)["data_quality"]
     assert loaded.columns.tolist() == schema.DATA_QUALITY
@@ -365,14 +411,12 @@ def _report_data(dq: pd.DataFrame) -> dict:
 ROWS = [
     ["a.xlsx", "Perjanjian", "2", "Tanggal Berakhir", "",
      "no end date; assumed 5 years after signing (2026-02-28)", "fixed", "no_end_date",
-     "tanggal berakhir kosong; dianggap berlaku 5 tahun sejak penandatanganan "
-     "(sampai 28 Februari 2026)"],
+     '{"date": {"$date": "2026-02-28"}, "years": 5}'],
     ["a.xlsx", "Perjanjian", "3", "Tanggal Berakhir", "",
      "no end date; assumed 5 years after signing (2027-12-31)", "fixed", "no_end_date",
-     "tanggal berakhir kosong; dianggap berlaku 5 tahun sejak penandatanganan "
-     "(sampai 31 Desember 2027)"],
+     '{"date": {"$date": "2027-12-31"}, "years": 5}'],
     ["a.xlsx", "Perjanjian", "4", "Nama Mitra", "", "'Nama Mitra' is empty; fill it in",
-     "quarantined", "required_empty", "'Nama Mitra' kosong; harap diisi"],
+     "quarantined", "required_empty", '{"column": "Nama Mitra"}'],
 ]  # fmt: skip
 
 
@@ -416,7 +460,7 @@ def test_report_in_english_shows_the_english_problem(shell):
 def test_report_top_n_cuts_the_quarantined_list(shell):
     rows = [
         ["a.xlsx", "Perjanjian", str(r), "Nama Mitra", "", "'Nama Mitra' is empty; fill it in",
-         "quarantined", "required_empty", "'Nama Mitra' kosong; harap diisi"]
+         "quarantined", "required_empty", '{"column": "Nama Mitra"}']
         for r in range(2, 7)
     ]  # fmt: skip
     html = _dq_html(

@@ -71,8 +71,13 @@ def test_notebook_to_html_is_self_contained_and_printable(tmp_path):
 
 
 def test_notebook_to_html_english_and_kept_stderr(tmp_path):
+    """The report process passes no language: the ``lang`` papermill injected (kept in the
+    notebook's metadata) makes an English report declare lang="en"."""
     src = _executed_notebook(tmp_path / "in.ipynb")
-    out = notebook_to_html(src, tmp_path / "r.html", "Report", lang="en", keep_stderr=True)
+    nb = nbformat.read(src, as_version=4)
+    nb.metadata["papermill"] = {"parameters": {"lang": "en", "top_n": 25}}
+    nbformat.write(nb, src)
+    out = notebook_to_html(src, tmp_path / "r.html", "Report", keep_stderr=True)
     text = out.read_text(encoding="utf-8")
     assert '<html lang="en">' in text
     assert "PERINGATAN-stderr" in text

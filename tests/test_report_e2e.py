@@ -56,8 +56,8 @@ import pandas as pd
 import pytest
 
 from evaluation.errors import NotebookError
-from evaluation.publish.browser import inspect_html
 from evaluation.publish.run import run_report
+from html_inspect import inspect_html
 
 pytestmark = pytest.mark.e2e
 
@@ -529,6 +529,7 @@ def built_en(built, raw_dir, tmp_path_factory) -> Path:
 
 def test_english_report_has_english_headings(built_en):
     html = (built_en / f"{MAIN}_en.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html
     for heading in (
         "Executive Summary",
         "Implementation Rate by Partner Category",

@@ -33,6 +33,7 @@ from evaluation.errors import InputError, ParameterError
 from evaluation.ingest import schema
 from evaluation.params import ReportParams
 from evaluation.presentation import sections as reporting
+from evaluation.presentation.remarks import remark_texts
 from evaluation.presentation.sections import ReportView, compute_tables, summary_sheets
 from evaluation.presentation.workbook import XLSX_KINDS, write_summary_xlsx
 
@@ -111,7 +112,7 @@ def make_data(*, activities: bool = True) -> dict[str, pd.DataFrame]:
     dq = pd.DataFrame(
         [
             ["uji.xlsx", "Perjanjian", "5", "Tanggal Berakhir", "", "end date missing", "fixed"]
-            + ["no_end_date", "tanggal berakhir kosong"]
+            + ["no_end_date", '{"date": {"$date": "2029-01-01"}, "years": 5}']
         ],
         columns=schema.DATA_QUALITY,
     )
@@ -247,7 +248,7 @@ def test_summary_sheets_are_valid_and_write(tmp_path, full, lang):
                 "needs_assistance", "partner_scorecards", "data_quality"):  # fmt: skip
         full = tables[key]
         if key == "data_quality":  # one problem column, in the report's language
-            full = full.drop(columns=["problem" if lang == "id" else "problem_id"])
+            full = full.assign(problem=remark_texts(full, lang)).drop(columns=["fields"])
         same = [
             df
             for _, df, _ in sheets

@@ -82,7 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.set_defaults(func=_cmd_ingest)
 
-    s = sub.add_parser("report", help="build the evaluation report (HTML, PDF, tables)")
+    from evaluation.params import describe
+
+    s = sub.add_parser(
+        "report",
+        help="build the evaluation report (HTML, PDF, tables)",
+        epilog="Parameter laporan (-p NAMA=NILAI):\n" + describe(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     s.add_argument("--raw", default=str(config.RAW_DIR), help="input folder (default data/raw)")
     s.add_argument(
         "--out",
@@ -110,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--param",
         action="append",
         metavar="NAME=VALUE",
-        help="extra notebook parameter, e.g. -p grace_months=18",
+        help="report parameter, e.g. -p grace_months=18 (all listed below)",
     )
     s.add_argument("--no-pdf", action="store_true", help="skip PDF printing (HTML only)")
     s.add_argument(

@@ -17,210 +17,60 @@ Sheets:
 
 :func:`write_filled_example` writes the same workbook filled in as an analyst would (three
 agreements of different categories, their scopes and activities) for tests and demos.
+
+The texts, formats and styles live in :mod:`~evaluation.authoring.template_text`, the
+example filling in :mod:`~evaluation.authoring.template_examples`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from evaluation import config
-from evaluation.presentation.workbook import atomic_path
-from evaluation.vocab.loader import ColumnSpec, SheetSpec, Vocabulary, load_vocabulary
-
-#: Rows 2..TEMPLATE_ROWS of each data sheet carry the drop-downs and checks.
-TEMPLATE_ROWS = 5000
-INSTRUCTIONS_SHEET = "Petunjuk"
-LISTS_SHEET = "Daftar"
-DATE_FORMAT = "DD/MM/YYYY"
-VALUE_FORMAT = "#,##0"
-TEXT_FORMAT = "@"
-#: Dates must be after this day (checked by Excel's data validation).
-MIN_DATE = date(2000, 1, 1)
-_EXCEL_EPOCH = date(1899, 12, 30)
-
-#: Value lists: processed-table field -> vocabulary section behind its drop-down.
-LIST_FIELDS = {
-    "partner_category": "partner_categories",
-    "province": "provinces",
-    "document_type": "document_types",
-    "scope": "scopes",
-    "status": "statuses",
-    "outcome_type": "outcome_types",
-}
-#: Header of each value list in the ``Daftar`` sheet.
-LIST_TITLES = {
-    "partner_categories": "Kategori Mitra",
-    "provinces": "Provinsi",
-    "document_types": "Jenis Dokumen",
-    "scopes": "Ruang Lingkup",
-    "statuses": "Status",
-    "outcome_types": "Jenis Luaran",
-}
-DATE_FIELDS = {"signed_on", "ends_on", "activity_date"}
-NUMBER_FIELDS = {"value"}
-ID_FIELD = "agreement_id"
-
-REQUIRED_FILL = PatternFill("solid", fgColor="1F4E79")
-REQUIRED_FONT = Font(bold=True, color="FFFFFF")
-OPTIONAL_FILL = PatternFill("solid", fgColor="BDD7EE")
-OPTIONAL_FONT = Font(bold=True, color="000000")
-EXAMPLE_FONT = Font(italic=True, color="808080")
-EXAMPLE_LABEL_FONT = Font(bold=True, italic=True, color="C00000")
-TITLE_FONT = Font(bold=True, size=14)
-HEADING_FONT = Font(bold=True, size=12, color="1F4E79")
-WRAP = Alignment(wrap_text=True, vertical="top")
-HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
-
-_SHEET_PURPOSE = {
-    "agreements": "satu baris per perjanjian ({documents})",
-    "scope_items": (
-        "satu baris per ruang lingkup sebuah perjanjian; perjanjian dengan tiga ruang "
-        "lingkup ditulis dalam tiga baris"
-    ),
-    "activities": "satu baris per kegiatan tindak lanjut sebuah ruang lingkup perjanjian",
-}
-
-#: Explanation of each column for the ``Petunjuk`` sheet and the header comments.
-_HELP = {
-    "agreement_id": (
-        "Nomor dokumen NK/PKS. Harus unik, dan ditulis sama persis di lembar Perjanjian, "
-        "Ruang Lingkup dan Tindak Lanjut."
-    ),
-    "document_type": "Jenis dokumen kerja sama.",
-    "partner_name": "Nama lengkap instansi mitra, misalnya 'Pemerintah Kabupaten Lombok Timur'.",
-    "partner_category": "Kelompok mitra kerja sama.",
-    "province": "Provinsi tempat mitra berada.",
-    "signed_on": "Tanggal perjanjian ditandatangani.",
-    "ends_on": (
-        "Tanggal perjanjian berakhir. Bila dikosongkan, perjanjian dianggap berlaku "
-        f"{config.DEFAULT_TERM_YEARS} tahun sejak ditandatangani."
-    ),
-    "unit": "Unit kerja BP2MI yang mengampu perjanjian.",
-    "notes": "Catatan bebas.",
-    "scope": "Ruang lingkup kerja sama yang tercantum dalam perjanjian.",
-    "activity_date": "Tanggal kegiatan tindak lanjut dilaksanakan.",
-    "description": "Uraian singkat kegiatan, misalnya 'Rapat koordinasi penyusunan Raperda'.",
-    "status": "Status pelaksanaan kegiatan.",
-    "outcome_type": "Luaran yang dihasilkan kegiatan, bila ada.",
-    "value": (
-        "Angka saja, tanpa 'Rp': anggaran dalam Rupiah (misalnya 1500000000) atau jumlah "
-        "orang yang dilatih."
-    ),
-    "evidence": "Rujukan bukti dukung: nomor surat, tautan atau nama berkas dokumen.",
-}
-
-_GENERAL_INSTRUCTIONS = (
-    "Jangan ubah judul kolom (baris pertama) maupun nama lembar; jangan menyisipkan, "
-    "menghapus atau memindahkan kolom.",
-    "Isi data mulai baris 2, satu baris per data. Jangan menambahkan baris judul, baris "
-    "jumlah/total atau baris kosong di tengah data.",
-    "Kolom berjudul biru tua wajib diisi; kolom berjudul biru muda boleh dikosongkan.",
-    f"Tanggal diisi sebagai tanggal dengan format DD/MM/YYYY (misalnya 14/03/2024), setelah "
-    f"{MIN_DATE:%d/%m/%Y}.",
-    "Kolom dengan daftar pilihan (panah di samping sel): pilih nilai dari daftar, jangan "
-    "mengetik ejaan lain.",
-    "Nomor Perjanjian harus unik dan ditulis sama persis di ketiga lembar data.",
-    "Simpan sebagai .xlsx di folder data/raw (boleh beberapa berkas, misalnya satu per unit), "
-    "lalu jalankan 'make report'.",
-    "Contoh pengisian ada di bagian bawah lembar ini. Contoh tidak ikut dihitung; jangan "
-    "menyalinnya ke lembar data.",
+from evaluation.atomic import atomic_path
+from evaluation.authoring.template_examples import _example_rows, _pick_examples
+from evaluation.authoring.template_text import (  # noqa: F401  (public constants, re-exported)
+    _GENERAL_INSTRUCTIONS,
+    _SHEET_PURPOSE,
+    DATE_FIELDS,
+    DATE_FORMAT,
+    EXAMPLE_FONT,
+    EXAMPLE_LABEL_FONT,
+    HEADER_ALIGNMENT,
+    HEADING_FONT,
+    ID_FIELD,
+    INSTRUCTIONS_SHEET,
+    LIST_FIELDS,
+    LIST_TITLES,
+    LISTS_SHEET,
+    MIN_DATE,
+    NUMBER_FIELDS,
+    OPTIONAL_FILL,
+    OPTIONAL_FONT,
+    REQUIRED_FILL,
+    REQUIRED_FONT,
+    TEMPLATE_ROWS,
+    TEXT_FORMAT,
+    TITLE_FONT,
+    VALUE_FORMAT,
+    WRAP,
+    _allowed_text,
+    _column_width,
+    _excel_serial,
+    _help_text,
+    _kind,
+    _ListRange,
+    _quote_sheet,
+    _required_text,
 )
-
-
-@dataclass(frozen=True)
-class _ListRange:
-    """Where a value list sits in the ``Daftar`` sheet."""
-
-    title: str
-    column: int
-    count: int
-
-    @property
-    def reference(self) -> str:
-        letter = get_column_letter(self.column)
-        return f"{_quote_sheet(LISTS_SHEET)}!${letter}$2:${letter}${self.count + 1}"
-
-
-def _quote_sheet(name: str) -> str:
-    return f"'{name}'" if not name.isalnum() else name
-
-
-def _excel_serial(d: date) -> int:
-    return (d - _EXCEL_EPOCH).days
-
-
-def _kind(col: ColumnSpec) -> str:
-    if col.field in LIST_FIELDS:
-        return "list"
-    if col.field in DATE_FIELDS:
-        return "date"
-    if col.field in NUMBER_FIELDS:
-        return "number"
-    if col.field == ID_FIELD:
-        return "id"
-    return "text"
-
-
-def _province_categories(vocab: Vocabulary) -> list[str]:
-    return [t.label for t in vocab.partner_categories.terms if t.requires_province]
-
-
-def _required_text(col: ColumnSpec, vocab: Vocabulary) -> str:
-    if col.required:
-        return "Wajib"
-    if col.field == "province" and _province_categories(vocab):
-        return "Wajib untuk " + ", ".join(_province_categories(vocab))
-    return "Tidak wajib"
-
-
-def _allowed_text(col: ColumnSpec, vocab: Vocabulary) -> str:
-    kind = _kind(col)
-    if kind == "list":
-        section = vocab.section(LIST_FIELDS[col.field])
-        if len(section.labels) > 12:
-            return (
-                f"Pilih dari daftar ({len(section.labels)} pilihan, misalnya {section.labels[0]})."
-            )
-        return "Pilih dari daftar: " + "; ".join(section.labels) + "."
-    if kind == "date":
-        return f"Tanggal, format DD/MM/YYYY, setelah {MIN_DATE:%d/%m/%Y}."
-    if kind == "number":
-        return "Angka 0 atau lebih, tanpa 'Rp' dan tanpa teks."
-    if kind == "id":
-        return "Teks; sama persis di ketiga lembar."
-    return "Teks bebas."
-
-
-def _help_text(col: ColumnSpec) -> str:
-    return _HELP.get(col.field, "")
-
-
-def _column_width(col: ColumnSpec, vocab: Vocabulary) -> float:
-    kind = _kind(col)
-    width = len(col.header) + 4
-    if kind == "list":
-        width = max(width, max(len(v) for v in vocab.section(LIST_FIELDS[col.field]).labels) + 4)
-    elif kind == "date":
-        width = max(width, 14)
-    elif kind == "number":
-        width = max(width, 18)
-    elif kind == "id":
-        width = max(width, 28)
-    elif col.field in {"partner_name", "description", "notes"}:
-        width = max(width, 45)
-    else:
-        width = max(width, 24)
-    return float(min(width, 60))
+from evaluation.vocab.loader import ColumnSpec, SheetSpec, Vocabulary, load_vocabulary
 
 
 # ------------------------------------------------------------------------------ sheets
@@ -347,157 +197,6 @@ def _write_data_sheet(
     ws.row_dimensions[1].height = 32
     ws.freeze_panes = "A2"
     return ws
-
-
-def _example_rows(vocab: Vocabulary) -> dict[str, list[dict[str, object]]]:
-    """A small realistic filling, keyed by table, built from the vocabulary's labels."""
-    cats = list(vocab.partner_categories.terms)
-    docs = vocab.document_types.labels
-    doc_nk, doc_pks = docs[0], docs[-1]
-
-    def scopes_of(term, n: int) -> list[str]:
-        out = []
-        for code in term.typical_scopes:
-            try:
-                out.append(vocab.scope_by_code(code))
-            except KeyError:
-                continue
-        if not out:
-            out = vocab.scopes.labels
-        return out[:n]
-
-    done = vocab.done_status
-    progress = vocab.in_progress_status
-    not_started = vocab.not_started_status
-    outcomes = vocab.outcome_types.labels
-
-    def outcome(name: str, fallback: int) -> str | None:
-        label = vocab.outcome_types.canonical(name)
-        if label is not None:
-            return label
-        return outcomes[fallback] if fallback < len(outcomes) else None
-
-    province = vocab.provinces.canonical("Nusa Tenggara Barat") or vocab.provinces.labels[0]
-    c1 = next((c for c in cats if c.requires_province), cats[0])
-    others = [c for c in cats if c is not c1]
-    c2 = others[0] if others else c1
-    c3 = others[1] if len(others) > 1 else c2
-
-    a1, a2, a3 = "B.12/KA/PKS/V/2019", "PKS.07/BP2MI/IX/2021", "NK.03/BP2MI/I/2023"
-    s1, s2, s3 = scopes_of(c1, 3), scopes_of(c2, 2), scopes_of(c3, 2)
-    agreements = [
-        {
-            "agreement_id": a1,
-            "document_type": doc_pks,
-            "partner_name": f"Pemerintah Provinsi {province}",
-            "partner_category": c1.label,
-            "province": province,
-            "signed_on": date(2019, 5, 20),
-            "ends_on": date(2024, 5, 19),
-            "unit": "Direktorat Pelindungan dan Pemberdayaan",
-            "notes": None,
-        },
-        {
-            "agreement_id": a2,
-            "document_type": doc_pks,
-            "partner_name": "Universitas Nusantara Raya",
-            "partner_category": c2.label,
-            "province": None,
-            "signed_on": date(2021, 9, 14),
-            "ends_on": date(2026, 9, 13),
-            "unit": "Biro Perencanaan dan Kerja Sama",
-            "notes": "Kerja sama pelatihan bahasa dan sosialisasi migrasi aman",
-        },
-        {
-            "agreement_id": a3,
-            "document_type": doc_nk,
-            "partner_name": "RSUD Sehat Sentosa",
-            "partner_category": c3.label,
-            "province": None,
-            "signed_on": date(2023, 1, 16),
-            "ends_on": date(2028, 1, 15),
-            "unit": "Direktorat Penempatan",
-            "notes": None,
-        },
-    ]
-    scope_items = [
-        {"agreement_id": aid, "scope": s}
-        for aid, scopes in ((a1, s1), (a2, s2), (a3, s3))
-        for s in scopes
-    ]
-    activities = [
-        {
-            "agreement_id": a1,
-            "scope": s1[0],
-            "activity_date": date(2019, 11, 12),
-            "description": "Pembentukan satuan tugas pencegahan penempatan nonprosedural",
-            "status": done,
-            "outcome_type": outcome("Satgas", 3),
-            "value": None,
-            "evidence": "SK Gubernur No. 560/123/2019",
-        },
-        {
-            "agreement_id": a1,
-            "scope": s1[min(1, len(s1) - 1)],
-            "activity_date": date(2020, 8, 3),
-            "description": "Penetapan anggaran pelatihan CPMI dalam APBD 2021",
-            "status": done,
-            "outcome_type": outcome("Anggaran Diklat", 1),
-            "value": 1_500_000_000.0,
-            "evidence": "DPA Disnakertrans 2021",
-        },
-        {
-            "agreement_id": a1,
-            "scope": s1[-1],
-            "activity_date": date(2023, 10, 5),
-            "description": "Penyusunan rancangan Perda pelindungan PMI",
-            "status": progress,
-            "outcome_type": None,
-            "value": None,
-            "evidence": None,
-        },
-        {
-            "agreement_id": a2,
-            "scope": s2[-1],
-            "activity_date": date(2022, 3, 10),
-            "description": "Sosialisasi migrasi aman kepada mahasiswa",
-            "status": done,
-            "outcome_type": None,
-            "value": 250.0,
-            "evidence": "Laporan kegiatan 10/03/2022",
-        },
-        {
-            "agreement_id": a2,
-            "scope": s2[0],
-            "activity_date": date(2023, 2, 1),
-            "description": "Rencana pelatihan bahasa Jepang bagi CPMI",
-            "status": not_started,
-            "outcome_type": None,
-            "value": None,
-            "evidence": None,
-        },
-        {
-            "agreement_id": a3,
-            "scope": s3[0],
-            "activity_date": date(2023, 6, 20),
-            "description": "Penyusunan standar pemeriksaan kesehatan CPMI",
-            "status": progress,
-            "outcome_type": None,
-            "value": None,
-            "evidence": None,
-        },
-    ]
-    return {"agreements": agreements, "scope_items": scope_items, "activities": activities}
-
-
-def _pick_examples(rows: Sequence[Mapping[str, object]], n: int) -> list[Mapping[str, object]]:
-    """Up to ``n`` rows, the first of each agreement before a second of any."""
-    firsts, rest, seen = [], [], set()
-    for row in rows:
-        aid = row.get(ID_FIELD)
-        (rest if aid in seen else firsts).append(row)
-        seen.add(aid)
-    return (firsts + rest)[:n]
 
 
 def _put(cell, value: object, kind: str) -> None:

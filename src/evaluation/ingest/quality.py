@@ -1,9 +1,11 @@
 """The data-quality log: every problem found in the input, with its location and the action.
 
 Each entry becomes a row of ``data_quality.csv`` (file, sheet, row, column, value, problem,
-action, code, problem_id). ``problem`` is the English remark; ``code`` names its message
-``dq.<code>`` in ``translations.toml`` and ``problem_id`` is that message in Bahasa Indonesia,
-filled from the entry's parameters (:func:`render_remark`). ``action`` says what happened to
+action, code, fields). Processed data holds no report-language text: ``problem`` is the
+remark in plain English, written by the ingestion code itself (no translation table is read
+here); ``code`` names its message ``dq.<code>`` and ``fields`` holds the message's
+parameters as JSON (:func:`encode_fields`). The report words the remark in its own language
+when it shows it (:mod:`evaluation.presentation.remarks`). ``action`` says what happened to
 the input row: ``used`` (kept as is, remark only),
 ``fixed`` (kept after a stated correction), ``quarantined`` (kept out of the figures until the
 analyst fixes it) or ``ignored`` (not data: title, blank, total, duplicate).
@@ -16,11 +18,11 @@ or a whole file are remarks: they do not count as data rows.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from functools import lru_cache
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -48,8 +50,9 @@ class Count(int):
 class Entry:
     """One row of ``data_quality.csv``; ``row`` is the Excel row number (None: no row).
 
-    ``code`` names the message ``dq.<code>`` and ``params`` its placeholder values (see
-    :func:`render_remark`); an entry without a code is shown in English only.
+    ``code`` names the message ``dq.<code>`` and ``params`` its placeholder values (the
+    ``fields`` column, :func:`encode_fields`); an entry without a code is shown in English
+    only.
     """
 
     file: str
@@ -63,78 +66,70 @@ class Entry:
     params: Mapping[str, object] = field(default_factory=dict, hash=False, compare=False)
 
 
-@lru_cache(maxsize=4096)
-def _long_date(d: date, lang: str) -> str:
-    from evaluation.presentation.text import fmt_date
-
-    return fmt_date(d, lang)
-
-
-def _param_text(value: object, lang: str, table: Mapping[str, Mapping[str, str]]) -> str:
-    """One parameter as text in ``lang`` (see :func:`render_remark`)."""
+def _encode(value: object) -> object:
+    """One parameter as JSON data (see :func:`encode_fields`)."""
     code = getattr(value, "code", None)
-    if isinstance(code, str) and hasattr(value, "params"):  # a nested remark (parsing.Note)
-        return render_remark(code, value.params, lang, fallback=str(value), table=table)
+    if isinstance(code, str) and hasattr(value, "params"):  # a nested remark (cells.Note)
+        return {"$remark": code, "fields": _encode(dict(value.params)), "text": str(value)}
     if isinstance(value, Count):
-        from evaluation.presentation.text import fmt_int
-
-        return fmt_int(int(value), lang)
+        return {"$count": int(value)}
+    if isinstance(value, datetime):
+        return {"$date": value.date().isoformat()}
     if isinstance(value, date):
-        return value.isoformat() if lang == "en" else _long_date(value, lang)
+        return {"$date": value.isoformat()}
+    if isinstance(value, Mapping):
+        return {str(k): _encode(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return "; ".join(_param_text(v, lang, table) for v in value)
+        return [_encode(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if hasattr(value, "item"):  # a numpy scalar
+        return _encode(value.item())
     return str(value)
 
 
-def render_remark(
-    code: str,
-    params: Mapping[str, object] | None,
-    lang: str,
-    *,
-    fallback: str = "",
-    table: Mapping[str, Mapping[str, str]] | None = None,
-) -> str:
-    """Text of remark ``code`` in ``lang``: message ``dq.<code>`` with ``params`` filled in.
+def _decode(value: object) -> object:
+    """Inverse of :func:`_encode`."""
+    if isinstance(value, dict):
+        if "$date" in value:
+            return date.fromisoformat(value["$date"])
+        if "$count" in value:
+            return Count(value["$count"])
+        if "$remark" in value:
+            from evaluation.ingest.cells import Note
 
-    Parameter values are written for the language: a ``date`` as ``26 Juni 2028`` in
-    Indonesian and ``2028-06-26`` in English (as in the English ``problem`` text), a
-    :class:`Count` with thousands separators, a remark carrying its own ``code`` and
-    ``params`` (:class:`evaluation.ingest.cells.Note`) as its own message, a list as its items
-    joined by ``"; "``, anything else with ``str()``.
+            fields = _decode(value.get("fields") or {})
+            return Note(value.get("text", ""), code=value["$remark"], **fields)
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
 
-    Parameters
-    ----------
-    code
-        Message code; ``""`` gives ``fallback``.
-    params
-        Placeholder values.
-    lang
-        ``"id"`` or ``"en"``.
-    fallback
-        Returned when there is no code, no such message or a placeholder has no value
-        (usually the English ``problem`` text), so that a remark is never lost.
-    table
-        Translation table; default :func:`evaluation.presentation.text.load_translations`.
 
-    Returns
-    -------
-    str
+def encode_fields(params: Mapping[str, object] | None) -> str:
+    """A remark's parameters as the JSON text of the ``fields`` column (``""`` when none).
+
+    Values keep their kind through :func:`decode_fields`: a date is written
+    ``{"$date": "2028-06-26"}``, a :class:`Count` ``{"$count": 32767}``, a nested remark
+    (:class:`evaluation.ingest.cells.Note`) ``{"$remark": code, "fields": {...}, "text":
+    english}``, a list as a list; text and numbers as themselves. Keys are sorted, so the
+    same parameters always give the same text.
     """
-    if not code:
-        return fallback
-    if table is None:
-        from evaluation.presentation.text import load_translations
+    if not params:
+        return ""
+    return json.dumps(_encode(dict(params)), ensure_ascii=False, sort_keys=True)
 
-        table = load_translations()
-    entry = table.get(f"dq.{code}")
-    if entry is None:
-        return fallback
-    text = entry.get(lang) or entry["id"]
-    kw = {k: _param_text(v, lang, table) for k, v in (params or {}).items()}
+
+def decode_fields(text: object) -> dict[str, object]:
+    """The parameters of a ``fields`` cell (see :func:`encode_fields`); ``{}`` when empty or
+    unreadable (a hand-edited or truncated file), so that a remark is never lost."""
+    if not isinstance(text, str) or not text.strip():
+        return {}
     try:
-        return text.format_map(kw)
-    except (KeyError, IndexError, ValueError):
-        return fallback
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    return _decode(data) if isinstance(data, dict) else {}
 
 
 def _visible(m: re.Match) -> str:
@@ -185,9 +180,10 @@ class QualityLog:
             One of used, fixed, quarantined, ignored.
         code
             Message code: ``dq.<code>`` in ``translations.toml`` gives the remark in each
-            report language (the ``code`` and ``problem_id`` columns).
+            report language (the ``code`` column).
         params
-            Values of the message's placeholders (see :func:`render_remark`).
+            Values of the message's placeholders (the ``fields`` column, see
+            :func:`encode_fields`).
 
         Raises
         ------
@@ -257,11 +253,7 @@ class QualityLog:
     def to_frame(self) -> pd.DataFrame:
         """Entries as the ``data_quality`` table (:data:`evaluation.ingest.schema.DATA_QUALITY`),
         ordered by file, sheet and row (entries without a row first, then in the order they
-        were found). ``problem_id`` is the remark in Bahasa Indonesia (the English
-        ``problem`` when the entry has no code or its message is missing)."""
-        from evaluation.presentation.text import load_translations
-
-        table = load_translations()
+        were found). ``fields`` is the JSON text of the entry's parameters."""
         records = [
             (e.file, e.sheet, -1 if e.row is None else e.row, i) for i, e in enumerate(self.entries)
         ]
@@ -270,16 +262,16 @@ class QualityLog:
         for *_, i in sorted(records):
             e = self.entries[i]
             try:
-                key = (e.code, e.problem, *sorted(e.params.items()))
-                problem_id = seen.get(key)
+                key = (e.code, *sorted(e.params.items()))
+                fields = seen.get(key)
             except TypeError:  # an unhashable parameter (a list)
-                key, problem_id = None, None
-            if problem_id is None:
-                problem_id = render_remark(e.code, e.params, "id", fallback=e.problem, table=table)
+                key, fields = None, None
+            if fields is None:
+                fields = encode_fields(e.params)
                 if key is not None:
-                    seen[key] = problem_id
+                    seen[key] = fields
             rows.append(
-                (e.file, e.sheet, e.row, e.column, e.value, e.problem, e.action, e.code, problem_id)
+                (e.file, e.sheet, e.row, e.column, e.value, e.problem, e.action, e.code, fields)
             )
         df = pd.DataFrame(rows, columns=DATA_QUALITY)
         df["row"] = df["row"].astype("Int64")

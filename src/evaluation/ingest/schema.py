@@ -38,9 +38,10 @@ ACTIVITIES = [
     *PROVENANCE,
 ]
 #: ``problem`` is the remark in English; ``code`` names its message ``dq.<code>`` in
-#: translations.toml and ``problem_id`` is that remark in Bahasa Indonesia.
+#: translations.toml and ``fields`` holds its parameters as JSON; the report words the remark
+#: in its own language when it shows it.
 DATA_QUALITY = [
-    "file", "sheet", "row", "column", "value", "problem", "action", "code", "problem_id",
+    "file", "sheet", "row", "column", "value", "problem", "action", "code", "fields",
 ]  # fmt: skip
 ACTIONS = ("used", "fixed", "quarantined", "ignored")
 

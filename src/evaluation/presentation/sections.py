@@ -323,9 +323,11 @@ def summary_sheets(
     add("data_quality_summary", "sheet.dq_summary", {})
     dq = tables.get("data_quality")
     if dq is not None:
-        # one problem column, in the report's language
-        drop = "problem" if lang == "id" and "problem_id" in dq.columns else "problem_id"
-        tables = {**tables, "data_quality": dq.drop(columns=[drop], errors="ignore")}
+        # one problem column, in the report's language (the fields are for machines)
+        from evaluation.presentation.remarks import remark_texts
+
+        shown = dq.assign(problem=remark_texts(dq, lang)).drop(columns=["fields"], errors="ignore")
+        tables = {**tables, "data_quality": shown}
     add("data_quality", "sheet.dq", {"row": "int"})
     return sheets
 
@@ -1045,13 +1047,12 @@ class ReportView:
                 )
             )
         if dq is not None and len(dq):
-            # The remark in the report's language (problem_id in Indonesian, the English
-            # problem otherwise or when a row has no Indonesian text), grouped by its code.
+            # The remark worded in the report's language from its code and fields (the
+            # English problem when a row has no code), grouped by its code.
+            from evaluation.presentation.remarks import remark_texts
+
             english = dq["problem"].fillna("").astype(str)
-            shown = english
-            if lang == "id" and "problem_id" in dq.columns:
-                localized = dq["problem_id"].fillna("").astype(str)
-                shown = localized.where(localized.str.strip() != "", english)
+            shown = remark_texts(dq, lang)
             codes = (
                 dq["code"].fillna("").astype(str)
                 if "code" in dq.columns

@@ -132,6 +132,13 @@ def _prepare(nb: nbformat.NotebookNode, title: str, keep_stderr: bool) -> nbform
     return nb
 
 
+def _notebook_lang(nb) -> str:
+    """The report language papermill injected into an executed notebook (``"id"`` if none)."""
+    params = nb.get("metadata", {}).get("papermill", {}).get("parameters", {}) or {}
+    lang = params.get("lang")
+    return lang if isinstance(lang, str) and lang in ("id", "en") else "id"
+
+
 def make_exporter(lang: str = "id"):
     """The configured nbconvert ``HTMLExporter`` (report template, no code, no prompts).
 
@@ -175,7 +182,7 @@ def notebook_to_html(
     out_html: Path,
     title: str,
     *,
-    lang: str = "id",
+    lang: str | None = None,
     keep_stderr: bool = False,
 ) -> Path:
     """Convert an executed report notebook to one self-contained HTML file.
@@ -189,7 +196,9 @@ def notebook_to_html(
     title
         Document title (``<title>``).
     lang
-        ``<html lang>`` of the document (``"id"`` or ``"en"``).
+        ``<html lang>`` of the document (``"id"`` or ``"en"``). Default: the ``lang``
+        parameter papermill gave the notebook (recorded in its metadata), else ``"id"``;
+        so an English report declares ``lang="en"`` without the caller saying so.
     keep_stderr
         Keep stderr stream outputs (warnings) in the report; by default they are dropped.
 
@@ -210,6 +219,8 @@ def notebook_to_html(
         nb = nbformat.read(executed_ipynb, as_version=4)
     except (OSError, ValueError) as exc:
         raise RenderError(f"Cannot read notebook {executed_ipynb}: {exc}") from exc
+    if lang is None:
+        lang = _notebook_lang(nb)
     nb = _prepare(nb, title, keep_stderr)
     try:
         body, _ = make_exporter(lang).from_notebook_node(

@@ -1,0 +1,131 @@
+"""Data-quality remarks in the report's language.
+
+Ingestion stores a remark as a code and its parameters (``code`` and ``fields`` of
+``data_quality.csv``, see :mod:`evaluation.ingest.quality`) beside a plain English
+``problem``. Here the remark is worded when it is shown: message ``dq.<code>`` of
+``translations.toml`` in the report's language, its placeholders filled from the fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from functools import lru_cache
+
+import pandas as pd
+
+from evaluation.ingest.quality import Count, decode_fields
+from evaluation.presentation.text import fmt_date, fmt_int, load_translations
+
+#: What :func:`render_remark` returns for a remark it cannot word (the row keeps its English).
+_UNWORDED = "\x00"
+
+
+@lru_cache(maxsize=4096)
+def _long_date(d: date, lang: str) -> str:
+    return fmt_date(d, lang)
+
+
+def _param_text(value: object, lang: str, table: Mapping[str, Mapping[str, str]]) -> str:
+    """One parameter as text in ``lang`` (see :func:`render_remark`)."""
+    code = getattr(value, "code", None)
+    if isinstance(code, str) and hasattr(value, "params"):  # a nested remark (cells.Note)
+        return render_remark(code, value.params, lang, fallback=str(value), table=table)
+    if isinstance(value, Count):
+        return fmt_int(int(value), lang)
+    if isinstance(value, date):
+        return value.isoformat() if lang == "en" else _long_date(value, lang)
+    if isinstance(value, list | tuple):
+        return "; ".join(_param_text(v, lang, table) for v in value)
+    return str(value)
+
+
+def render_remark(
+    code: str,
+    params: Mapping[str, object] | None,
+    lang: str,
+    *,
+    fallback: str = "",
+    table: Mapping[str, Mapping[str, str]] | None = None,
+) -> str:
+    """Text of remark ``code`` in ``lang``: message ``dq.<code>`` with ``params`` filled in.
+
+    Parameter values are written for the language: a ``date`` as ``26 Juni 2028`` in
+    Indonesian and ``2028-06-26`` in English (as in the English ``problem`` text), a
+    :class:`~evaluation.ingest.quality.Count` with thousands separators, a remark carrying
+    its own ``code`` and ``params`` (:class:`evaluation.ingest.cells.Note`) as its own
+    message, a list as its items joined by ``"; "``, anything else with ``str()``.
+
+    Parameters
+    ----------
+    code
+        Message code; ``""`` gives ``fallback``.
+    params
+        Placeholder values (:func:`evaluation.ingest.quality.decode_fields` of a ``fields``
+        cell).
+    lang
+        ``"id"`` or ``"en"``.
+    fallback
+        Returned when there is no code, no such message or a placeholder has no value
+        (usually the English ``problem`` text), so that a remark is never lost.
+    table
+        Translation table; default :func:`evaluation.presentation.text.load_translations`.
+
+    Returns
+    -------
+    str
+    """
+    if not code:
+        return fallback
+    if table is None:
+        table = load_translations()
+    entry = table.get(f"dq.{code}")
+    if entry is None:
+        return fallback
+    text = entry.get(lang) or entry["id"]
+    kw = {k: _param_text(v, lang, table) for k, v in (params or {}).items()}
+    try:
+        return text.format_map(kw)
+    except (KeyError, IndexError, ValueError):
+        return fallback
+
+
+def remark_texts(dq: pd.DataFrame, lang: str) -> pd.Series:
+    """The remark of every row of a ``data_quality`` table, worded in ``lang``.
+
+    Each row's message ``dq.<code>`` is filled from its ``fields``; a row without a code, a
+    message or the fields its message needs (a table written before codes existed) keeps
+    its English ``problem``.
+
+    Parameters
+    ----------
+    dq
+        A ``data_quality`` table (columns ``problem`` and, when present, ``code`` and
+        ``fields``).
+    lang
+        ``"id"`` or ``"en"``.
+
+    Returns
+    -------
+    pandas.Series of str
+        Same index as ``dq``.
+    """
+    english = dq["problem"].fillna("").astype(str) if "problem" in dq else pd.Series("", dq.index)
+
+    def column(name: str) -> list[str]:
+        if name not in dq.columns:
+            return [""] * len(dq)
+        return dq[name].fillna("").astype(str).tolist()
+
+    table = load_translations()
+    seen: dict[tuple[str, str], str] = {}  # the text follows from code and fields alone
+    out = []
+    for code, fields, problem in zip(column("code"), column("fields"), english, strict=True):
+        key = (code, fields)
+        text = seen.get(key)
+        if text is None:
+            text = seen[key] = render_remark(
+                code.strip(), decode_fields(fields), lang, fallback=_UNWORDED, table=table
+            )
+        out.append(problem if text == _UNWORDED else text)
+    return pd.Series(out, index=dq.index, dtype=object)
