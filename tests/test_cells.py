@@ -13,6 +13,7 @@ from conftest import AG_HEADER, SC_HEADER, write_xlsx
 from evaluation.analysis import metrics as m
 from evaluation.ingest import ingest
 from evaluation.ingest.cells import default_end_date, parse_date, parse_end_date
+from evaluation.presentation.remarks import remark_texts
 
 SIGNED = date(2021, 3, 1)
 
@@ -145,6 +146,7 @@ def test_end_dates_in_a_workbook(end_dates):
 
 def test_each_end_date_form_is_reported(end_dates):
     dq = end_dates.quality
+    dq = dq.assign(problem_id=remark_texts(dq, "id"))  # worded as the report shows it
     dq = dq[dq["column"] == "Tanggal Berakhir"]
     got = {(int(r.row), r.code, r.action) for r in dq.itertuples()}
     expected = {(i + 2, code, "fixed") for i, (*_, code) in enumerate(END_FORMS) if code}

@@ -14,6 +14,7 @@ import pytest
 from conftest import AG_HEADER, SC_HEADER, write_xlsx
 from evaluation.ingest import ingest
 from evaluation.ingest.common import _id_key
+from evaluation.presentation.remarks import remark_texts
 
 A1, A2, NK = "001/BP2MI/PKS/2021", "002/BP2MI/PKS/2021", "NK-07/2022"
 SCOPES = [
@@ -132,7 +133,8 @@ def test_every_reading_is_reported(linked):
 
 
 def test_did_you_mean(linked):
-    dq = linked.quality.set_index("row")
+    dq = linked.quality
+    dq = dq.assign(problem_id=remark_texts(dq, "id")).set_index("row")
     both = dq.loc[9]
     assert both["problem"] == (
         "agreement number not found in any 'Perjanjian' sheet; did you mean "
@@ -157,6 +159,7 @@ def test_invisible_characters_are_removed_from_text_fields(linked):
     assert ag.loc[A2, "notes"] == "catatan penting"
     assert ag.loc[NK, "partner_category"] == "Lembaga Keuangan"
     dq = linked.quality
+    dq = dq.assign(problem_id=remark_texts(dq, "id"))
     bidi = dq[dq["code"] == "bidi_controls"].iloc[0]
     assert (bidi["column"], bidi["problem_id"]) == (
         "Nama Mitra",

@@ -30,6 +30,7 @@ from evaluation.errors import InputError
 from evaluation.ingest import format_summary, ingest, schema
 from evaluation.ingest.common import _Lookups
 from evaluation.ingest.layouts import parse_followup, split_scopes
+from evaluation.presentation.remarks import remark_texts
 from evaluation.vocab.loader import load_vocabulary
 
 TABLES = ("agreements", "scope_items", "activities")
@@ -392,7 +393,8 @@ def test_rows_of_sheets_not_read_are_counted_and_listed(tmp_path):
     s = res.summary.set_index("sheet")
     assert s.loc["Catatan Rapat"].tolist()[1:] == [3, 0, 0, 0, 3]
     assert s.loc["Tindak Lanjut Grafik"].tolist()[1:] == [3, 0, 0, 0, 3]
-    q = res.quality.set_index("sheet")
+    q = res.quality
+    q = q.assign(problem_id=remark_texts(q, "id")).set_index("sheet")
     assert q.loc["Catatan Rapat", "problem"] == (
         "hidden sheet not part of the input format; not read (3 rows)"
     )

@@ -11,6 +11,7 @@ import pytest
 from conftest import ACT_HEADER, AG_HEADER, CANONICAL, SC_HEADER, write_xlsx
 from evaluation.errors import VocabularyError
 from evaluation.ingest import ingest
+from evaluation.presentation.remarks import remark_texts
 from evaluation.vocab.loader import load_vocabulary, match_key
 
 VOCAB = load_vocabulary()
@@ -324,7 +325,8 @@ def test_every_non_exact_reading_is_reported(worded):
 
 
 def test_reading_remarks_quote_the_original_text(worded):
-    dq = worded.quality.set_index(["sheet", "row", "column"])
+    dq = worded.quality
+    dq = dq.assign(problem_id=remark_texts(dq, "id")).set_index(["sheet", "row", "column"])
     r = dq.loc[("Perjanjian", 4, "Kategori Mitra")]
     assert r["value"] == "RSUD Kota Bandung"
     assert r["problem"] == (
