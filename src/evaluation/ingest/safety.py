@@ -1,0 +1,251 @@
+"""Pre-parse safety checks of input files: size, zip structure, XML, encryption.
+
+:func:`check_file` refuses files that are not workbooks or that would cost unbounded time or
+memory *before* the spreadsheet parser sees them:
+
+- the file size, the number of parts, every part's declared size and compression ratio, and
+  the total declared size are checked (zip bombs);
+- every part is decompressed once in a stream, which proves it expands to exactly its
+  declared size (a part lying about its size fails its CRC check);
+- XML parts declaring a DOCTYPE or entities are refused (entity bombs, external entities);
+- the cells each sheet really holds are located, and a sheet whose occupied area (which the
+  parser allocates densely) is absurd is refused, as is an absurd declared ``dimension``
+  (:mod:`evaluation.ingest.xlsx_scan`);
+- encrypted workbooks (OLE containers, encrypted zip entries, encrypted ODS) are refused.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from pathlib import Path
+
+from evaluation.errors import InputError, UnsafeFileError
+from evaluation.ingest.xlsx_scan import (
+    _CHUNK,
+    _SHEET_ROOTS,
+    _Irregular,
+    _OdsExtent,
+    _root_name,
+    _XlsxExtent,
+)
+
+#: Largest input file accepted, in bytes.
+MAX_FILE_BYTES = 100 * 1024 * 1024
+#: Largest total uncompressed size of a workbook's parts.
+MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
+#: Largest compression ratio of one part larger than 1 MiB (XML rarely exceeds 100).
+MAX_RATIO = 200
+#: Largest number of parts in a workbook zip.
+MAX_PARTS = 10_000
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+# ------------------------------------------------------------------------------ zip checks
+def _damaged(name: str, kind: str, detail: str = "") -> InputError:
+    app = "LibreOffice" if kind == "ods" else "Excel"
+    saved = ".ods" if kind == "ods" else ".xlsx"
+    why = f" ({detail})" if detail else ""
+    return InputError(
+        f"the file is damaged or is not a workbook{why}. Open it in {app} and save it again "
+        f"as {saved}.",
+        file=name,
+    )
+
+
+def _check_zip(path: Path, kind: str) -> None:
+    """Refuse zip bombs, entity bombs, encrypted and absurd workbooks before parsing.
+
+    Raises
+    ------
+    InputError
+        Not a valid zip, or a part fails its integrity check.
+    UnsafeFileError
+        Encrypted, too many parts, a part or the whole expanding too much, a DOCTYPE, or a
+        sheet whose declared or occupied area is absurd.
+    """
+    name = path.name
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise _damaged(name, kind, type(exc).__name__) from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_PARTS:
+            raise UnsafeFileError(f"the workbook has {len(infos):,} parts; refused.", file=name)
+        if any(i.flag_bits & 0x1 for i in infos):
+            raise UnsafeFileError(
+                "the workbook is encrypted. Remove the password and save again.", file=name
+            )
+        total = 0
+        for info in infos:
+            total += info.file_size
+            if info.file_size > 1024 * 1024:
+                ratio = info.file_size / max(info.compress_size, 1)
+                if ratio > MAX_RATIO:
+                    raise UnsafeFileError(
+                        f"part '{info.filename}' expands {ratio:,.0f}x to "
+                        f"{info.file_size // (1024 * 1024):,} MB (a 'zip bomb'); the file was "
+                        "refused. Save the workbook again from Excel.",
+                        file=name,
+                    )
+        if total > MAX_UNCOMPRESSED_BYTES:
+            raise UnsafeFileError(
+                f"the workbook expands to {total // (1024 * 1024):,} MB, more than the "
+                f"{MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB allowed; split it into smaller "
+                "files.",
+                file=name,
+            )
+        names = {i.filename for i in infos}
+        if kind == "ods":
+            _check_ods_package(zf, names, name)
+        elif "[Content_Types].xml" not in names:
+            raise _damaged(name, kind, "no [Content_Types].xml part")
+        for info in infos:
+            if not info.is_dir():
+                _scan_part(zf, info, name, kind)
+
+
+def _check_ods_package(zf: zipfile.ZipFile, names: set[str], file: str) -> None:
+    if "mimetype" in names:
+        mimetype = zf.read("mimetype").strip()
+        if mimetype != _ODS_MIMETYPE:
+            raise InputError(
+                f"the file is named .ods but is a '{mimetype.decode('ascii', 'replace')[:80]}' "
+                "document, not a spreadsheet.",
+                file=file,
+            )
+    if "content.xml" not in names:
+        raise _damaged(file, "ods", "no content.xml part")
+    if "META-INF/manifest.xml" in names:
+        info = zf.getinfo("META-INF/manifest.xml")
+        if info.file_size <= 1024 * 1024 and b"encryption-data" in zf.read(info):
+            raise UnsafeFileError(
+                "the spreadsheet is password-protected (encrypted). Remove the password in "
+                "LibreOffice (File > Properties > Security) and save again.",
+                file=file,
+            )
+
+
+def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, kind: str) -> None:
+    """Stream one part: check its prolog, track sheet extents, verify its size and CRC.
+
+    Raises
+    ------
+    InputError
+        The part is damaged (bad CRC, wrong size, bad compression) or, for ODS, not XML.
+    UnsafeFileError
+        A DOCTYPE, an unusual encoding of a sheet part, or an absurd sheet area.
+    """
+    try:
+        _stream_part(zf, info, file, kind, fast=True)
+    except _Irregular:
+        _stream_part(zf, info, file, kind, fast=False)
+
+
+def _stream_part(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, kind: str, *, fast: bool
+) -> None:
+    """One pass of :func:`_scan_part`; ``fast`` tries the cheap scan of sheet parts first.
+
+    Raises
+    ------
+    InputError, UnsafeFileError
+        As :func:`_scan_part`.
+    _Irregular
+        With ``fast``, when the cheap scan cannot decide (scan again without it).
+    """
+    part = info.filename
+    try:
+        with zf.open(info) as fh:
+            chunk = fh.read(_CHUNK)
+            root, encoding = _root_name(chunk, part, file)
+            scanner = None
+            if root in _SHEET_ROOTS:
+                if not encoding.startswith("utf-8"):
+                    raise UnsafeFileError(
+                        f"sheet part '{part}' uses the unusual text encoding '{encoding}'; "
+                        "save the workbook again from Excel.",
+                        file=file,
+                    )
+                scanner = _XlsxExtent(file, part, fast=fast)
+            elif kind == "ods" and part == "content.xml" and root is not None:
+                scanner = _OdsExtent(file, part, encoding)
+            while chunk:
+                if scanner is not None:
+                    scanner.feed(chunk)
+                chunk = fh.read(_CHUNK)
+            if scanner is not None:
+                scanner.feed(b"", final=True)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise _damaged(file, kind, f"part '{part}': {str(exc)[:120]}") from None
+    except NotImplementedError as exc:  # an unsupported compression method
+        raise _damaged(file, kind, f"part '{part}': {exc}") from None
+
+
+# ------------------------------------------------------------------------------ files
+def check_file(path: Path) -> str:
+    """Check that ``path`` is a readable, safe input file; return its kind.
+
+    Parameters
+    ----------
+    path
+        An input file.
+
+    Returns
+    -------
+    str
+        ``"xlsx"``, ``"xlsm"``, ``"ods"`` or ``"csv"``.
+
+    Raises
+    ------
+    InputError
+        Unreadable, empty, damaged, not a workbook, or an unsupported type.
+    UnsafeFileError
+        Too large, encrypted, a zip or entity bomb, or an absurd sheet size.
+    """
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror}).", file=name) from None
+    if size == 0:
+        raise InputError(
+            "the file is empty (0 bytes). Replace it with the real workbook.", file=name
+        )
+    if size > MAX_FILE_BYTES:
+        raise UnsafeFileError(
+            f"the file is {size // (1024 * 1024):,} MB, more than the "
+            f"{MAX_FILE_BYTES // (1024 * 1024)} MB allowed; split it into smaller files.",
+            file=name,
+        )
+    suffix = path.suffix.lower()
+    kind = suffix.lstrip(".")
+    if kind == "csv":
+        return kind
+    if kind not in {"xlsx", "xlsm", "ods"}:
+        raise InputError(
+            f"files of type '{suffix}' are not read; save the workbook as .xlsx.", file=name
+        )
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror}).", file=name) from None
+    if head.startswith(_CFB_MAGIC):
+        raise UnsafeFileError(
+            "the file is password-protected (encrypted) or in the old .xls format. Remove the "
+            "password, then save it as 'Excel Workbook (.xlsx)'.",
+            file=name,
+        )
+    if not head.startswith(_ZIP_MAGIC):
+        raise InputError(
+            f"the file is not a workbook although it is named {suffix}. Open it in Excel and "
+            "save it as 'Excel Workbook (.xlsx)'.",
+            file=name,
+        )
+    _check_zip(path, kind)
+    return kind
