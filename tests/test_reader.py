@@ -212,9 +212,20 @@ def test_truncated_zip_is_damaged(tmp_path):
 
 
 def test_unsupported_suffix(tmp_path):
+    path = tmp_path / "a.xlsb"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    with pytest.raises(InputError, match="not read"):
+        check_file(path)
+
+
+def test_xls_that_is_no_excel_97_file_is_named_as_such(tmp_path):
+    """An old BIFF stream without its OLE container, or a web page saved as .xls."""
     path = tmp_path / "a.xls"
     path.write_bytes(b"\x09\x08" + b"\x00" * 100)
-    with pytest.raises(InputError, match="not read"):
+    with pytest.raises(InputError, match=r"bukan buku kerja Excel 97-2003 \(isinya teks"):
+        check_file(path)
+    write_xlsx(path, CANONICAL)
+    with pytest.raises(InputError, match=r"\(isinya buku kerja .xlsx\)"):
         check_file(path)
 
 

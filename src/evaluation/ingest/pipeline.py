@@ -24,7 +24,7 @@ from evaluation.errors import InputError
 from evaluation.ingest.cells import Note
 from evaluation.ingest.children import _activities, _scope_items
 from evaluation.ingest.common import IngestResult, _Lookups, _Record
-from evaluation.ingest.files import list_inputs, sha256_file
+from evaluation.ingest.files import list_inputs, log_not_read, sha256_file
 from evaluation.ingest.guard import _frame, validate_tables
 from evaluation.ingest.quality import QualityLog
 from evaluation.ingest.reader import read_file
@@ -93,6 +93,7 @@ def _ingest(raw_dir: Path, vocab: Vocabulary | None, term_years: int | None) -> 
     term_years = config.DEFAULT_TERM_YEARS if term_years is None else term_years
     files = list_inputs(raw_dir)
     log = QualityLog()
+    log_not_read(raw_dir, log)
     labels = _Lookups()
     fatal: list[InputError] = []
     by_table: dict[str, list[_Record]] = {"agreements": [], "scope_items": [], "activities": []}

@@ -15,10 +15,12 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from evaluation.errors import InputError
-from evaluation.ingest.safety import _damaged, check_file
+from evaluation.ingest import xlsx_scan
+from evaluation.ingest.safety import _damaged, _encrypted, check_file
 
 __all__ = ["RawFile", "RawSheet", "check_file", "column_letters", "read_file"]
 
@@ -90,7 +92,7 @@ def _read_csv(path: Path) -> RawFile:
         delim = max(counts, key=lambda d: (counts[d], d == ","))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
     try:
-        rows: list[list[object]] = [list(r) for r in reader]
+        rows = _csv_rows(reader)
     except csv.Error as exc:
         raise InputError(
             f"the CSV text cannot be read ({exc}); save it again from Excel as 'CSV UTF-8'.",
@@ -100,6 +102,62 @@ def _read_csv(path: Path) -> RawFile:
     return RawFile(
         path=path, kind="csv", sheets=[RawSheet(name=path.stem, visible=True, rows=rows)]
     )
+
+
+#: The one object standing for every blank row of a long run in a CSV file (a tuple, so that
+#: nothing can write into it): ten million blank lines cost ten million pointers, not lists.
+BLANK_ROW: tuple = ()
+
+
+def _csv_rows(reader) -> list[list[object]]:
+    """The rows of a CSV reader; blank rows are :data:`BLANK_ROW` and trailing blank rows
+    are dropped, so that memory follows the rows holding text.
+
+    Raises
+    ------
+    csv.Error
+        If the text cannot be split into rows.
+    """
+    rows: list[list[object]] = []
+    append = rows.append
+    pending = 0  # blank rows seen since the last row with text
+    for r in reader:
+        if not any(r) or not "".join(r).strip():
+            pending += 1
+            continue
+        if pending:
+            rows.extend([BLANK_ROW] * pending)
+            pending = 0
+        append(r)
+    return rows
+
+
+def _trimmed_rows(sheet, first_row: int) -> list[list[object]]:
+    """A calamine sheet's rows from its first used row (0-based ``first_row``) without their
+    trailing empty cells; trailing blank rows are dropped. A sparse sheet (one stray cell far
+    right or far down) then costs what its cells hold, not its whole rectangle.
+
+    ``iter_rows`` yields the rows above the first used one too (python-calamine 0.9), so
+    those are skipped; the row count is checked against the sheet's height.
+    """
+    rows: list[list[object]] = []
+    append = rows.append
+    it = sheet.iter_rows()
+    if first_row:
+        it = islice(it, first_row, None)
+    for row in it:
+        n = len(row)
+        if n and row[-1] == "":
+            if row.count("") == n:
+                row = []
+            else:
+                while row[n - 1] == "":
+                    n -= 1
+                del row[n:]
+        append(row)
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
 
 
 def _is_calamine_failure(exc: BaseException) -> bool:
@@ -142,6 +200,8 @@ def read_file(path: Path, wanted: Callable[[str], bool] | None = None) -> RawFil
     except BaseException as exc:
         if not _is_calamine_failure(exc):
             raise
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise _encrypted(path.name) from None
         raise _damaged(path.name, kind, f"{type(exc).__name__}: {str(exc)[:200]}") from None
     current = None
     try:
@@ -155,11 +215,19 @@ def read_file(path: Path, wanted: Callable[[str], bool] | None = None) -> RawFil
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
             start = sheet.start or (0, 0)
-            rows = sheet.to_python(skip_empty_area=True)
+            if sheet.height * sheet.width > xlsx_scan.MAX_SHEET_CELLS:  # an .xls is not pre-scanned
+                raise xlsx_scan._refuse_area(
+                    path.name, meta.name, sheet.height, sheet.width, "spans"
+                )
+            rows = _trimmed_rows(sheet, start[0])
             out.sheets.append(RawSheet(meta.name, visible, rows, start[0] + 1, start[1]))
+    except InputError:
+        raise
     except BaseException as exc:
         if not _is_calamine_failure(exc):
             raise
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise _encrypted(path.name) from None
         raise InputError(
             f"the sheet cannot be read ({type(exc).__name__}: {str(exc)[:200]}). Open the "
             "file in Excel and save it again as .xlsx.",

@@ -226,7 +226,7 @@ def check_file(path: Path) -> str:
     kind = suffix.lstrip(".")
     if kind == "csv":
         return kind
-    if kind not in {"xlsx", "xlsm", "ods"}:
+    if kind not in {"xlsx", "xlsm", "xls", "ods"}:
         raise InputError(
             f"files of type '{suffix}' are not read; save the workbook as .xlsx.", file=name
         )
@@ -236,9 +236,13 @@ def check_file(path: Path) -> str:
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror}).", file=name) from None
     if head.startswith(_CFB_MAGIC):
-        raise UnsafeFileError(
-            "the file is password-protected (encrypted) or in the old .xls format. Remove the "
-            "password, then save it as 'Excel Workbook (.xlsx)'.",
+        _check_cfb(path, kind)
+        return kind
+    if kind == "xls":
+        what = "buku kerja .xlsx" if head.startswith(_ZIP_MAGIC) else "teks atau halaman web"
+        raise InputError(
+            f"berkas bernama .xls ini bukan buku kerja Excel 97-2003 (isinya {what}). Buka di "
+            "Excel lalu simpan sebagai 'Excel Workbook (.xlsx)'.",
             file=name,
         )
     if not head.startswith(_ZIP_MAGIC):
@@ -249,3 +253,58 @@ def check_file(path: Path) -> str:
         )
     _check_zip(path, kind)
     return kind
+
+
+def _encrypted(name: str) -> UnsafeFileError:
+    return UnsafeFileError(
+        "buku kerja ini dilindungi kata sandi (encrypted). Buka di Excel, hapus kata sandinya "
+        "(File > Info > Protect Workbook > Encrypt with Password: kosongkan), lalu simpan lagi.",
+        file=name,
+    )
+
+
+def _cfb_streams(path: Path) -> set[str]:
+    """Which of the telling stream names an OLE/CFB container holds (directory entries store
+    names as UTF-16LE): ``EncryptedPackage`` (an encrypted .xlsx/.xlsm/.ods), ``Workbook`` or
+    ``Book`` (an Excel 97-2003 workbook). The file (at most :data:`MAX_FILE_BYTES`) is
+    searched in chunks that overlap by one name."""
+    names = {n: n.encode("utf-16-le") for n in ("EncryptedPackage", "Workbook", "Book")}
+    found: set[str] = set()
+    tail = b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            buf = tail + chunk
+            found.update(n for n, b in names.items() if b in buf)
+            tail = buf[-64:]
+    return found
+
+
+def _check_cfb(path: Path, kind: str) -> None:
+    """An OLE/CFB container: an Excel 97-2003 workbook is read as ``.xls``; an encrypted
+    OOXML package (Excel saves a password-protected .xlsx as CFB) is refused.
+
+    Raises
+    ------
+    UnsafeFileError
+        Encrypted, or a container that is no workbook.
+    InputError
+        An Excel 97-2003 workbook named ``.xlsx``/``.xlsm``/``.ods``.
+    """
+    name = path.name
+    streams = _cfb_streams(path)
+    if "EncryptedPackage" in streams:
+        raise _encrypted(name)
+    if kind == "xls" and streams & {"Workbook", "Book"}:
+        return
+    if streams & {"Workbook", "Book"}:
+        raise InputError(
+            f"berkas ini berformat Excel 97-2003 (.xls) tetapi bernama .{kind}. Ganti akhiran "
+            "namanya menjadi .xls, atau buka di Excel dan simpan sebagai 'Excel Workbook "
+            "(.xlsx)'.",
+            file=name,
+        )
+    raise UnsafeFileError(
+        "the file is password-protected (encrypted) or not a workbook (an OLE container "
+        "without a workbook). Remove the password, then save it as 'Excel Workbook (.xlsx)'.",
+        file=name,
+    )
