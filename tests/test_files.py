@@ -137,3 +137,93 @@ def test_folder_without_workbooks_names_what_it_found(tmp_path):
     (raw / "data.xlsb").write_bytes(b"PK")
     with pytest.raises(InputError, match=r"found but not read: README.md, data.xlsb"):
         ingest(raw)
+
+
+# ------------------------------------------------------------------------ error cells
+def _workbook_with_errors(path: Path) -> Path:
+    """The canonical workbook with error cells and formulas whose value was never saved
+    (openpyxl writes formulas without a cached value, as scripts do)."""
+    import openpyxl
+
+    write_xlsx(path, CANONICAL)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Perjanjian"]
+    ws["C2"] = "#N/A"  # Nama Mitra (required): an error cell (openpyxl types it "e")
+    ws["I3"] = "#DIV/0!"  # Keterangan (optional)
+    ws["F4"] = "=DATE(2023,1,10)"  # Tanggal Penandatanganan (required): no stored value
+    ws["H5"] = '=CONCAT("Biro ","Umum")'  # Unit Pengampu (optional): no stored value
+    wb["Ruang Lingkup"]["A7"] = "#REF!"  # Nomor Perjanjian of a scope row
+    wb.save(path)
+    return path
+
+
+def test_error_cells_and_formulas_without_value_are_named_never_empty(tmp_path):
+    raw = tmp_path / "raw"
+    _workbook_with_errors(raw / "rumus.xlsx")
+    res = ingest(raw)
+    q = res.quality
+    got = {
+        (r.sheet, r.row, r.column, r.action, r.code): r.problem
+        for r in q.itertuples()
+        if r.code.startswith(("cell_error", "formula_no_value"))
+    }
+    assert got == {
+        ("Perjanjian", 2, "Nama Mitra", "quarantined", "cell_error_required"): (
+            "'Nama Mitra' holds the Excel error #N/A (a formula that failed), not a value; "
+            "fix the formula in Excel"
+        ),
+        ("Perjanjian", 3, "Keterangan", "fixed", "cell_error"): (
+            "the cell holds the Excel error #DIV/0! (a formula that failed), not a value; "
+            "read as no value — fix the formula in Excel"
+        ),
+        ("Perjanjian", 4, "Tanggal Penandatanganan", "quarantined", "formula_no_value_required"): (
+            "'Tanggal Penandatanganan' is a formula without a stored value: open and save it "
+            "in Excel"
+        ),
+        ("Perjanjian", 5, "Unit Pengampu", "fixed", "formula_no_value"): (
+            "formula without a stored value: open and save it in Excel; read as no value"
+        ),
+        ("Ruang Lingkup", 7, "Nomor Perjanjian", "quarantined", "cell_error_required"): (
+            "'Nomor Perjanjian' holds the Excel error #REF! (a formula that failed), not a "
+            "value; fix the formula in Excel"
+        ),
+    }
+    # No remark calls these cells empty.
+    located = {(s, r, c) for (s, r, c, _, _) in got}
+    for r in q.itertuples():
+        if (r.sheet, r.row, r.column) in located:
+            assert "empty" not in r.problem, r.problem
+    assert q.loc[q["code"] == "cell_error_required", "problem_id"].iloc[0] == (
+        "'Nama Mitra' berisi galat Excel #N/A (rumus yang gagal dihitung), bukan nilai; "
+        "perbaiki rumusnya di Excel"
+    )
+    assert sorted(res.agreements["agreement_id"]) == ["NK.04/2024", "NK.05/2019", "PKS.02/2022"]
+    row3 = res.agreements.set_index("agreement_id").loc["PKS.02/2022"]
+    assert pd.isna(row3["notes"])  # the #DIV/0! cell is read as no value, not as text
+    assert res.agreements.set_index("agreement_id").loc["NK.04/2024", "unit"] is pd.NA
+
+
+def test_error_text_in_a_csv_is_an_error_cell(tmp_path):
+    from conftest import write_csv_sheet
+
+    raw = tmp_path / "raw"
+    rows = [list(r) for r in CANONICAL["Perjanjian"]]
+    rows[1][0] = "#N/A"
+    write_csv_sheet(raw / "Perjanjian.csv", rows)
+    res = ingest(raw)
+    q = res.quality[res.quality["code"] == "cell_error_required"]
+    assert list(zip(q["row"], q["column"], q["action"], strict=True)) == [
+        (2, "Nomor Perjanjian", "quarantined")
+    ]
+    assert "#N/A" not in set(res.agreements["agreement_id"])
+    assert len(res.agreements) == 4
+
+
+def test_xls_error_text_is_an_error_cell(tmp_path):
+    raw = tmp_path / "raw"
+    rows = [list(r) for r in CANONICAL["Perjanjian"]]
+    rows[2][2] = "#VALUE!"
+    write_xls(raw / "lama.xls", {"Perjanjian": rows})
+    res = ingest(raw)
+    q = res.quality[res.quality["code"] == "cell_error_required"]
+    assert list(zip(q["row"], q["column"], strict=True)) == [(3, "Nama Mitra")]

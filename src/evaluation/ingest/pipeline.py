@@ -21,6 +21,7 @@ from pathlib import Path
 
 from evaluation import config
 from evaluation.errors import InputError
+from evaluation.ingest.cell_errors import report_cell_errors
 from evaluation.ingest.cells import Note
 from evaluation.ingest.children import _activities, _scope_items
 from evaluation.ingest.common import IngestResult, _Lookups, _Record
@@ -160,7 +161,10 @@ def _ingest(raw_dir: Path, vocab: Vocabulary | None, term_years: int | None) -> 
             if spec.table == "agreements":
                 agreement_sheets += 1
             try:
-                by_table[spec.table].extend(_sheet_records(raw, sheet, spec, vocab, log))
+                records = _sheet_records(raw, sheet, spec, vocab, log)
+                if sheet.cell_errors:
+                    report_cell_errors(records, {c.field for c in spec.required}, log)
+                by_table[spec.table].extend(records)
             except InputError as exc:
                 fatal.append(exc)
             sheet.rows = []  # the records hold the cells they need; free the row lists

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from evaluation.errors import InputError
 from evaluation.ingest import xlsx_scan
-from evaluation.ingest.safety import _damaged, _encrypted, check_file
+from evaluation.ingest.cell_errors import apply_findings, mark_error_text, might_hold_error_text
+from evaluation.ingest.safety import _damaged, _encrypted, check_file, inspect_file
 
 __all__ = ["RawFile", "RawSheet", "check_file", "column_letters", "read_file"]
 
@@ -31,7 +32,9 @@ class RawSheet:
 
     ``rows[i]`` is Excel row ``first_row + i``; ``first_col`` is the 0-based column index of
     ``rows[i][0]``. Empty cells are ``None`` or ``""``. ``loaded`` is False for a sheet whose
-    cells were not requested (its ``rows`` are then empty).
+    cells were not requested (its ``rows`` are then empty). ``cell_errors`` counts the cells
+    that are an Excel error or a formula without a stored value
+    (:class:`~evaluation.ingest.cell_errors.CellError`, read as empty but reported).
     """
 
     name: str
@@ -40,6 +43,7 @@ class RawSheet:
     first_row: int = 1
     first_col: int = 0
     loaded: bool = True
+    cell_errors: int = 0
 
 
 @dataclass
@@ -99,9 +103,10 @@ def _read_csv(path: Path) -> RawFile:
             file=path.name,
             row=reader.line_num or None,
         ) from None
-    return RawFile(
-        path=path, kind="csv", sheets=[RawSheet(name=path.stem, visible=True, rows=rows)]
-    )
+    sheet = RawSheet(name=path.stem, visible=True, rows=rows)
+    if might_hold_error_text(text):
+        sheet.cell_errors = mark_error_text(rows)
+    return RawFile(path=path, kind="csv", sheets=[sheet])
 
 
 #: The one object standing for every blank row of a long run in a CSV file (a tuple, so that
@@ -189,7 +194,8 @@ def read_file(path: Path, wanted: Callable[[str], bool] | None = None) -> RawFil
         Encrypted, a zip or XML-entity bomb, too large, or an absurd sheet size.
     """
     path = Path(path)
-    kind = check_file(path)
+    scan = inspect_file(path)
+    kind = scan.kind
     if kind == "csv":
         return _read_csv(path)
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
@@ -220,7 +226,14 @@ def read_file(path: Path, wanted: Callable[[str], bool] | None = None) -> RawFil
                     path.name, meta.name, sheet.height, sheet.width, "spans"
                 )
             rows = _trimmed_rows(sheet, start[0])
-            out.sheets.append(RawSheet(meta.name, visible, rows, start[0] + 1, start[1]))
+            raw = RawSheet(meta.name, visible, rows, start[0] + 1, start[1])
+            if meta.name in scan.cells:
+                raw.cell_errors += apply_findings(
+                    rows, raw.first_row, raw.first_col, scan.cells[meta.name]
+                )
+            if scan.error_text or kind == "xls":  # an .xls is not pre-scanned
+                raw.cell_errors += mark_error_text(rows)
+            out.sheets.append(raw)
     except InputError:
         raise
     except BaseException as exc:

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import zipfile
 import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from evaluation.errors import InputError, UnsafeFileError
+from evaluation.ingest.cell_errors import CellScan, might_hold_error_text, sheet_parts
 from evaluation.ingest.xlsx_scan import (
     _CHUNK,
     _SHEET_ROOTS,
@@ -56,7 +58,18 @@ def _damaged(name: str, kind: str, detail: str = "") -> InputError:
     )
 
 
-def _check_zip(path: Path, kind: str) -> None:
+@dataclass
+class FileScan:
+    """What the pre-parse checks learnt of an accepted file: its kind, the error cells and
+    formulas without a value of each sheet (by sheet name; see
+    :mod:`evaluation.ingest.cell_errors`) and whether some part holds an error's text."""
+
+    kind: str
+    cells: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
+    error_text: bool = False
+
+
+def _check_zip(path: Path, kind: str) -> FileScan:
     """Refuse zip bombs, entity bombs, encrypted and absurd workbooks before parsing.
 
     Raises
@@ -104,9 +117,29 @@ def _check_zip(path: Path, kind: str) -> None:
             _check_ods_package(zf, names, name)
         elif "[Content_Types].xml" not in names:
             raise _damaged(name, kind, "no [Content_Types].xml part")
+        scan = FileScan(kind)
+        by_part = {}
         for info in infos:
             if not info.is_dir():
-                _scan_part(zf, info, name, kind)
+                found, error_text = _scan_part(zf, info, name, kind)
+                scan.error_text = scan.error_text or error_text
+                if found:
+                    by_part[info.filename] = found
+        if by_part:
+            parts = sheet_parts(
+                _small_part(zf, "xl/workbook.xml"), _small_part(zf, "xl/_rels/workbook.xml.rels")
+            )
+            scan.cells = {parts[p]: found for p, found in by_part.items() if p in parts}
+        return scan
+
+
+def _small_part(zf: zipfile.ZipFile, part: str) -> bytes:
+    """A workbook part of at most 16 MiB (b"" when missing or larger)."""
+    try:
+        info = zf.getinfo(part)
+    except KeyError:
+        return b""
+    return zf.read(info) if info.file_size <= 16 * 1024 * 1024 else b""
 
 
 def _check_ods_package(zf: zipfile.ZipFile, names: set[str], file: str) -> None:
@@ -130,7 +163,9 @@ def _check_ods_package(zf: zipfile.ZipFile, names: set[str], file: str) -> None:
             )
 
 
-def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, kind: str) -> None:
+def _scan_part(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, kind: str
+) -> tuple[dict[tuple[int, int], str], bool]:
     """Stream one part: check its prolog, track sheet extents, verify its size and CRC.
 
     Raises
@@ -141,15 +176,19 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, kind: str)
         A DOCTYPE, an unusual encoding of a sheet part, or an absurd sheet area.
     """
     try:
-        _stream_part(zf, info, file, kind, fast=True)
+        return _stream_part(zf, info, file, kind, fast=True)
     except _Irregular:
-        _stream_part(zf, info, file, kind, fast=False)
+        return _stream_part(zf, info, file, kind, fast=False)
 
 
 def _stream_part(
     zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, kind: str, *, fast: bool
-) -> None:
+) -> tuple[dict[tuple[int, int], str], bool]:
     """One pass of :func:`_scan_part`; ``fast`` tries the cheap scan of sheet parts first.
+
+    Returns the error cells and formulas without a value of a sheet part
+    (:class:`~evaluation.ingest.cell_errors.CellScan`) and whether the part holds the text
+    of an Excel error anywhere.
 
     Raises
     ------
@@ -164,6 +203,8 @@ def _stream_part(
             chunk = fh.read(_CHUNK)
             root, encoding = _root_name(chunk, part, file)
             scanner = None
+            cells = None
+            error_text = False
             if root in _SHEET_ROOTS:
                 if not encoding.startswith("utf-8"):
                     raise UnsafeFileError(
@@ -172,14 +213,22 @@ def _stream_part(
                         file=file,
                     )
                 scanner = _XlsxExtent(file, part, fast=fast)
+                cells = CellScan()
             elif kind == "ods" and part == "content.xml" and root is not None:
                 scanner = _OdsExtent(file, part, encoding)
             while chunk:
                 if scanner is not None:
                     scanner.feed(chunk)
+                if cells is not None:
+                    cells.feed(chunk)
+                if root is not None and not error_text and b"#" in chunk:
+                    error_text = might_hold_error_text(chunk.decode("utf-8", "replace"))
                 chunk = fh.read(_CHUNK)
             if scanner is not None:
                 scanner.feed(b"", final=True)
+            if cells is not None:
+                cells.feed(b"", final=True)
+            return (cells.found if cells is not None else {}), error_text
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise _damaged(file, kind, f"part '{part}': {str(exc)[:120]}") from None
     except NotImplementedError as exc:  # an unsupported compression method
@@ -188,7 +237,12 @@ def _stream_part(
 
 # ------------------------------------------------------------------------------ files
 def check_file(path: Path) -> str:
-    """Check that ``path`` is a readable, safe input file; return its kind.
+    """The kind of an input file accepted by :func:`inspect_file` (see there)."""
+    return inspect_file(path).kind
+
+
+def inspect_file(path: Path) -> FileScan:
+    """Check that ``path`` is a readable, safe input file; return what the checks learnt.
 
     Parameters
     ----------
@@ -197,8 +251,9 @@ def check_file(path: Path) -> str:
 
     Returns
     -------
-    str
-        ``"xlsx"``, ``"xlsm"``, ``"ods"`` or ``"csv"``.
+    FileScan
+        Its kind (``"xlsx"``, ``"xlsm"``, ``"xls"``, ``"ods"`` or ``"csv"``) and, for a zip
+        workbook, its error cells and formulas without a stored value.
 
     Raises
     ------
@@ -225,7 +280,7 @@ def check_file(path: Path) -> str:
     suffix = path.suffix.lower()
     kind = suffix.lstrip(".")
     if kind == "csv":
-        return kind
+        return FileScan(kind)
     if kind not in {"xlsx", "xlsm", "xls", "ods"}:
         raise InputError(
             f"files of type '{suffix}' are not read; save the workbook as .xlsx.", file=name
@@ -237,7 +292,7 @@ def check_file(path: Path) -> str:
         raise InputError(f"cannot read the file ({exc.strerror}).", file=name) from None
     if head.startswith(_CFB_MAGIC):
         _check_cfb(path, kind)
-        return kind
+        return FileScan(kind)
     if kind == "xls":
         what = "buku kerja .xlsx" if head.startswith(_ZIP_MAGIC) else "teks atau halaman web"
         raise InputError(
@@ -251,8 +306,7 @@ def check_file(path: Path) -> str:
             "save it as 'Excel Workbook (.xlsx)'.",
             file=name,
         )
-    _check_zip(path, kind)
-    return kind
+    return _check_zip(path, kind)
 
 
 def _encrypted(name: str) -> UnsafeFileError:
