@@ -26,6 +26,7 @@ from evaluation.ingest.cells import Note
 from evaluation.ingest.children import _activities, _scope_items
 from evaluation.ingest.common import IngestResult, _Lookups, _Record
 from evaluation.ingest.files import list_inputs, log_not_read, sha256_file
+from evaluation.ingest.gate import check_plausible
 from evaluation.ingest.guard import _frame, validate_tables
 from evaluation.ingest.quality import QualityLog
 from evaluation.ingest.reader import read_file
@@ -214,6 +215,7 @@ def _ingest(raw_dir: Path, vocab: Vocabulary | None, term_years: int | None) -> 
         "activities": _frame(acts, "activities"),
     }
     validate_tables(tables, vocab)
+    check_plausible(tables, log, vocab)  # exit 2 before any report when implausible
     return IngestResult(
         **tables,
         quality=log.to_frame(),

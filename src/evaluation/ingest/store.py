@@ -13,6 +13,7 @@ from evaluation.errors import InputError, printable
 from evaluation.ingest import schema
 from evaluation.ingest.common import IngestResult
 from evaluation.ingest.files import list_inputs, sha256_file
+from evaluation.ingest.gate import require_agreements
 from evaluation.ingest.pipeline import ingest
 from evaluation.vocab.loader import (
     load_vocabulary,
@@ -67,6 +68,7 @@ def load_processed(out_dir: Path) -> dict[str, pd.DataFrame]:
         if not p.exists():
             raise InputError(f"processed table {p} is missing; run 'evaluation ingest' first.")
         tables[name] = schema.coerce(pd.read_parquet(p), name)
+    require_agreements(tables["agreements"])  # never a report from zero agreements
     dq = out_dir / "data_quality.csv"
     quality = (
         pd.read_csv(dq, dtype=str, keep_default_na=False)
