@@ -41,6 +41,11 @@ _TABLE_WORDS = {"scope_items": "butir ruang lingkup", "activities": "kegiatan ti
 _NOT_READ_SHEET = {"sheet_not_read", "hidden_sheet_not_read"}
 
 
+def fmt_count(n: int) -> str:
+    """A count as the Indonesian message writes it (thousands with dots)."""
+    return f"{n:,}".replace(",", ".")
+
+
 def _say(note: Note) -> str:
     return render_remark(note.code, note.params, "id", fallback=str(note))
 
@@ -111,23 +116,31 @@ def _top_reasons(log: QualityLog, file: str, sheet: str, n: int = 3) -> str:
             counts[key] += 1
             if key not in texts:
                 texts[key] = render_remark(e.code, e.params, "id", fallback=e.problem)
-    return "; ".join(f"{c} x {texts[k]}" for k, c in counts.most_common(n))
+    for (f, s, column, _, action), more in log.overflow.items():
+        if f == file and s == sheet and action == "quarantined":
+            counts[(more[4], column)] += more[0]
+    return "; ".join(f"{fmt_count(c)} x {texts[k]}" for k, c in counts.most_common(n) if k in texts)
 
 
-def _own_quarantined(log: QualityLog) -> Counter[tuple[str, str]]:
+def _own_quarantined(log: QualityLog, summary: pd.DataFrame) -> dict[tuple[str, str], int]:
     """Per sheet, the data rows quarantined for a reason of their own: a row quarantined only
-    because its agreement row is quarantined points at that sheet, not at its own."""
-    rows: dict[tuple[str, str, int], bool] = {}
+    because its agreement row is quarantined points at that sheet, not at its own. (Those
+    remarks are always stored row by row; others may be grouped beyond their examples.)"""
+    only_parent: dict[tuple[str, str, int], bool] = {}
     for e in log.entries:
         if e.action == "quarantined" and e.row is not None:
             key = (e.file, e.sheet, e.row)
-            rows[key] = rows.get(key, False) or e.code != "agreement_quarantined"
-    return Counter((f, s) for (f, s, _), mine in rows.items() if mine)
+            mine = e.code != "agreement_quarantined"
+            only_parent[key] = only_parent.get(key, True) and not mine
+    parent: Counter[tuple[str, str]] = Counter((f, s) for (f, s, _), p in only_parent.items() if p)
+    return {
+        (r.file, r.sheet): r.quarantined - parent[(r.file, r.sheet)] for r in summary.itertuples()
+    }
 
 
 def _problems(tables: dict[str, pd.DataFrame], log: QualityLog, vocab: Vocabulary) -> list[str]:
     summary = log.summary()
-    own = _own_quarantined(log)
+    own = _own_quarantined(log, summary)
     problems: list[str] = []
     for r in summary.itertuples():
         data_rows = r.read - r.ignored

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from evaluation import config
 from evaluation.errors import InputError
+from evaluation.ingest.bounds import quarantine_junk_floods
 from evaluation.ingest.cell_errors import report_cell_errors
 from evaluation.ingest.cells import Note
 from evaluation.ingest.children import _activities, _scope_items
@@ -163,8 +164,10 @@ def _ingest(raw_dir: Path, vocab: Vocabulary | None, term_years: int | None) -> 
                 agreement_sheets += 1
             try:
                 records = _sheet_records(raw, sheet, spec, vocab, log)
+                required = [c.field for c in spec.required]
+                records = quarantine_junk_floods(records, required, log)
                 if sheet.cell_errors:
-                    report_cell_errors(records, {c.field for c in spec.required}, log)
+                    report_cell_errors(records, set(required), log)
                 by_table[spec.table].extend(records)
             except InputError as exc:
                 fatal.append(exc)

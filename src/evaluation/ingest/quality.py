@@ -33,6 +33,12 @@ SUMMARY_COLUMNS = ["file", "sheet", "read", "used", "fixed", "quarantined", "ign
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Longest cell value copied into the log.
 VALUE_LIMIT = 200
+#: Remarks of one kind (file, sheet, column, code, action) stored row by row; beyond this
+#: many they are counted and ``data_quality.csv`` gets one line "… and N more rows" for
+#: them, so that a flood of junk rows costs memory per kind of remark, not per row.
+MAX_EXAMPLES = 1000
+#: Remarks always stored row by row (the sanity gate reads them).
+_NEVER_GROUPED = frozenset({"agreement_quarantined"})
 
 
 class Count(int):
@@ -142,6 +148,11 @@ def short_value(value: object, limit: int = VALUE_LIMIT) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
+def astuple_entry(e: Entry) -> tuple:
+    """The ``data_quality`` columns of an entry, without ``problem_id``."""
+    return (e.file, e.sheet, e.row, e.column, e.value, e.problem, e.action, e.code)
+
+
 @dataclass
 class QualityLog:
     """Collects entries and the fate of every data row read."""
@@ -149,6 +160,10 @@ class QualityLog:
     entries: list[Entry] = field(default_factory=list)
     #: (file, sheet) -> {excel row -> worst action}
     rows: dict[tuple[str, str], dict[int, str]] = field(default_factory=dict)
+    #: Remarks beyond :data:`MAX_EXAMPLES` of one kind (file, sheet, column, code, action):
+    #: [count, first row, last row, problem, code, params of the first one left out].
+    overflow: dict[tuple, list] = field(default_factory=dict)
+    _group_sizes: dict[tuple, int] = field(default_factory=dict, repr=False)
 
     def add(
         self,
@@ -187,19 +202,33 @@ class QualityLog:
         """
         if action not in _SEVERITY:
             raise ValueError(f"unknown action {action!r}")
-        self.entries.append(
-            Entry(
-                file,
-                sheet,
-                row,
-                column,
-                short_value(value),
-                problem,
-                action,
-                code,
-                dict(params or {}),
+        if row is not None and code not in _NEVER_GROUPED:
+            group = (file, sheet, column, code or problem, action)
+            n = self._group_sizes[group] = self._group_sizes.get(group, 0) + 1
+            if n > MAX_EXAMPLES:  # a flood of one remark: counted, not stored row by row
+                more = self.overflow.get(group)
+                if more is None:
+                    self.overflow[group] = [1, row, row, problem, code, dict(params or {})]
+                else:
+                    more[0] += 1
+                    more[1], more[2] = min(more[1], row), max(more[2], row)
+                n = None
+        else:
+            n = 0
+        if n is not None:
+            self.entries.append(
+                Entry(
+                    file,
+                    sheet,
+                    row,
+                    column,
+                    short_value(value),
+                    problem,
+                    action,
+                    code,
+                    dict(params or {}),
+                )
             )
-        )
         if row is not None:
             fates = self.rows.get((file, sheet))
             if fates is not None and row in fates:
@@ -272,6 +301,23 @@ class QualityLog:
             rows.append(
                 (e.file, e.sheet, e.row, e.column, e.value, e.problem, e.action, e.code, problem_id)
             )
+        for (file, sheet, column, _, action), more in self.overflow.items():
+            count, first, last, problem, code, params = more
+            note_en = (
+                f"… and {count:,} more rows with the same remark ({action}; rows "
+                f"{first}–{last}); remark: {problem}"
+            )
+            remark = render_remark(code, params, "id", fallback=problem, table=table)
+            problem_id = render_remark(
+                "more_remarks",
+                {"count": Count(count), "first": first, "last": last, "remark": remark,
+                 "action": table.get(f"action.{action}", {}).get("id", action).lower()},
+                "id",
+                fallback=note_en,
+                table=table,
+            )  # fmt: skip
+            e = Entry(file, sheet, None, column, "", note_en, action, code="more_remarks")
+            rows.append((*astuple_entry(e), problem_id))
         df = pd.DataFrame(rows, columns=DATA_QUALITY)
         df["row"] = df["row"].astype("Int64")
         for col in DATA_QUALITY:

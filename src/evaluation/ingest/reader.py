@@ -137,29 +137,39 @@ def _csv_rows(reader) -> list[list[object]]:
     return rows
 
 
+#: Sheets at most this many columns wide are read in one call; wider ones row by row with
+#: their trailing empty cells trimmed.
+_NARROW = 64
+
+
 def _trimmed_rows(sheet, first_row: int) -> list[list[object]]:
-    """A calamine sheet's rows from its first used row (0-based ``first_row``) without their
-    trailing empty cells; trailing blank rows are dropped. A sparse sheet (one stray cell far
-    right or far down) then costs what its cells hold, not its whole rectangle.
+    """A calamine sheet's rows from its first used row (0-based ``first_row``); a blank row
+    is an empty list and trailing blank rows are dropped. A wide sheet's rows lose their
+    trailing empty cells, so that a sparse sheet (one stray cell far right or far down)
+    costs what its cells hold, not its whole rectangle.
 
     ``iter_rows`` yields the rows above the first used one too (python-calamine 0.9), so
-    those are skipped; the row count is checked against the sheet's height.
+    those are skipped.
     """
-    rows: list[list[object]] = []
-    append = rows.append
-    it = sheet.iter_rows()
-    if first_row:
-        it = islice(it, first_row, None)
-    for row in it:
-        n = len(row)
-        if n and row[-1] == "":
-            if row.count("") == n:
-                row = []
-            else:
-                while row[n - 1] == "":
-                    n -= 1
-                del row[n:]
-        append(row)
+    if sheet.width <= _NARROW:
+        width = sheet.width
+        rows = [r if r.count("") != width else [] for r in sheet.to_python(skip_empty_area=True)]
+    else:
+        rows = []
+        append = rows.append
+        it = sheet.iter_rows()
+        if first_row:
+            it = islice(it, first_row, None)
+        for row in it:
+            n = len(row)
+            if n and row[-1] == "":
+                if row.count("") == n:
+                    row = []
+                else:
+                    while row[n - 1] == "":
+                        n -= 1
+                    del row[n:]
+            append(row)
     while rows and not rows[-1]:
         rows.pop()
     return rows
