@@ -227,3 +227,32 @@ def test_xls_error_text_is_an_error_cell(tmp_path):
     res = ingest(raw)
     q = res.quality[res.quality["code"] == "cell_error_required"]
     assert list(zip(q["row"], q["column"], strict=True)) == [(3, "Nama Mitra")]
+
+
+def test_xls_error_cells_are_named(tmp_path):
+    """An error cell of an .xls (a BOOLERR record) is read as empty by the parser; the
+    pre-parse scan of the BIFF records names it."""
+    raw = tmp_path / "raw"
+    path = write_xls(raw / "lama.xls", CANONICAL)
+    wb = xlwt.Workbook()  # the same workbook with two error cells
+    dated = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    for name, rows in CANONICAL.items():
+        ws = wb.add_sheet(name)
+        for i, row in enumerate(rows):
+            for j, value in enumerate(row):
+                if (name, i, j) == ("Perjanjian", 1, 2):
+                    ws.row(i).set_cell_error(j, 0x2A)  # #N/A in Nama Mitra, Excel row 2
+                elif (name, i, j) == ("Perjanjian", 2, 8):
+                    ws.row(i).set_cell_error(j, 0x17)  # #REF! in Keterangan, Excel row 3
+                elif isinstance(value, date):
+                    ws.write(i, j, datetime(value.year, value.month, value.day), dated)
+                elif value is not None:
+                    ws.write(i, j, value)
+    wb.save(str(path))
+    res = ingest(raw)
+    q = res.quality[res.quality["code"].str.startswith("cell_error")]
+    assert list(zip(q["row"], q["column"], q["action"], q["code"], strict=True)) == [
+        (2, "Nama Mitra", "quarantined", "cell_error_required"),
+        (3, "Keterangan", "fixed", "cell_error"),
+    ]
+    assert "#N/A" in q.iloc[0]["problem"] and "#REF!" in q.iloc[1]["problem"]

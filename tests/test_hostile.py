@@ -149,6 +149,19 @@ def far_cells(path: Path) -> Path:
     )
 
 
+def far_xls_cell(path: Path) -> Path:
+    """An .xls with cells at A1 and IV65536: the parser would allocate its whole 65,536 x 256
+    rectangle (over 1 GB) had the BIFF records not been scanned first."""
+    import xlwt
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("Perjanjian")
+    ws.write(0, 0, "Nomor Perjanjian")
+    ws.write(65535, 255, "x")
+    wb.save(str(path))
+    return path
+
+
 def ods_repeat_bomb(path: Path) -> Path:
     """A tiny ODS whose repeated non-empty cells span 100,000 rows x 1,000 columns."""
     tail = (
@@ -172,6 +185,7 @@ HOSTILE = {
     "rahasia.xlsx": (encrypted_workbook, "encrypted"),
     "luas.xlsx": (absurd_dimension, "declares a used range"),
     "jauh.xlsx": (far_cells, "spreads its cells over"),
+    "jauh.xls": (far_xls_cell, "spreads its cells over 65,536 rows x 256 columns"),
     "ulang.ods": (ods_repeat_bomb, "spreads its cells over"),
     "sandi.ods": (encrypted_ods, "encrypted"),
 }

@@ -291,8 +291,7 @@ def inspect_file(path: Path) -> FileScan:
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror}).", file=name) from None
     if head.startswith(_CFB_MAGIC):
-        _check_cfb(path, kind)
-        return FileScan(kind)
+        return _check_cfb(path, kind)
     if kind == "xls":
         what = "buku kerja .xlsx" if head.startswith(_ZIP_MAGIC) else "teks atau halaman web"
         raise InputError(
@@ -333,9 +332,10 @@ def _cfb_streams(path: Path) -> set[str]:
     return found
 
 
-def _check_cfb(path: Path, kind: str) -> None:
-    """An OLE/CFB container: an Excel 97-2003 workbook is read as ``.xls``; an encrypted
-    OOXML package (Excel saves a password-protected .xlsx as CFB) is refused.
+def _check_cfb(path: Path, kind: str) -> FileScan:
+    """An OLE/CFB container: an Excel 97-2003 workbook is read as ``.xls`` once its sheet
+    areas are checked and its error cells found (:mod:`evaluation.ingest.xls_scan`); an
+    encrypted OOXML package (Excel saves a password-protected .xlsx as CFB) is refused.
 
     Raises
     ------
@@ -349,7 +349,11 @@ def _check_cfb(path: Path, kind: str) -> None:
     if "EncryptedPackage" in streams:
         raise _encrypted(name)
     if kind == "xls" and streams & {"Workbook", "Book"}:
-        return
+        from evaluation.ingest import xlsx_scan
+        from evaluation.ingest.xls_scan import check_xls
+
+        cells = check_xls(path.read_bytes(), name, xlsx_scan.MAX_SHEET_CELLS)
+        return FileScan(kind, cells=cells)
     if streams & {"Workbook", "Book"}:
         raise InputError(
             f"berkas ini berformat Excel 97-2003 (.xls) tetapi bernama .{kind}. Ganti akhiran "
