@@ -49,7 +49,7 @@ def ingest(
     Parameters
     ----------
     raw_dir
-        Folder of ``.xlsx`` / ``.xlsm`` / ``.ods`` / ``.csv`` files. Never modified.
+        Folder of ``.xlsx`` / ``.xlsm`` / ``.xls`` / ``.ods`` / ``.csv`` files. Never modified.
     vocab
         Vocabulary; default the project's ``vocabulary.toml``.
     term_years

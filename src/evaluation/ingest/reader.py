@@ -1,6 +1,6 @@
 """Reading input files into plain rows, safely.
 
-One concern: turn a file (``.xlsx``, ``.xlsm``, ``.ods``, ``.csv``) into sheets of cell values
+One concern: turn a file (``.xlsx``, ``.xlsm``, ``.xls``, ``.ods``, ``.csv``) into sheets of cell values
 with their Excel row numbers. :func:`check_file` (:mod:`evaluation.ingest.safety`) first
 refuses files that are not workbooks or that would cost unbounded time or memory; only then
 does python-calamine read the cell values (formulas are never evaluated, macros in ``.xlsm``
@@ -48,7 +48,7 @@ class RawSheet:
 
 @dataclass
 class RawFile:
-    """One input file: its path, kind (``xlsx``, ``xlsm``, ``ods``, ``csv``) and sheets."""
+    """One input file: its path, kind (``xlsx``, ``xlsm``, ``xls``, ``ods``, ``csv``) and sheets."""
 
     path: Path
     sheets: list[RawSheet] = field(default_factory=list)
@@ -186,7 +186,7 @@ def read_file(path: Path, wanted: Callable[[str], bool] | None = None) -> RawFil
     Parameters
     ----------
     path
-        ``.xlsx``, ``.xlsm`` (macros are never run: only cell values are read), ``.ods`` or
+        ``.xlsx``, ``.xlsm`` (macros are never run: only cell values are read), ``.xls``, ``.ods`` or
         ``.csv``.
     wanted
         Which sheets (by name) to load cells for; others are listed with ``loaded=False``.
