@@ -278,7 +278,9 @@ class QualityLog:
         """Entries as the ``data_quality`` table (:data:`evaluation.ingest.schema.DATA_QUALITY`),
         ordered by file, sheet and row (entries without a row first, then in the order they
         were found). ``problem_id`` is the remark in Bahasa Indonesia (the English
-        ``problem`` when the entry has no code or its message is missing)."""
+        ``problem`` when the entry has no code or its message is missing). Remarks beyond
+        :data:`MAX_EXAMPLES` of one kind are one line "… and N more rows", after its sheet's
+        rows."""
         from evaluation.presentation.text import load_translations
 
         table = load_translations()
@@ -319,6 +321,8 @@ class QualityLog:
             e = Entry(file, sheet, None, column, "", note_en, action, code="more_remarks")
             rows.append((*astuple_entry(e), problem_id))
         df = pd.DataFrame(rows, columns=DATA_QUALITY)
+        if self.overflow:  # each "… and N more rows" line after its sheet's examples
+            df = df.sort_values(["file", "sheet"], kind="stable", ignore_index=True)
         df["row"] = df["row"].astype("Int64")
         for col in DATA_QUALITY:
             if col != "row":
