@@ -111,20 +111,30 @@ def quarantine_junk_floods(records: list, required: list[str], log: QualityLog) 
     if len(junk) < JUNK_FLOOD:
         return records
     count = Count(len(junk))
+    fields = _fields(first)
+    notes: dict[tuple, tuple[str, str, Note]] = {}  # a flood repeats few shapes of junk row
+    add = log.add
     for rec in junk:
-        filled = [(f, v) for f, v in zip(_fields(rec), rec.cells, strict=True) if not _is_blank(v)]
-        missing = ", ".join(rec.headers.get(f, f) for f in required if f not in dict(filled))
-        column = rec.headers.get(filled[0][0], filled[0][0]) if filled else ""
-        note = Note(
-            f"junk row: at most one input column filled; the required columns {missing} are "
-            f"empty (one of {count:,} such rows of this sheet: delete them or fill them in)",
-            code="junk_row",
-            missing=missing,
-            count=count,
-        )
-        log.add(
-            rec.file, rec.sheet, rec.row, column, filled[0][1] if filled else "", str(note),
-            "quarantined", code=note.code, params=note.params,
+        filled = [i for i, v in enumerate(rec.cells) if not _is_blank(v)]
+        shape = (rec.sheet, tuple(filled))
+        known = notes.get(shape)
+        if known is None:
+            have = {fields[i] for i in filled}
+            missing = ", ".join(rec.headers.get(f, f) for f in required if f not in have)
+            column = rec.headers.get(fields[filled[0]], fields[filled[0]]) if filled else ""
+            note = Note(
+                f"junk row: at most one input column filled; the required columns {missing} "
+                f"are empty (one of {count:,} such rows of this sheet: delete them or fill "
+                "them in)",
+                code="junk_row",
+                missing=missing,
+                count=count,
+            )
+            known = notes[shape] = (column, str(note), note)
+        column, text, note = known
+        add(
+            rec.file, rec.sheet, rec.row, column, rec.cells[filled[0]] if filled else "",
+            text, "quarantined", code=note.code, params=note.params,
         )  # fmt: skip
     dropped = {id(r) for r in junk}
     return [r for r in records if id(r) not in dropped]
