@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import CANONICAL, replace_in_zip, write_ods, write_xlsx
+from conftest import AG_HEADER, CANONICAL, replace_in_zip, write_ods, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -30,16 +30,19 @@ _WRAPPER = r"""
 import json, resource, subprocess, sys, time
 t = time.perf_counter()
 p = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+use = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({
     "rc": p.returncode, "stdout": p.stdout, "stderr": p.stderr,
     "elapsed": time.perf_counter() - t,
-    "maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    "cpu": use.ru_utime + use.ru_stime,
+    "maxrss_kb": use.ru_maxrss,
 }))
 """
 
 
 def run_cli(*args: str) -> dict:
-    """Run ``python -m evaluation ARGS``; return rc, stdout, stderr, elapsed, maxrss_kb."""
+    """Run ``python -m evaluation ARGS``; return rc, stdout, stderr, elapsed, cpu (seconds),
+    maxrss_kb."""
     cmd = [sys.executable, "-c", _WRAPPER, PYTHON, "-m", "evaluation", *args]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr
@@ -146,6 +149,19 @@ def far_cells(path: Path) -> Path:
     )
 
 
+def far_xls_cell(path: Path) -> Path:
+    """An .xls with cells at A1 and IV65536: the parser would allocate its whole 65,536 x 256
+    rectangle (over 1 GB) had the BIFF records not been scanned first."""
+    import xlwt
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("Perjanjian")
+    ws.write(0, 0, "Nomor Perjanjian")
+    ws.write(65535, 255, "x")
+    wb.save(str(path))
+    return path
+
+
 def ods_repeat_bomb(path: Path) -> Path:
     """A tiny ODS whose repeated non-empty cells span 100,000 rows x 1,000 columns."""
     tail = (
@@ -169,6 +185,7 @@ HOSTILE = {
     "rahasia.xlsx": (encrypted_workbook, "encrypted"),
     "luas.xlsx": (absurd_dimension, "declares a used range"),
     "jauh.xlsx": (far_cells, "spreads its cells over"),
+    "jauh.xls": (far_xls_cell, "spreads its cells over 65,536 rows x 256 columns"),
     "ulang.ods": (ods_repeat_bomb, "spreads its cells over"),
     "sandi.ods": (encrypted_ods, "encrypted"),
 }
@@ -212,3 +229,103 @@ def test_openpyxl_uses_defusedxml():
 
     assert defusedxml.__version__
     assert openpyxl.DEFUSEDXML is True
+
+
+# ------------------------------------------------------------------------ floods
+#: Floods must cost time and memory that follow the data rows: well under 30 s of CPU and
+#: 1 GB. Wall time is checked more loosely, as the test machine may be shared.
+FLOOD_CPU_SECONDS = 25.0
+FLOOD_WALL_SECONDS = 90.0
+_ROW = (
+    "NK.01/2021,Perjanjian Kerja Sama,Pemkab Uji,Pemerintah Daerah,Jawa Barat,01/02/2021,"
+    "01/02/2026,Biro,\n"
+)
+
+
+def _append_to_sheet(path: Path, part: str, chunks) -> Path:
+    """Insert the XML ``chunks`` (an iterable of bytes) at the end of a sheet part's data."""
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename != part:
+                zout.writestr(info, data)
+                continue
+            head, tail = data.split(b"</sheetData>")
+            head = head.replace(b"<dimension", b"<ignoredDimension", 1)  # now stale: drop it
+            with zout.open(part, "w") as fh:
+                fh.write(head)
+                for chunk in chunks:
+                    fh.write(chunk)
+                fh.write(b"</sheetData>" + tail)
+    tmp.replace(path)
+    return path
+
+
+def csv_blank_flood(raw: Path) -> None:
+    """Ten million blank lines: half of them (",,,,") before the one agreement, half after."""
+    with (raw / "Perjanjian.csv").open("w", encoding="utf-8") as fh:
+        fh.write(",".join(AG_HEADER) + "\n")
+        fh.write(",,,,\n" * 5_000_000)
+        fh.write(_ROW)
+        fh.write("\n" * 5_000_000)
+
+
+def junk_flood(raw: Path) -> None:
+    """The canonical workbook and a million one-cell junk rows under its agreements."""
+    path = write_xlsx(raw / "sampah.xlsx", CANONICAL)
+    start = len(CANONICAL["Perjanjian"]) + 1
+
+    def rows():
+        for block in range(start, start + 1_000_000, 10_000):
+            yield "".join(
+                f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>x{r % 7}</t></is></c></row>'
+                for r in range(block, min(block + 10_000, start + 1_000_000))
+            ).encode()
+
+    _append_to_sheet(path, "xl/worksheets/sheet1.xml", rows())
+
+
+def sparse_flood(raw: Path) -> None:
+    """Six sheets (the three known ones and three others), each with one stray cell at
+    XFD600: 9.8 million cells of area each, within the limit, nearly all empty."""
+    sheets = {**CANONICAL, "Catatan": [["isi"]], "Lampiran": [["isi"]], "Rekap": [["isi"]]}
+    path = write_xlsx(raw / "jarang.xlsx", sheets)
+    stray = b'<row r="600"><c r="XFD600" t="inlineStr"><is><t>z</t></is></c></row>'
+    for i in range(1, 7):
+        _append_to_sheet(path, f"xl/worksheets/sheet{i}.xml", [stray])
+
+
+def _flood(tmp_path, make) -> dict:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    make(raw)
+    res = run_cli("ingest", "--raw", str(raw), "--out", str(tmp_path / "out"))
+    assert "Traceback" not in res["stderr"]
+    assert res["cpu"] < FLOOD_CPU_SECONDS, res["cpu"]
+    assert res["elapsed"] < FLOOD_WALL_SECONDS, res["elapsed"]
+    assert res["maxrss_kb"] * 1024 < MAX_RSS_BYTES, res["maxrss_kb"]
+    return res
+
+
+def test_csv_with_ten_million_blank_lines(tmp_path):
+    res = _flood(tmp_path, csv_blank_flood)
+    assert res["rc"] == 0, res["stderr"]
+    assert "Agreements: 1 " in res["stdout"]
+    quality = (tmp_path / "out" / "data_quality.csv").read_text(encoding="utf-8")
+    assert "5,000,000 blank rows in a row (rows 2–5000001) skipped" in quality
+    assert len(quality.splitlines()) == 2  # the header and that one remark
+
+
+def test_sheet_of_a_million_junk_rows_is_refused_by_the_gate(tmp_path):
+    res = _flood(tmp_path, junk_flood)
+    assert res["rc"] == 2, res["stdout"]
+    assert "sampah.xlsx, lembar 'Perjanjian': 1.000.000 dari 1.000.005 baris data" in res["stderr"]
+    assert "1.000.000 x baris sampah: paling banyak satu kolom masukan terisi" in res["stderr"]
+
+
+def test_six_sparse_sheets_with_a_stray_cell_far_away(tmp_path):
+    res = _flood(tmp_path, sparse_flood)
+    assert res["rc"] == 0, res["stderr"]
+    assert "Agreements: 5 " in res["stdout"]
+    assert "593 blank rows in a row (rows 7–599) skipped" in res["stdout"]

@@ -7,6 +7,7 @@ import pytest
 
 from evaluation.ingest.quality import VALUE_LIMIT, QualityLog, short_value
 from evaluation.ingest.schema import DATA_QUALITY
+from evaluation.presentation.remarks import remark_texts
 
 
 def _log() -> QualityLog:
@@ -126,3 +127,30 @@ def test_mark_rows_marks_a_range_and_keeps_the_most_severe():
     )
     with pytest.raises(ValueError, match="unknown action"):
         log.mark_rows("f", "s", range(1), "kept")
+
+
+def test_a_flood_of_one_remark_keeps_examples_and_counts_the_rest():
+    from evaluation.ingest.quality import MAX_EXAMPLES
+
+    log = QualityLog()
+    n = MAX_EXAMPLES + 250
+    log.mark_rows("a.xlsx", "Perjanjian", range(2, n + 2), "used")
+    for row in range(2, n + 2):
+        log.add("a.xlsx", "Perjanjian", row, "Nama Mitra", "", "'Nama Mitra' is empty; fill it in",
+                "quarantined", code="required_empty", params={"column": "Nama Mitra"})  # fmt: skip
+    assert len(log.entries) == MAX_EXAMPLES
+    df = log.to_frame()
+    assert len(df) == MAX_EXAMPLES + 1
+    more = df[df["code"] == "more_remarks"].iloc[0]
+    first = MAX_EXAMPLES + 2
+    assert more["problem"] == (
+        f"… and 250 more rows with the same remark (quarantined; rows {first}–{n + 1}); "
+        "remark: 'Nama Mitra' is empty; fill it in"
+    )
+    # worded when shown, from the code and fields alone (the grouped remark nested in them)
+    assert remark_texts(df[df["code"] == "more_remarks"], "id").iloc[0] == (
+        f"… dan 250 baris lain dengan catatan yang sama (baris {first}–{n + 1}); "
+        "catatan: 'Nama Mitra' kosong; harap diisi"
+    )
+    # Every row still has its fate: the summary adds up.
+    assert log.summary().iloc[0][["read", "quarantined"]].tolist() == [n, n]

@@ -202,6 +202,11 @@ def _write_kitchen_sink(raw: Path) -> None:
                 [10, "NK.10/2021", None, "Bank F", "Bank", None, date(2021, 1, 1), 12, None,
                  None, None, None],
                 ["JUMLAH", 10],
+                # Clean rows, so that most rows of the sheet are not quarantined (the
+                # sanity gate would stop the run).
+                *[[n, f"NK.{n}/2021", None, f"Bank {n}", "Lembaga Keuangan", None,
+                   date(2021, 1, 1), date(2025, 1, 1), None, None, None, None]
+                  for n in range(11, 16)],
             ],
             "Ruang Lingkup": [
                 SC_HEADER,

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import CANONICAL, ods_content, replace_in_zip, write_ods, write_xlsm, write_xlsx
 from evaluation.errors import InputError, UnsafeFileError
-from evaluation.ingest import reader
+from evaluation.ingest import safety, xlsx_scan
 from evaluation.ingest.reader import check_file, column_letters, read_file
 
 
@@ -163,20 +163,20 @@ def test_part_lying_about_its_size_is_refused(tmp_path):
 
 def test_total_uncompressed_size_limit(tmp_path, monkeypatch):
     path = write_xlsx(tmp_path / "a.xlsx", CANONICAL)
-    monkeypatch.setattr(reader, "MAX_UNCOMPRESSED_BYTES", 1000)
+    monkeypatch.setattr(safety, "MAX_UNCOMPRESSED_BYTES", 1000)
     with pytest.raises(UnsafeFileError, match="expands to"):
         check_file(path)
 
 
 def test_file_size_limit(tmp_path, monkeypatch):
     path = write_xlsx(tmp_path / "a.xlsx", CANONICAL)
-    monkeypatch.setattr(reader, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(safety, "MAX_FILE_BYTES", 100)
     with pytest.raises(UnsafeFileError, match="MB allowed"):
         check_file(path)
 
 
 def test_sheet_area_limit_counts_real_cells(tmp_path, monkeypatch):
-    monkeypatch.setattr(reader, "MAX_SHEET_CELLS", 50)
+    monkeypatch.setattr(xlsx_scan, "MAX_SHEET_CELLS", 50)
     rows = [[None] * 10 for _ in range(6)]
     rows[0][0] = "a"
     rows[5][9] = "z"  # A1..J6 = 60 cells
@@ -212,9 +212,20 @@ def test_truncated_zip_is_damaged(tmp_path):
 
 
 def test_unsupported_suffix(tmp_path):
+    path = tmp_path / "a.xlsb"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    with pytest.raises(InputError, match="not read"):
+        check_file(path)
+
+
+def test_xls_that_is_no_excel_97_file_is_named_as_such(tmp_path):
+    """An old BIFF stream without its OLE container, or a web page saved as .xls."""
     path = tmp_path / "a.xls"
     path.write_bytes(b"\x09\x08" + b"\x00" * 100)
-    with pytest.raises(InputError, match="not read"):
+    with pytest.raises(InputError, match=r"bukan buku kerja Excel 97-2003 \(isinya teks"):
+        check_file(path)
+    write_xlsx(path, CANONICAL)
+    with pytest.raises(InputError, match=r"\(isinya buku kerja .xlsx\)"):
         check_file(path)
 
 
@@ -240,7 +251,7 @@ def _sheet_with_data(tmp_path, name: str, sheet_data: str):
 
 def _extent(xml: bytes, fast: bool, chunk: int = 7):
     """Feed ``xml`` to the sheet scanner in small chunks; its (min, max) rows and columns."""
-    ext = reader._XlsxExtent("f.xlsx", "sheet1.xml", fast=fast)
+    ext = xlsx_scan._XlsxExtent("f.xlsx", "sheet1.xml", fast=fast)
     for i in range(0, len(xml), chunk):
         ext.feed(xml[i : i + chunk])
     ext.feed(b"", final=True)
@@ -270,14 +281,14 @@ def test_fast_scan_matches_exact_scan_on_plain_cells():
 )
 def test_fast_scan_hands_other_cell_forms_to_the_exact_scan(cells):
     xml = f"<worksheet {_NS}><sheetData>{cells}</sheetData></worksheet>".encode()
-    with pytest.raises(reader._Irregular):
+    with pytest.raises(xlsx_scan._Irregular):
         _extent(xml, fast=True, chunk=1 << 20)
     assert _extent(xml, fast=False)[1] == 1
 
 
 def test_cells_without_references_are_still_counted(tmp_path, monkeypatch):
     """Cells without ``r`` follow each other: 1 row x 60 columns exceeds 50 cells."""
-    monkeypatch.setattr(reader, "MAX_SHEET_CELLS", 50)
+    monkeypatch.setattr(xlsx_scan, "MAX_SHEET_CELLS", 50)
     path = _sheet_with_data(
         tmp_path, "a.xlsx", '<sheetData><row r="1">' + "<c><v>1</v></c>" * 60 + "</row></sheetData>"
     )
@@ -287,7 +298,7 @@ def test_cells_without_references_are_still_counted(tmp_path, monkeypatch):
 
 def test_prefixed_far_cell_refused_with_exact_area(tmp_path, monkeypatch):
     """A namespace-prefixed cell tag is scanned too (the fast path hands it over)."""
-    monkeypatch.setattr(reader, "MAX_SHEET_CELLS", 50)
+    monkeypatch.setattr(xlsx_scan, "MAX_SHEET_CELLS", 50)
     path = _sheet_with_data(
         tmp_path,
         "a.xlsx",
@@ -300,7 +311,7 @@ def test_prefixed_far_cell_refused_with_exact_area(tmp_path, monkeypatch):
 
 
 def test_plain_far_cell_refused_with_the_exact_message(tmp_path, monkeypatch):
-    monkeypatch.setattr(reader, "MAX_SHEET_CELLS", 50)
+    monkeypatch.setattr(xlsx_scan, "MAX_SHEET_CELLS", 50)
     path = _sheet_with_data(
         tmp_path,
         "a.xlsx",

@@ -1,8 +1,10 @@
 """The template, filled in as an analyst would, ingests without a single problem."""
 
+import pytest
 from openpyxl import load_workbook
 
 from evaluation.authoring.template import write_filled_example, write_template
+from evaluation.errors import InputError
 from evaluation.ingest import ingest
 from evaluation.vocab.loader import load_vocabulary
 
@@ -27,11 +29,12 @@ def test_filled_template_ingests_with_zero_problems(tmp_path):
     assert (s.loc[["Daftar", "Petunjuk"], "read"] == s.loc[["Daftar", "Petunjuk"], "ignored"]).all()
 
 
-def test_blank_template_has_dropdowns_and_ingests_as_empty(tmp_path):
+def test_blank_template_has_dropdowns_and_is_refused_by_the_gate(tmp_path):
+    """A blank template reads cleanly (no remark), but zero agreements is no basis for a
+    report: the sanity gate stops the run (see test_gate)."""
     path = write_template(tmp_path / "raw" / "template.xlsx")
     wb = load_workbook(path)
     sqrefs = " ".join(str(dv.sqref) for dv in wb["Perjanjian"].data_validations.dataValidation)
     assert "D2" in sqrefs  # Kategori Mitra dropdown
-    result = ingest(path.parent)
-    assert result.agreements.empty
-    assert set(result.quality["code"]) == {"auxiliary_sheet_not_read"}
+    with pytest.raises(InputError, match="not one agreement was read"):
+        ingest(path.parent)

@@ -2,29 +2,65 @@
 
 Exit status: 0 success (warnings allowed), 2 input or parameters cannot be used, 1 a step
 failed. Errors are printed as plain messages; a Python traceback is never shown for bad input.
+Output piped into a reader that stops early (``evaluation ingest | head``) ends quietly: the
+command still finishes its work. The details of an unexpected error (a bug) go to
+``reports/_gagal/`` (or the temporary folder), never into the project root.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
 
 from evaluation import config
-from evaluation.errors import EvaluationError
+from evaluation.errors import EvaluationError, printable
 
 
 def _echo(msg: str) -> None:
-    print(msg, flush=True)
+    """Print one line of progress. When the reader of a pipe has gone (``… | head``), the
+    rest of the output is dropped quietly and the command still finishes its work."""
+    try:
+        print(msg, flush=True)
+    except BrokenPipeError:
+        _drop_stdout()
+
+
+def _drop_stdout() -> None:
+    """Point standard output at the null device, so that neither later prints nor the final
+    flush at exit raise BrokenPipeError again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real file descriptor (a test's captured stdout)
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until exit
+
+
+def _crash_log(text: str) -> Path | None:
+    """Write the details of an unexpected error into ``reports/_gagal/`` (else the temporary
+    folder), never into the project root; returns where, or None."""
+    name = f"galat-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    for folder in (Path(config.REPORTS_DIR) / "_gagal", Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / name
+            path.write_text(text, encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    return None
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from evaluation.ingest import run_ingest
 
     t0 = time.perf_counter()
-    _echo(f"Ingesting {args.raw} …")
+    _echo(f"Ingesting {printable(args.raw)} …")
     run_ingest(Path(args.raw), Path(args.out), echo=_echo)
     _echo(f"Done in {time.perf_counter() - t0:.1f} s.")
     return 0
@@ -147,25 +183,34 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = None
     try:
+        args = parser.parse_args(argv)  # --help may meet a closed pipe too
         return args.func(args)
+    except BrokenPipeError:  # output piped into a reader that has gone (``| head``)
+        _drop_stdout()
+        return 0
     except EvaluationError as exc:
-        print(f"error: {exc}", file=sys.stderr, flush=True)
+        from evaluation.presentation.remarks import error_text
+
+        _error(f"error: {error_text(exc, getattr(args, 'lang', 'id'))}")
         return exc.exit_code
     except KeyboardInterrupt:
-        print("interrupted; previous outputs were left as they were.", file=sys.stderr)
+        _error("interrupted; previous outputs were left as they were.")
         return 130
     except Exception as exc:  # a bug, not bad input: say so, keep the details in a file
-        log = Path(config.PROJECT_ROOT) / "evaluation-error.log"
-        try:
-            log.write_text(traceback.format_exc(), encoding="utf-8")
-            where = f"details in {log}"
-        except OSError:
-            where = "no log written"
-        print(
-            f"error: unexpected internal error ({type(exc).__name__}: {exc}); this is a bug in the "
-            f"tool, not in your data ({where}).",
-            file=sys.stderr,
+        log = _crash_log(traceback.format_exc())
+        where = f"rinciannya di {log}" if log else "rinciannya tidak dapat disimpan"
+        _error(
+            f"galat: kesalahan internal yang tak terduga ({type(exc).__name__}: "
+            f"{printable(exc)}); ini kekeliruan pada alat, bukan pada data Anda ({where})."
         )
         return 1
+
+
+def _error(msg: str) -> None:
+    """Print a message on standard error (quietly nothing if that pipe is gone too)."""
+    try:
+        print(msg, file=sys.stderr, flush=True)
+    except BrokenPipeError:
+        pass

@@ -52,4 +52,4 @@ EXPIRY_MONTHS = 6
 LOW_RATE = 0.5
 
 #: Workbook file types read from the raw folder.
-INPUT_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".csv")
+INPUT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")

@@ -6,6 +6,27 @@ it into a plain message and exit status 2 (input) or 1 (a step failed), never a 
 
 from __future__ import annotations
 
+import re
+
+#: Characters that would break or disguise a line of console output: C0/C1 controls (line
+#: breaks included), bidirectional controls and zero-width characters.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: object) -> str:
+    """``text`` safe to print on one console line: a line break in a file name becomes
+    ``\\n``, other control, bidirectional and zero-width characters ``\\xNN``/``\\uNNNN``."""
+    s = str(text)
+    if not _UNPRINTABLE.search(s):
+        return s
+    return _UNPRINTABLE.sub(
+        lambda m: _ESCAPES.get(
+            c := m.group(), f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+        ),
+        s,
+    )
+
 
 class EvaluationError(Exception):
     """Root of every error the tool reports to an analyst."""
@@ -29,6 +50,10 @@ class InputError(EvaluationError):
         What is wrong and what to fix, in plain language.
     file, sheet, row, column
         Where, as far as known. ``row`` is the Excel row number (1-based).
+    remarks
+        The message as remarks (code + fields, :class:`evaluation.ingest.cells.Note`): a
+        headline and its items, worded in the reader's language when shown
+        (:func:`evaluation.presentation.remarks.error_text`); ``message`` is their English.
     """
 
     exit_code = 2
@@ -41,16 +66,18 @@ class InputError(EvaluationError):
         sheet: str | None = None,
         row: int | None = None,
         column: str | None = None,
+        remarks: list | None = None,
     ):
+        self.remarks = list(remarks or [])
         self.file = file
         self.sheet = sheet
         self.row = row
         self.column = column
         where = []
         if file:
-            where.append(f"file {file}")
+            where.append(f"file {printable(file)}")
         if sheet:
-            where.append(f"sheet '{sheet}'")
+            where.append(f"sheet '{printable(sheet)}'")
         if row is not None:
             where.append(f"row {row}")
         if column:

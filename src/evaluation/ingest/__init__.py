@@ -1,7 +1,7 @@
 """Stage 1 — ingestion: analysts' spreadsheets in ``data/raw`` → typed tables in ``data/processed``.
 
 The flow, one module a step: :mod:`~evaluation.ingest.files` finds the input files,
-:mod:`~evaluation.ingest.reader` opens them safely, :mod:`~evaluation.ingest.sheets` finds each
+:mod:`~evaluation.ingest.reader` opens them (after the checks of :mod:`~evaluation.ingest.safety`), :mod:`~evaluation.ingest.sheets` finds each
 known sheet, its header and data rows, :mod:`~evaluation.ingest.cells` parses cell values,
 :mod:`~evaluation.ingest.rows` and :mod:`~evaluation.ingest.children` check agreement, scope
 and activity rows (:mod:`~evaluation.ingest.keys` links them by agreement number), :mod:`~evaluation.ingest.guard` builds and checks the final tables,

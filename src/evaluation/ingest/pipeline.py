@@ -21,10 +21,13 @@ from pathlib import Path
 
 from evaluation import config
 from evaluation.errors import InputError
+from evaluation.ingest.bounds import quarantine_junk_floods
+from evaluation.ingest.cell_errors import report_cell_errors
 from evaluation.ingest.cells import Note
 from evaluation.ingest.children import _activities, _scope_items
 from evaluation.ingest.common import IngestResult, _clean_text, _key, _Lookups, _Record
-from evaluation.ingest.files import list_inputs, sha256_file
+from evaluation.ingest.files import list_inputs, log_not_read, sha256_file
+from evaluation.ingest.gate import check_plausible
 from evaluation.ingest.guard import _frame, validate_tables
 from evaluation.ingest.layouts import Register, scopes_by_agreement, unstated_activities
 from evaluation.ingest.quality import QualityLog
@@ -54,7 +57,7 @@ def ingest(
     Parameters
     ----------
     raw_dir
-        Folder of ``.xlsx`` / ``.xlsm`` / ``.ods`` / ``.csv`` files. Never modified.
+        Folder of ``.xlsx`` / ``.xlsm`` / ``.xls`` / ``.ods`` / ``.csv`` files. Never modified.
     vocab
         Vocabulary; default the project's ``vocabulary.toml``.
     term_years
@@ -101,6 +104,7 @@ def _ingest(raw_dir: Path, vocab: Vocabulary | None, term_years: int | None) -> 
     term_years = config.DEFAULT_TERM_YEARS if term_years is None else term_years
     files = list_inputs(raw_dir)
     log = QualityLog()
+    log_not_read(raw_dir, log)
     labels = _Lookups()
     fatal: list[InputError] = []
     by_table: dict[str, list[_Record]] = {"agreements": [], "scope_items": [], "activities": []}
@@ -160,11 +164,17 @@ def _ingest(raw_dir: Path, vocab: Vocabulary | None, term_years: int | None) -> 
                 register = _register(vocab, labels, log, path.name, sheet, plan.header)
                 registers.append(register)
                 on_row = register.add_row
-            by_table[spec.table].extend(
-                _sheet_records(
+            try:
+                records = _sheet_records(
                     raw, sheet, spec, vocab, log, plan.header, on_row=on_row, totals=totals
                 )
-            )
+                required = [c.field for c in spec.required]
+                records = quarantine_junk_floods(records, required, log)
+                if sheet.cell_errors:
+                    report_cell_errors(records, set(required), log)
+                by_table[spec.table].extend(records)
+            except InputError as exc:
+                fatal.append(exc)
             sheet.rows = []  # the records hold the cells they need; free the row lists
         if known == 0:
             names = ", ".join(f"'{s.name}'" for s in raw.sheets) or "none"
@@ -215,6 +225,7 @@ def _ingest(raw_dir: Path, vocab: Vocabulary | None, term_years: int | None) -> 
         "activities": _frame(acts, "activities"),
     }
     validate_tables(tables, vocab)
+    check_plausible(tables, log, vocab)  # exit 2 before any report when implausible
     return IngestResult(
         **tables,
         quality=log.to_frame(),

@@ -38,6 +38,12 @@ _CONTROL = re.compile(
 )
 #: Longest cell value copied into the log.
 VALUE_LIMIT = 200
+#: Remarks of one kind (file, sheet, column, code, action) stored row by row; beyond this
+#: many they are counted and ``data_quality.csv`` gets one line "… and N more rows" for
+#: them, so that a flood of junk rows costs memory per kind of remark, not per row.
+MAX_EXAMPLES = 1000
+#: Remarks always stored row by row (the sanity gate reads them).
+_NEVER_GROUPED = frozenset({"agreement_quarantined"})
 
 
 class Count(int):
@@ -146,6 +152,11 @@ def short_value(value: object, limit: int = VALUE_LIMIT) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
+def astuple_entry(e: Entry) -> tuple:
+    """The ``data_quality`` columns of an entry, without ``problem_id``."""
+    return (e.file, e.sheet, e.row, e.column, e.value, e.problem, e.action, e.code)
+
+
 @dataclass
 class QualityLog:
     """Collects entries and the fate of every data row read."""
@@ -153,6 +164,10 @@ class QualityLog:
     entries: list[Entry] = field(default_factory=list)
     #: (file, sheet) -> {excel row -> worst action}
     rows: dict[tuple[str, str], dict[int, str]] = field(default_factory=dict)
+    #: Remarks beyond :data:`MAX_EXAMPLES` of one kind (file, sheet, column, code, action):
+    #: [count, first row, last row, problem, code, params of the first one left out].
+    overflow: dict[tuple, list] = field(default_factory=dict)
+    _group_sizes: dict[tuple, int] = field(default_factory=dict, repr=False)
 
     def add(
         self,
@@ -192,19 +207,33 @@ class QualityLog:
         """
         if action not in _SEVERITY:
             raise ValueError(f"unknown action {action!r}")
-        self.entries.append(
-            Entry(
-                file,
-                sheet,
-                row,
-                column,
-                short_value(value),
-                problem,
-                action,
-                code,
-                dict(params or {}),
+        if row is not None and code not in _NEVER_GROUPED:
+            group = (file, sheet, column, code or problem, action)
+            n = self._group_sizes[group] = self._group_sizes.get(group, 0) + 1
+            if n > MAX_EXAMPLES:  # a flood of one remark: counted, not stored row by row
+                more = self.overflow.get(group)
+                if more is None:
+                    self.overflow[group] = [1, row, row, problem, code, dict(params or {})]
+                else:
+                    more[0] += 1
+                    more[1], more[2] = min(more[1], row), max(more[2], row)
+                n = None
+        else:
+            n = 0
+        if n is not None:
+            self.entries.append(
+                Entry(
+                    file,
+                    sheet,
+                    row,
+                    column,
+                    short_value(value),
+                    problem,
+                    action,
+                    code,
+                    dict(params or {}),
+                )
             )
-        )
         if row is not None:
             fates = self.rows.get((file, sheet))
             if fates is not None and row in fates:
@@ -253,7 +282,11 @@ class QualityLog:
     def to_frame(self) -> pd.DataFrame:
         """Entries as the ``data_quality`` table (:data:`evaluation.ingest.schema.DATA_QUALITY`),
         ordered by file, sheet and row (entries without a row first, then in the order they
-        were found). ``fields`` is the JSON text of the entry's parameters."""
+        were found). ``fields`` is the JSON text of the entry's parameters. Remarks beyond
+        :data:`MAX_EXAMPLES` of one kind are one line "… and N more rows" (code
+        ``more_remarks``, the grouped remark nested in its fields), after its sheet's rows."""
+        from evaluation.ingest.cells import Note
+
         records = [
             (e.file, e.sheet, -1 if e.row is None else e.row, i) for i, e in enumerate(self.entries)
         ]
@@ -273,7 +306,25 @@ class QualityLog:
             rows.append(
                 (e.file, e.sheet, e.row, e.column, e.value, e.problem, e.action, e.code, fields)
             )
+        for (file, sheet, column, _, action), more in self.overflow.items():
+            count, first, last, problem, code, params = more
+            note_en = (
+                f"… and {count:,} more rows with the same remark ({action}; rows "
+                f"{first}–{last}); remark: {problem}"
+            )
+            fields = encode_fields(
+                {
+                    "count": Count(count),
+                    "first": first,
+                    "last": last,
+                    "remark": Note(problem, code=code or "", **(params or {})),
+                }
+            )
+            e = Entry(file, sheet, None, column, "", note_en, action, code="more_remarks")
+            rows.append((*astuple_entry(e), fields))
         df = pd.DataFrame(rows, columns=DATA_QUALITY)
+        if self.overflow:  # each "… and N more rows" line after its sheet's examples
+            df = df.sort_values(["file", "sheet"], kind="stable", ignore_index=True)
         df["row"] = df["row"].astype("Int64")
         for col in DATA_QUALITY:
             if col != "row":

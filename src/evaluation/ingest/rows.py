@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from evaluation.ingest.cell_errors import required_note
 from evaluation.ingest.cells import Note, default_end_date, parse_end_date
 from evaluation.ingest.common import (
     _AG,
@@ -73,6 +74,9 @@ class _Row:
 
     def _empty(self, fld: str) -> Note:
         column = self.col(fld)
+        error = required_note(self.rec.cell(fld), column)  # an Excel error is not "empty"
+        if error is not None:
+            return error
         return Note(f"'{column}' is empty; fill it in", code="required_empty", column=column)
 
     def required_text(self, fld: str) -> str | None:
@@ -174,7 +178,7 @@ class _Row:
                 )
             else:
                 column = self.col(fld)
-                problem = Note(
+                problem = required_note(raw, column) or Note(
                     f"'{column}' is empty; fill in a date", code="date_empty", column=column
                 )
             self.report(fld, raw, problem, "quarantined")

@@ -18,6 +18,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from evaluation.errors import InputError
+from evaluation.ingest.bounds import blank_run_note, body_offsets, counted_rows, long_blank_runs
 from evaluation.ingest.cells import Note
 from evaluation.ingest.common import (
     _FIELDS,
@@ -394,7 +395,8 @@ def _sheet_records(
     while last > start and _row_blank(rows[last - 1]):
         last -= 1
     first_data_row = header_row + 1
-    log.mark_rows(fname, sname, range(first_data_row, first_data_row + last - start), "used")
+    runs = long_blank_runs(rows, start, last)  # a long run of blank rows is one remark
+    log.mark_rows(fname, sname, counted_rows(first_data_row, last - start, runs), "used")
     for f in filled:
         log.add(
             fname, sname, sheet.first_row + f.index, texts[f.col], f.value,
@@ -403,13 +405,20 @@ def _sheet_records(
         )  # fmt: skip
     records = []
     append = records.append
-    for k in range(last - start):
+    for k in body_offsets(last - start, runs):
         row = rows[start + k]
         excel_row = first_data_row + k
         n = len(row)
         lead = row[0] if n else None
         # A row whose first cell is text starting with a visible character is not blank.
         if not (lead.__class__ is str and lead and not lead[0].isspace()) and _row_blank(row):
+            if k in runs:
+                note = blank_run_note(excel_row, runs[k])
+                log.add(
+                    fname, sname, excel_row, "", "", str(note), "ignored",
+                    code=note.code, params=note.params,
+                )  # fmt: skip
+                continue
             log.add(
                 fname, sname, excel_row, "", "", "blank row skipped", "ignored",
                 code="blank_row",

@@ -9,10 +9,11 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.atomic import atomic_path
-from evaluation.errors import InputError
+from evaluation.errors import InputError, printable
 from evaluation.ingest import schema
 from evaluation.ingest.common import IngestResult
 from evaluation.ingest.files import list_inputs, sha256_file
+from evaluation.ingest.gate import require_agreements
 from evaluation.ingest.pipeline import ingest
 from evaluation.ingest.sheets import NOT_READ_CODES
 from evaluation.vocab.loader import (
@@ -68,13 +69,14 @@ def load_processed(out_dir: Path) -> dict[str, pd.DataFrame]:
         if not p.exists():
             raise InputError(f"processed table {p} is missing; run 'evaluation ingest' first.")
         tables[name] = schema.coerce(pd.read_parquet(p), name)
+    require_agreements(tables["agreements"])  # never a report from zero agreements
     dq = out_dir / "data_quality.csv"
     quality = (
         pd.read_csv(dq, dtype=str, keep_default_na=False)
         if dq.exists()
         else pd.DataFrame(columns=schema.DATA_QUALITY)
     )
-    # A folder written before the code and problem_id columns existed: empty columns (the
+    # A folder written before the code and fields columns existed: empty columns (the
     # report then shows the English problem).
     missing = [c for c in schema.DATA_QUALITY if c not in quality.columns]
     tables["data_quality"] = quality.assign(**dict.fromkeys(missing, "")) if missing else quality
@@ -127,7 +129,7 @@ def format_summary(result: IngestResult) -> str:
     )
     lines = [head]
     for r in result.summary.itertuples():
-        label = f"{r.file} / {r.sheet}"
+        label = printable(f"{r.file} / {r.sheet}")
         if len(label) > 52:
             label = "…" + label[-51:]
         lines.append(
@@ -167,12 +169,20 @@ def run_ingest(raw_dir: Path, out_dir: Path, echo: Callable[[str], None] = print
     )
     q = result.quality
     if len(q):
+        # Entries of the input folder that are not read, each on its own line.
+        whole_file = q["sheet"].fillna("").eq("") & q["row"].isna()
+        for r in q[whole_file].itertuples():
+            echo(f"  [{r.action}] {printable(r.file)}: {printable(r.problem)}")
+        q = q[~whole_file]
         # Quarantined rows one by one (they are missing from the figures), up to 15 ...
         quarantined = q[q["action"] == "quarantined"]
         for r in quarantined.head(15).itertuples():
             row = "" if pd.isna(r.row) else f" row {r.row}"
             col = f" column '{r.column}'" if r.column else ""
-            echo(f"  [quarantined] {r.file}, sheet '{r.sheet}'{row}{col}: {r.problem}")
+            echo(
+                f"  [quarantined] {printable(r.file)}, sheet '{printable(r.sheet)}'{row}{col}: "
+                f"{printable(r.problem)}"
+            )
         if len(quarantined) > 15:
             echo(f"  … and {len(quarantined) - 15} more quarantined rows")
         # ... other remarks grouped by kind (their code), with a count and the first location.
@@ -185,10 +195,10 @@ def run_ingest(raw_dir: Path, out_dir: Path, echo: Callable[[str], None] = print
             first = grp.iloc[0]
             row = "" if pd.isna(first["row"]) else f" row {first['row']}"
             echo(
-                f"  [{action}] {len(grp)} x {first['problem']} (first: {first['file']}, "
-                f"sheet '{first['sheet']}'{row})"
+                f"  [{action}] {len(grp)} x {printable(first['problem'])} (first: "
+                f"{printable(first['file'])}, sheet '{printable(first['sheet'])}'{row})"
             )
-        echo(f"  All {len(q)} remarks: {Path(out_dir) / 'data_quality.csv'}")
+        echo(f"  All {len(result.quality)} remarks: {Path(out_dir) / 'data_quality.csv'}")
     if result.is_sample:
         echo("Note: the input is the bundled SYNTHETIC SAMPLE, not official data.")
     echo(f"Wrote {Path(out_dir)}/ (agreements, scope_items, activities .parquet; data_quality.csv)")

@@ -129,3 +129,18 @@ def remark_texts(dq: pd.DataFrame, lang: str) -> pd.Series:
             )
         out.append(problem if text == _UNWORDED else text)
     return pd.Series(out, index=dq.index, dtype=object)
+
+
+def error_text(exc: BaseException, lang: str) -> str:
+    """The message of a refusal in ``lang``: an :class:`~evaluation.errors.InputError` that
+    carries ``remarks`` (a headline, then its items) is worded from them, one item a line;
+    any other error gives its own text."""
+    remarks = getattr(exc, "remarks", None)
+    if not remarks:
+        return str(exc)
+    lang = lang if lang in ("id", "en") else "id"
+    table = load_translations()
+    head, *items = (
+        render_remark(r.code, r.params, lang, fallback=str(r), table=table) for r in remarks
+    )
+    return head + "".join(f"\n  - {item}" for item in items)
