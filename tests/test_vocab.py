@@ -348,3 +348,10 @@ def test_reading_remarks_quote_the_original_text(worded):
     assert r["problem"] == (
         "Ruang Lingkup 'Ruang Lingkup 6' read as number 6: 'Layanan Kesehatan CPMI/PMI'"
     )
+
+
+def test_a_superscript_digit_is_not_a_scope_number():
+    """Found by the ingestion property test: "³".isdigit() is True but int("³") fails."""
+    from evaluation.vocab.matching import _number
+
+    assert _number("³") is None and _number(" 3 ") == 3 and _number("1234") is None

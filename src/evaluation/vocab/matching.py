@@ -140,6 +140,10 @@ class Matcher:
         return LabelMatch(None, "ambiguous", candidates=tuple(labels))
 
 
+#: A scope number as written: one to three ASCII digits.
+_DIGITS = re.compile(r"[0-9]{1,3}")
+
+
 def _number(value: object) -> int | None:
     if isinstance(value, bool):
         return None
@@ -147,7 +151,7 @@ def _number(value: object) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 3:
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):  # "³".isdigit() is True
         return int(value.strip())
     return None
 
