@@ -204,3 +204,11 @@ def test_match_pages_pairs_titles_in_document_order():
     titles = ["Ringkasan", "Tingkat: A × B", "Ringkasan", "Metodologi", "Tidak Ada"]
     assert match_pages(titles, outline) == [3, 4, 6, 7, None]
     assert match_pages([], outline) == []
+
+
+def test_unreadable_pdf_leaves_the_contents_without_numbers(caplog):
+    assert outline_pages(b"%PDF-1.4 not really a pdf") == []
+    from evaluation.publish.contents import tidy_outline
+
+    assert tidy_outline(b"%PDF-1.4 broken") == b"%PDF-1.4 broken"
+    assert "outline" in caplog.text and "bookmarks" in caplog.text

@@ -19,6 +19,7 @@ printer still checks the second PDF's outline and prints again if a page number 
 from __future__ import annotations
 
 import io
+import logging
 import re
 
 #: Headings listed on the contents page.
@@ -91,6 +92,7 @@ FILL_PAGES_JS = """numbers => {
 }"""
 
 _SPACE = re.compile(r"\s+")
+log = logging.getLogger("evaluation.publish.pdf")
 
 
 def _norm(text: str) -> str:
@@ -111,20 +113,27 @@ def outline_pages(pdf: bytes) -> list[tuple[str, int]]:
         Empty when the PDF has no outline.
     """
     from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
 
-    reader = PdfReader(io.BytesIO(pdf))
     found: list[tuple[str, int]] = []
+    try:
+        reader = PdfReader(io.BytesIO(pdf))
 
-    def walk(items) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item)
-                continue
-            page = reader.get_destination_page_number(item)
-            if page is not None and page >= 0:
-                found.append((str(item.title or ""), page + 1))
+        def walk(items) -> None:
+            for item in items:
+                if isinstance(item, list):
+                    walk(item)
+                    continue
+                page = reader.get_destination_page_number(item)
+                if page is not None and page >= 0:
+                    found.append((str(item.title or ""), page + 1))
 
-    walk(reader.outline)
+        walk(reader.outline)
+    except (PyPdfError, ValueError, KeyError) as exc:  # the contents page keeps no numbers
+        log.warning(
+            "Cannot read the printed PDF's outline (%s); contents without page numbers", exc
+        )
+        return []
     return found
 
 
@@ -190,26 +199,31 @@ def tidy_outline(pdf: bytes) -> bytes:
     bytes
     """
     from pypdf import PdfWriter
+    from pypdf.errors import PyPdfError
     from pypdf.generic import NameObject, TextStringObject
 
-    writer = PdfWriter(io.BytesIO(pdf), incremental=True)
-    outlines = writer._root_object.get("/Outlines")
-    if outlines is None:
+    try:
+        writer = PdfWriter(io.BytesIO(pdf), incremental=True)
+        outlines = writer._root_object.get("/Outlines")
+        if outlines is None:
+            return pdf
+        changed = 0
+        stack = [outlines.get_object()]
+        while stack:
+            item = stack.pop().get("/First")
+            while item is not None:
+                node = item.get_object()
+                once = _doubled(str(node.get("/Title", "")))
+                if once is not None:
+                    node[NameObject("/Title")] = TextStringObject(once)
+                    changed += 1
+                stack.append(node)
+                item = node.get("/Next")
+        if not changed:
+            return pdf
+        out = io.BytesIO()
+        writer.write(out)
+    except (PyPdfError, ValueError, KeyError) as exc:  # keep Chromium's PDF as it is
+        log.warning("Cannot tidy the printed PDF's bookmarks (%s); left as printed", exc)
         return pdf
-    changed = 0
-    stack = [outlines.get_object()]
-    while stack:
-        item = stack.pop().get("/First")
-        while item is not None:
-            node = item.get_object()
-            once = _doubled(str(node.get("/Title", "")))
-            if once is not None:
-                node[NameObject("/Title")] = TextStringObject(once)
-                changed += 1
-            stack.append(node)
-            item = node.get("/Next")
-    if not changed:
-        return pdf
-    out = io.BytesIO()
-    writer.write(out)
     return out.getvalue()
