@@ -133,3 +133,18 @@ def test_argparse_messages_are_restored_after_the_command_line(capsys):
     assert argparse.ngettext("expected %s argument", "expected %s arguments", 2) == (
         "expected %s arguments"
     )
+
+
+def test_help_does_not_load_the_data_libraries(tmp_path):
+    """``--help`` reads its texts without pandas or Babel (it answers in a fraction of a second)."""
+    code = (
+        "import sys\n"
+        "from evaluation.cli import main\n"
+        "try:\n    main(['report', '--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('pandas', 'babel', 'pyarrow') if m in sys.modules))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"

@@ -15,9 +15,8 @@ import traceback
 from pathlib import Path
 
 from evaluation import config
-from evaluation.cli_lang import LANGS, Parser, argparse_language, choose_lang
+from evaluation.cli_lang import LANGS, Parser, argparse_language, choose_lang, t
 from evaluation.errors import EvaluationError, ParameterError
-from evaluation.presentation.text import t
 
 
 def _echo(msg: str) -> None:

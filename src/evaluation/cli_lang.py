@@ -18,13 +18,38 @@ import argparse
 import contextlib
 import os
 import sys
+import tomllib
 from collections.abc import Iterator, Sequence
-
-from evaluation.presentation.text import t
+from functools import lru_cache
+from pathlib import Path
 
 #: Environment variable choosing the language of the command line's messages.
 LANG_ENV = "EVALUATION_LANG"
 LANGS = ("id", "en")
+#: The project's one message file (read here directly: ``presentation.text`` imports pandas
+#: and Babel, which would make ``evaluation --help`` take seconds instead of a fraction).
+TRANSLATIONS_PATH = Path(__file__).resolve().parent / "presentation" / "translations.toml"
+
+
+@lru_cache(maxsize=1)
+def _messages() -> dict:
+    return tomllib.loads(TRANSLATIONS_PATH.read_text(encoding="utf-8"))
+
+
+def t(key: str, lang: str = "id", **kw: object) -> str:
+    """Text of message ``key`` (``cli.*``/``argparse.*``) in ``lang`` (Indonesian if missing).
+
+    Raises
+    ------
+    KeyError
+        If the message does not exist or a placeholder has no value.
+    """
+    node = _messages()
+    for part in key.split("."):
+        node = node[part]
+    text = node.get(lang) or node["id"]
+    return text.format_map(kw) if kw else text
+
 
 #: argparse's message ids (Python 3.11–3.13) and their translations.
 _ARGPARSE = {
@@ -127,4 +152,4 @@ class Parser(argparse.ArgumentParser):
         })  # fmt: skip
 
 
-__all__ = ["LANG_ENV", "Parser", "argparse_language", "choose_lang"]
+__all__ = ["LANG_ENV", "Parser", "argparse_language", "choose_lang", "t"]
