@@ -20,7 +20,7 @@ SRC := $(shell find src/evaluation -type f \( -name '*.py' -o -name '*.toml' -o 
 RAW_FILES := $(wildcard $(RAW)/*.xlsx $(RAW)/*.xlsm $(RAW)/*.ods $(RAW)/*.csv)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: help setup data report test test-fast lint format clean lab template sample bench
+.PHONY: help setup data report test test-fast lint format clean clean-reports lab template sample bench
 
 help: ## Show this help
 	@echo "Usage: make <target>   (the first run sets everything up by itself)"
@@ -79,6 +79,19 @@ lab: $(STAMP) $(PROCESSED)/manifest.json ## Start JupyterLab on notebooks/ (data
 bench: $(STAMP) ## Benchmarks: ingestion and report against their floors
 	$(PY) scripts/bench.py
 
-clean: ## Remove processed data, reports and caches (keeps data/raw and .venv)
-	rm -rf $(PROCESSED)/*.parquet $(PROCESSED)/*.csv $(PROCESSED)/*.json $(REPORTS)/*/ $(REPORTS)/.stamp-* .pytest_cache .ruff_cache
+# `make clean` keeps the past reports: each holds the data snapshot that the next evaluation's
+# "changes since the previous evaluation" compares with. `make clean-reports` removes them,
+# after asking (no answer, e.g. without a terminal, removes nothing).
+clean: ## Remove processed data and caches (keeps data/raw, .venv and the past reports in reports/)
+	rm -rf $(PROCESSED)/*.parquet $(PROCESSED)/*.csv $(PROCESSED)/*.json $(REPORTS)/.stamp-* $(REPORTS)/.staging-* .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+clean-reports: ## Remove every past report in reports/ (asks first: y/n)
+	@n=$$(find $(REPORTS) -mindepth 1 -maxdepth 1 -type d ! -name '.*' 2>/dev/null | wc -l); \
+	printf 'Hapus %s folder laporan di %s/ beserta data pembanding evaluasi berikutnya? [y/N] ' "$$n" "$(REPORTS)"; \
+	read -r answer || answer=; \
+	case "$$answer" in \
+	  [yY]|[yY][aA]|[yY][eE][sS]) rm -rf $(REPORTS)/*/ $(REPORTS)/.staging-* $(REPORTS)/.stamp-* $(REPORTS)/index.html; \
+	    echo "Dihapus: $$n folder laporan."; ;; \
+	  *) echo; echo "Dibatalkan; tidak ada laporan yang dihapus."; ;; \
+	esac

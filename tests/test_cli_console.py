@@ -27,7 +27,7 @@ def test_output_piped_into_head_ends_quietly(tmp_path):
     proc.stdout.close()
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 0, err
-    assert first.startswith(b"Ingesting ")
+    assert first.startswith("Membaca ".encode())  # the console speaks Bahasa Indonesia
     assert "Traceback" not in err and "BrokenPipe" not in err, err
     assert (out / "manifest.json").exists()  # the work was finished all the same
 
@@ -37,7 +37,7 @@ def test_help_piped_into_head_ends_quietly():
         f"'{sys.executable}' -m evaluation --help | head -1",
         shell=True, capture_output=True, text=True, cwd=ROOT, timeout=60,
     )  # fmt: skip
-    assert done.stdout.startswith("usage: evaluation")
+    assert done.stdout.startswith("penggunaan: evaluation")
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
 
 

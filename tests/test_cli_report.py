@@ -82,7 +82,7 @@ def _assert_refused(proc: subprocess.CompletedProcess) -> str:
     output = proc.stdout + proc.stderr
     assert proc.returncode == 2, output
     assert "Traceback" not in output
-    assert proc.stderr.startswith("error: "), output
+    assert proc.stderr.startswith("Kesalahan: "), output  # Bahasa Indonesia by default
     return proc.stderr
 
 
@@ -120,6 +120,10 @@ def test_malformed_as_of_states_the_format(dirs, tmp_path, capsys, monkeypatch):
         # first, by the one definition
         (["-p", "stale_months=0"], "Parameter 'stale_months' harus bilangan bulat 1–120 bulan"),
         (["-p", "low_rate=1,5"], "Parameter 'low_rate' harus pecahan 0–1"),
+        # an evaluation date in the future is refused, with the reason and what to write
+        (["--as-of", "2030-01-01"], "2030-01-01 ada di masa depan"),
+        # before `since`: the message says how to move the period's start
+        (["--as-of", "2017-06-01"], "-p since=2017-01-01"),
     ],
     ids=[
         "impossible-date",
@@ -130,6 +134,8 @@ def test_malformed_as_of_states_the_format(dirs, tmp_path, capsys, monkeypatch):
         "category",
         "stale-zero",
         "low-rate",
+        "future-as-of",
+        "before-since",
     ],  # fmt: skip
 )
 def test_other_bad_parameters_are_refused(dirs, tmp_path, extra, expected, capsys, monkeypatch):

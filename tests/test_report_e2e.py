@@ -312,8 +312,37 @@ def test_report_folder_holds_every_output(built, folder):
     ]
     for pdf in folder.rglob("*.pdf"):
         assert pdf.read_bytes().startswith(b"%PDF-"), pdf
-    # Nothing left behind: no staging folder, no failure folder.
-    assert sorted(p.name for p in built["out"].iterdir()) == [AS_OF]
+    # Nothing left behind: no staging folder, no failure folder; the index of evaluations.
+    assert sorted(p.name for p in built["out"].iterdir()) == [AS_OF, "index.html"]
+
+
+def test_main_pdf_is_tagged_with_outline_and_numbered_contents(folder):
+    from pypdf import PdfReader
+
+    from evaluation.publish.contents import outline_pages
+
+    pdf = folder / f"{MAIN}.pdf"
+    reader = PdfReader(pdf)
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "id" and "/StructTreeRoot" in root
+    assert "Laporan Evaluasi" in reader.metadata.title
+    bookmarks = dict(outline_pages(pdf.read_bytes()))
+    assert {"Daftar Isi", "Ringkasan Eksekutif", "Metodologi"} <= set(bookmarks)
+    contents = reader.pages[1].extract_text()
+    assert contents.lstrip().startswith("Daftar Isi")
+    found = re.search(r"Metodologi\s*(\d+)", contents)
+    assert found and int(found.group(1)) == bookmarks["Metodologi"] > 2
+    assert "Metodologi" in reader.pages[bookmarks["Metodologi"] - 1].extract_text()
+
+
+def test_reports_index_lists_the_evaluation(built):
+    index = built["out"] / "index.html"
+    text = index.read_text(encoding="utf-8")
+    assert f'data-as-of="{AS_OF}"' in text and "14 Maret 2024" in text
+    for link in (f"{AS_OF}/{MAIN}.pdf", f"{AS_OF}/{MAIN}.html", f"{AS_OF}/ringkasan.xlsx"):
+        assert f'href="{link}"' in text and (built["out"] / link).is_file()
+    assert "<svg" in text and "<script" not in text
+    assert any(str(index) in m for m in built["messages"])
 
 
 def test_executed_notebook_has_no_errors_and_the_parameters(folder):

@@ -5,6 +5,8 @@ failed. Errors are printed as plain messages; a Python traceback is never shown 
 Output piped into a reader that stops early (``evaluation ingest | head``) ends quietly: the
 command still finishes its work. The details of an unexpected error (a bug) go to
 ``reports/_gagal/`` (or the temporary folder), never into the project root.
+Messages, help and argparse's own texts are in Bahasa Indonesia, or in English with
+``--lang en`` or ``EVALUATION_LANG=en`` (:mod:`evaluation.cli_lang`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import traceback
 from pathlib import Path
 
 from evaluation import config
-from evaluation.errors import EvaluationError, printable
+from evaluation.cli_lang import LANGS, Parser, argparse_language, choose_lang, t
+from evaluation.errors import EvaluationError, ParameterError, printable
 
 
 def _echo(msg: str) -> None:
@@ -60,9 +63,9 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from evaluation.ingest import run_ingest
 
     t0 = time.perf_counter()
-    _echo(f"Ingesting {printable(args.raw)} …")
+    _echo(t("cli.ingesting", args.ui_lang, folder=printable(args.raw)))
     run_ingest(Path(args.raw), Path(args.out), echo=_echo)
-    _echo(f"Done in {time.perf_counter() - t0:.1f} s.")
+    _echo(t("cli.done", args.ui_lang, seconds=f"{time.perf_counter() - t0:.1f}"))
     return 0
 
 
@@ -70,11 +73,19 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     from evaluation.authoring.sample import write_sample
 
     if args.scale < 1:
-        raise EvaluationError("--scale must be a whole number of at least 1.")
+        raise ParameterError(t("cli.scale_invalid", args.ui_lang, value=args.scale))
     t0 = time.perf_counter()
     paths = write_sample(Path(args.out), scale=args.scale, seed=args.seed)
     for p in paths:
-        _echo(f"Wrote {p} ({p.stat().st_size / 1024:,.0f} KiB) in {time.perf_counter() - t0:.1f} s")
+        _echo(
+            t(
+                "cli.wrote_sample",
+                args.ui_lang,
+                path=p,
+                kib=f"{p.stat().st_size / 1024:,.0f}",
+                seconds=f"{time.perf_counter() - t0:.1f}",
+            )
+        )
     return 0
 
 
@@ -82,7 +93,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
     from evaluation.authoring.template import write_template
 
     path = write_template(Path(args.path))
-    _echo(f"Wrote the blank input workbook {path}")
+    _echo(t("cli.wrote_template", args.ui_lang, path=path))
     return 0
 
 
@@ -104,88 +115,85 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="evaluation",
-        description="Evaluation of BP2MI cooperation agreements: ingest workbooks, build reports.",
-    )
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def build_parser(lang: str = "id") -> argparse.ArgumentParser:
+    """The command line's parser, every text in ``lang`` (argparse's own: see :mod:`cli_lang`)."""
 
-    s = sub.add_parser("ingest", help="read data/raw into typed tables in data/processed")
-    s.add_argument("--raw", default=str(config.RAW_DIR), help="input folder (default data/raw)")
-    s.add_argument(
-        "--out", default=str(config.PROCESSED_DIR), help="output folder (default data/processed)"
-    )
-    s.set_defaults(func=_cmd_ingest)
+    def h(key: str, **kw: object) -> str:
+        return t(key, lang, **kw)
 
-    from evaluation.params import describe
+    with argparse_language(lang):
+        p = Parser(prog="evaluation", description=h("cli.description"), lang=lang)
+        p.add_argument(
+            "--lang", dest="ui_lang", default=lang, choices=LANGS, help=h("cli.lang_help")
+        )
+        sub = p.add_subparsers(dest="command", required=True, metavar=h("cli.command_metavar"))
 
-    s = sub.add_parser(
-        "report",
-        help="build the evaluation report (HTML, PDF, tables)",
-        epilog="Parameter laporan (-p NAMA=NILAI):\n" + describe(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    s.add_argument("--raw", default=str(config.RAW_DIR), help="input folder (default data/raw)")
-    s.add_argument(
-        "--out",
-        default=str(config.REPORTS_DIR),
-        help="reports folder (default reports); writes OUT/<as_of>/",
-    )
-    s.add_argument(
-        "--processed",
-        default=str(config.PROCESSED_DIR),
-        help="processed-data folder (default data/processed)",
-    )
-    s.add_argument(
-        "--as-of",
-        default=None,
-        help="evaluation date YYYY-MM-DD (default: 2024-03-14 for the sample, else today)",
-    )
-    s.add_argument("--lang", default="id", help="report language: id (default) or en")
-    s.add_argument(
-        "--previous",
-        default=None,
-        help="previous report folder to compare with (default: the latest earlier one)",
-    )
-    s.add_argument(
-        "-p",
-        "--param",
-        action="append",
-        metavar="NAME=VALUE",
-        help="report parameter, e.g. -p grace_months=18 (all listed below)",
-    )
-    s.add_argument("--no-pdf", action="store_true", help="skip PDF printing (HTML only)")
-    s.add_argument(
-        "--main-only",
-        action="store_true",
-        help="only the main report, not the per-category reports and annex (the report folder is replaced as a whole)",
-    )
-    s.set_defaults(func=_cmd_report)
+        def subcommand(name: str, help_key: str, **kw) -> argparse.ArgumentParser:
+            s = sub.add_parser(name, help=h(help_key), description=h(help_key), lang=lang, **kw)
+            s.set_defaults(ui_lang=lang)
+            return s
 
-    s = sub.add_parser("template", help="write a blank input workbook")
-    s.add_argument("path", help="where to write it, e.g. template_perjanjian.xlsx")
-    s.set_defaults(func=_cmd_template)
+        s = subcommand("ingest", "cli.ingest_help")
+        s.add_argument("--raw", default=str(config.RAW_DIR), help=h("cli.raw_help"))
+        s.add_argument("--out", default=str(config.PROCESSED_DIR), help=h("cli.processed_out_help"))
+        s.add_argument(
+            "--lang", dest="ui_lang", default=lang, choices=LANGS, help=h("cli.lang_help")
+        )
+        s.set_defaults(func=_cmd_ingest)
 
-    s = sub.add_parser("sample", help="write the synthetic sample workbook")
-    s.add_argument(
-        "--scale",
-        type=int,
-        default=1,
-        help="multiply the partners (default 1 = the bundled sample)",
-    )
-    s.add_argument("--out", default=str(config.RAW_DIR), help="output folder (default data/raw)")
-    s.add_argument("--seed", type=int, default=2024, help=argparse.SUPPRESS)
-    s.set_defaults(func=_cmd_sample)
+        from evaluation.params import SPEC, describe
+
+        s = subcommand(
+            "report",
+            "cli.report_help",
+            epilog=h("cli.params_epilog") + "\n" + describe(),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        s.add_argument("--raw", default=str(config.RAW_DIR), help=h("cli.raw_help"))
+        s.add_argument("--out", default=str(config.REPORTS_DIR), help=h("cli.reports_out_help"))
+        s.add_argument(
+            "--processed", default=str(config.PROCESSED_DIR), help=h("cli.processed_help")
+        )
+        s.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help=h("cli.as_of_help"))
+        s.add_argument("--lang", default=SPEC["lang"].default, help=h("cli.report_lang_help"))
+        s.add_argument("--previous", default=None, help=h("cli.previous_help"))
+        s.add_argument(
+            "-p",
+            "--param",
+            action="append",
+            metavar=h("cli.param_metavar"),
+            help=h("cli.param_help"),
+        )
+        s.add_argument("--no-pdf", action="store_true", help=h("cli.no_pdf_help"))
+        s.add_argument("--main-only", action="store_true", help=h("cli.main_only_help"))
+        s.set_defaults(func=_cmd_report)
+
+        s = subcommand("template", "cli.template_help")
+        s.add_argument("path", help=h("cli.template_path_help"))
+        s.add_argument(
+            "--lang", dest="ui_lang", default=lang, choices=LANGS, help=h("cli.lang_help")
+        )
+        s.set_defaults(func=_cmd_template)
+
+        s = subcommand("sample", "cli.sample_help")
+        s.add_argument("--scale", type=int, default=1, help=h("cli.scale_help"))
+        s.add_argument("--out", default=str(config.RAW_DIR), help=h("cli.sample_out_help"))
+        s.add_argument("--seed", type=int, default=2024, help=argparse.SUPPRESS)
+        s.add_argument(
+            "--lang", dest="ui_lang", default=lang, choices=LANGS, help=h("cli.lang_help")
+        )
+        s.set_defaults(func=_cmd_sample)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    parser = build_parser()
+    lang = choose_lang(argv)
+    parser = build_parser(lang)
     args = None
     try:
-        args = parser.parse_args(argv)  # --help may meet a closed pipe too
+        with argparse_language(lang):
+            args = parser.parse_args(argv)  # --help may meet a closed pipe too
         return args.func(args)
     except BrokenPipeError:  # output piped into a reader that has gone (``| head``)
         _drop_stdout()
@@ -193,18 +201,15 @@ def main(argv: list[str] | None = None) -> int:
     except EvaluationError as exc:
         from evaluation.presentation.remarks import error_text
 
-        _error(f"error: {error_text(exc, getattr(args, 'lang', 'id'))}")
+        _error(t("cli.error", lang, message=error_text(exc, lang)))
         return exc.exit_code
     except KeyboardInterrupt:
-        _error("interrupted; previous outputs were left as they were.")
+        _error(t("cli.interrupted", lang))
         return 130
     except Exception as exc:  # a bug, not bad input: say so, keep the details in a file
         log = _crash_log(traceback.format_exc())
-        where = f"rinciannya di {log}" if log else "rinciannya tidak dapat disimpan"
-        _error(
-            f"galat: kesalahan internal yang tak terduga ({type(exc).__name__}: "
-            f"{printable(exc)}); ini kekeliruan pada alat, bukan pada data Anda ({where})."
-        )
+        where = t("cli.crash_log", lang, path=log) if log else t("cli.crash_no_log", lang)
+        _error(t("cli.crash", lang, error=f"{type(exc).__name__}: {printable(exc)}", where=where))
         return 1
 
 

@@ -260,15 +260,29 @@ def check_params(raw: Mapping[str, object], base: ReportParams | None = None) ->
     ------
     ParameterError
         Unknown name, wrong type, malformed date, a value outside its range, unknown
-        category or language, or ``as_of`` before ``since``. The message names the
-        parameter and what is valid.
+        category or language, ``as_of`` in the future (after today), or ``as_of`` before
+        ``since`` (the message suggests ``-p since=``). The message names the parameter
+        and what is valid.
     """
     params = base or ReportParams()
     changes = {name: check_value(name, value) for name, value in raw.items()}
     params = replace(params, **changes)
+    today = date.today()
+    if params.as_of is not None and params.as_of > today:
+        raise ParameterError(
+            f"Tanggal evaluasi {params.as_of} ada di masa depan (hari ini {today}): belum ada "
+            "kegiatan yang tercatat sesudah hari ini, sehingga semua angka akan salah "
+            "(misalnya perjanjian yang masih berlaku dihitung sudah berakhir). Tulis tanggal "
+            f"rapat evaluasi yang sudah lewat atau hari ini, misalnya --as-of {today}, atau "
+            "hilangkan --as-of untuk memakai hari ini.",
+            name="as_of",
+        )
     if params.as_of is not None and params.as_of < params.since:
         raise ParameterError(
-            f"Tanggal evaluasi as_of ({params.as_of}) lebih awal dari since ({params.since}).",
+            f"Tanggal evaluasi as_of ({params.as_of}) lebih awal dari since ({params.since}), "
+            "awal periode perjanjian yang dihitung. Pilih tanggal evaluasi sesudah "
+            f"{params.since}, atau mulai periode lebih awal dengan "
+            f"-p since={params.as_of.year}-01-01.",
             name="as_of",
         )
     return params

@@ -107,29 +107,35 @@ def _validation_for(col: ColumnSpec, ranges: Mapping[str, _ListRange]) -> DataVa
             error=f"Pilih {col.header} dari daftar pilihan (klik panah di samping sel).",
         )
     elif kind == "date":
+        # A warning, not a stop: text dates ("14 Maret 2024") are read too (analysts' guide).
         dv = DataValidation(
             type="date",
             operator="greaterThan",
             formula1=str(_excel_serial(MIN_DATE)),
             allow_blank=True,
             showErrorMessage=True,
-            errorStyle="stop",
-            errorTitle="Tanggal tidak valid",
+            errorStyle="warning",
+            errorTitle="Periksa tanggal",
             error=(
                 f"Isi {col.header} dengan tanggal setelah {MIN_DATE:%d/%m/%Y}, "
-                "format DD/MM/YYYY (misalnya 14/03/2024)."
+                "format DD/MM/YYYY (misalnya 14/03/2024). Teks seperti '14 Maret 2024' juga "
+                "dibaca: pilih Ya untuk menyimpannya."
             ),
         )
     elif kind == "number":
+        # A warning, not a stop: "Rp 1.500.000" and "1,5 miliar" are read too.
         dv = DataValidation(
             type="decimal",
             operator="greaterThanOrEqual",
             formula1="0",
             allow_blank=True,
             showErrorMessage=True,
-            errorStyle="stop",
-            errorTitle="Nilai tidak valid",
-            error=f"Isi {col.header} dengan angka 0 atau lebih, tanpa 'Rp' dan tanpa teks.",
+            errorStyle="warning",
+            errorTitle="Periksa nilai",
+            error=(
+                f"Isi {col.header} dengan angka 0 atau lebih (misalnya 1500000). Teks seperti "
+                "'Rp 1.500.000' atau '1,5 miliar' juga dibaca: pilih Ya untuk menyimpannya."
+            ),
         )
     else:
         return None
@@ -196,7 +202,20 @@ def _write_data_sheet(
             ws.add_data_validation(dv)
     ws.row_dimensions[1].height = 32
     ws.freeze_panes = "A2"
+    _print_setup(ws, f"A1:{get_column_letter(len(spec.columns))}{last_row}")
     return ws
+
+
+def _print_setup(ws: Worksheet, ref: str) -> None:
+    """Autofilter on the header row; printed landscape on A4, one page wide, header repeated."""
+    ws.auto_filter.ref = ref
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = True
 
 
 def _put(cell, value: object, kind: str) -> None:

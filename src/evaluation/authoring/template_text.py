@@ -89,8 +89,8 @@ _HELP = {
     "status": "Status pelaksanaan kegiatan.",
     "outcome_type": "Luaran yang dihasilkan kegiatan, bila ada.",
     "value": (
-        "Angka saja, tanpa 'Rp': anggaran dalam Rupiah (misalnya 1500000000) atau jumlah "
-        "orang yang dilatih."
+        "Anggaran dalam Rupiah atau jumlah orang yang dilatih: sebaiknya angka saja "
+        "(misalnya 1500000000); 'Rp 1.500.000' atau '1,5 miliar' juga dibaca."
     ),
     "evidence": "Rujukan bukti dukung: nomor surat, tautan atau nama berkas dokumen.",
 }
@@ -169,9 +169,12 @@ def _allowed_text(col: ColumnSpec, vocab: Vocabulary) -> str:
             )
         return "Pilih dari daftar: " + "; ".join(section.labels) + "."
     if kind == "date":
-        return f"Tanggal, format DD/MM/YYYY, setelah {MIN_DATE:%d/%m/%Y}."
+        return (
+            f"Tanggal, format DD/MM/YYYY, setelah {MIN_DATE:%d/%m/%Y}; teks seperti "
+            "'14 Maret 2024' juga dibaca."
+        )
     if kind == "number":
-        return "Angka 0 atau lebih, tanpa 'Rp' dan tanpa teks."
+        return "Angka 0 atau lebih; 'Rp 1.500.000' atau '1,5 miliar' juga dibaca."
     if kind == "id":
         return "Teks; sama persis di ketiga lembar."
     return "Teks bebas."

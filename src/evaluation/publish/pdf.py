@@ -35,6 +35,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from evaluation.errors import RenderError
+from evaluation.presentation.text import t
 from evaluation.publish.browser import (
     CHART_SELECTOR,
     DEFAULT_TIMEOUT_MS,
@@ -42,6 +43,14 @@ from evaluation.publish.browser import (
     async_chromium_browser,
     chromium_version,
     find_chromium,
+)
+from evaluation.publish.contents import (
+    ADD_CONTENTS_JS,
+    CONTENTS_LEVELS,
+    FILL_PAGES_JS,
+    match_pages,
+    outline_pages,
+    tidy_outline,
 )
 
 __all__ = [
@@ -64,6 +73,8 @@ _A4_HEIGHT_MM = 297
 _PX_PER_MM = 96 / 25.4
 
 _FOOTER_TEXT = {"id": ("Halaman", "dari"), "en": ("Page", "of")}
+#: Most ``page.pdf`` calls per document (first print, numbered contents, one correction).
+_MAX_PASSES = 3
 
 #: Opening tag of the plotly.js block written by ``charts.plotly_js_html``.
 _PLOTLY_TAG = re.compile(rb"<script\b[^>]*\bdata-eval-plotlyjs\b[^>]*>", re.IGNORECASE)
@@ -265,6 +276,7 @@ def print_pdfs(
         "footer": _footer_template(footer_label, lang),
         "margins": {k: f"{v}mm" for k, v in PAGE_MARGINS_MM.items()},
         "timeout_ms": timeout_ms,
+        "contents_title": t("pdf.contents", lang),
     }
     html_paths = [h for h, _ in jobs]
     slots = min(concurrency, len(jobs))
@@ -370,18 +382,15 @@ async def _print_one(page, slot: _Slot, html_path: Path, settings: dict) -> byte
     await _wait_for_charts(page, html_path, timeout_ms)
     await page.evaluate(_FONTS_READY)
     t2 = time.perf_counter()
-    data = await page.pdf(
-        format="A4",
-        print_background=True,
-        margin=settings["margins"],
-        display_header_footer=True,
-        header_template="<span></span>",
-        footer_template=settings["footer"],
-        prefer_css_page_size=False,
-    )
+    data, passes = await _print_with_contents(page, settings)
     t3 = time.perf_counter()
     log.debug(
-        "%s: load %.2f s, charts %.2f s, pdf %.2f s", html_path.name, t1 - t0, t2 - t1, t3 - t2
+        "%s: load %.2f s, charts %.2f s, pdf %.2f s (%d passes)",
+        html_path.name,
+        t1 - t0,
+        t2 - t1,
+        t3 - t2,
+        passes,
     )
     if slot.blocked:
         log.warning(
@@ -393,6 +402,46 @@ async def _print_one(page, slot: _Slot, html_path: Path, settings: dict) -> byte
     if slot.page_errors:
         log.warning("%s raised script errors: %s", html_path.name, "; ".join(slot.page_errors))
     return data
+
+
+async def _print_with_contents(page, settings: dict) -> tuple[bytes, int]:
+    """Print the loaded page (tagged, one bookmark per heading) with a contents page.
+
+    The contents block is inserted with placeholder page numbers and the page printed; the
+    numbers are read from that PDF's outline, written in, and the page printed again (again,
+    at most :data:`_MAX_PASSES` in all, while a number still moves). A document with too
+    few sections (see :mod:`evaluation.publish.contents`) is printed once, without one.
+
+    Returns
+    -------
+    tuple
+        The PDF bytes and the number of ``page.pdf`` calls.
+    """
+    options = {
+        "format": "A4",
+        "print_background": True,
+        "margin": settings["margins"],
+        "display_header_footer": True,
+        "header_template": "<span></span>",
+        "footer_template": settings["footer"],
+        "prefer_css_page_size": False,
+        "tagged": True,
+        "outline": True,
+    }
+    titles = await page.evaluate(ADD_CONTENTS_JS, [settings["contents_title"], CONTENTS_LEVELS])
+    data = await page.pdf(**options)
+    passes = 1
+    if titles:
+        shown: list[int | None] = [None] * len(titles)
+        while passes < _MAX_PASSES:
+            pages = match_pages(titles, outline_pages(data))
+            if pages == shown:
+                break
+            shown = pages
+            await page.evaluate(FILL_PAGES_JS, ["" if n is None else str(n) for n in pages])
+            data = await page.pdf(**options)
+            passes += 1
+    return tidy_outline(data), passes
 
 
 async def _wait_for_charts(page, html_path: Path, timeout_ms: int) -> None:

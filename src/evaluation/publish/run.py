@@ -283,6 +283,9 @@ def run_report(
         if p.is_file() and p.suffix in {".pdf", ".html", ".xlsx"}:
             echo(f"  {p}")
     echo(f"  {final / 'tables'}/ ({len(list((final / 'tables').glob('*.csv')))} CSV tables)")
+    from evaluation.publish.index import write_index
+
+    echo(f"  {write_index(out_dir, lang=rp.lang)} (every evaluation in {out_dir})")
     return final
 
 

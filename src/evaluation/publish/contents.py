@@ -1,0 +1,229 @@
+"""The printed report's contents page: section titles with the page each one starts on.
+
+Chromium knows the page of every heading only once it has printed the document, so the
+contents page is made in two passes over the same loaded page:
+
+1. :data:`ADD_CONTENTS_JS` inserts a ``<nav class="eval-contents">`` after the cover (or,
+   for a document without a cover, at the start of ``<main>``) listing every visible
+   ``h1``/``h2`` outside the cover, with a placeholder page number of fixed width; the
+   document is printed (tagged, with outline). A document with a cover and fewer than two
+   such headings, or without a cover and fewer than three, gets no contents page;
+2. :func:`outline_pages` reads the printed PDF's outline (one bookmark per heading, Chromium's
+   ``outline`` option) with pypdf, :func:`match_pages` pairs the listed sections with their
+   bookmarks, :data:`FILL_PAGES_JS` writes the numbers in, and the document is printed again.
+
+The numbers occupy a box of fixed width, so filling them in does not move anything; the
+printer still checks the second PDF's outline and prints again if a page number moved.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+
+#: Headings listed on the contents page.
+CONTENTS_LEVELS = "h1, h2"
+#: Placeholder of a page number before it is known (same box width as the real one).
+PLACEHOLDER = "\u2007\u2007"
+
+#: ``([title, levels]) => titles``: insert the contents block, return the listed titles.
+ADD_CONTENTS_JS = (
+    r"""([title, levels]) => {
+  const old = document.querySelector('nav.eval-contents');
+  if (old) { old.remove(); }
+  const main = document.querySelector('main') || document.body;
+  const skip = '.cover, .celltag_cover, .eval-contents';
+  const clean = el => {
+    const copy = el.cloneNode(true);
+    copy.querySelectorAll('a.anchor-link').forEach(a => a.remove());
+    return copy.textContent.replace(/\s+/g, ' ').trim();
+  };
+  const heads = Array.from(main.querySelectorAll(levels)).filter(
+    h => !h.closest(skip) && h.getClientRects().length > 0 && clean(h) !== '');
+  const cover = main.querySelector('.celltag_cover, .cover');
+  if (heads.length < (cover ? 2 : 3)) { return []; }
+  const nav = document.createElement('nav');
+  nav.className = 'eval-contents';
+  nav.setAttribute('aria-labelledby', 'eval-contents-title');
+  const h = document.createElement('h2');
+  h.id = 'eval-contents-title';
+  h.className = 'eval-contents-title';
+  h.textContent = title;
+  nav.appendChild(h);
+  const list = document.createElement('ol');
+  heads.forEach((head, i) => {
+    if (!head.id) { head.id = 'eval-section-' + (i + 1); }
+    const item = document.createElement('li');
+    item.className = 'eval-contents-' + head.tagName.toLowerCase();
+    const link = document.createElement('a');
+    link.href = '#' + head.id;
+    const text = document.createElement('span');
+    text.className = 'eval-contents-text';
+    text.textContent = clean(head);
+    const page = document.createElement('span');
+    page.className = 'eval-contents-page';
+    page.textContent = '"""
+    + PLACEHOLDER
+    + r"""';
+    link.appendChild(text);
+    link.appendChild(page);
+    item.appendChild(link);
+    list.appendChild(item);
+  });
+  nav.appendChild(list);
+  let anchor = null;
+  if (cover) {
+    anchor = cover.closest('.jp-Cell') || cover;
+  }
+  if (anchor && anchor.parentNode) {
+    anchor.parentNode.insertBefore(nav, anchor.nextSibling);
+  } else {
+    main.insertBefore(nav, main.firstChild);
+  }
+  return heads.map(clean);
+}"""
+)
+
+#: ``numbers => undefined``: write the page numbers (text, in order) into the contents block.
+FILL_PAGES_JS = """numbers => {
+  const pages = document.querySelectorAll('nav.eval-contents .eval-contents-page');
+  pages.forEach((el, i) => { el.textContent = numbers[i] || ''; });
+}"""
+
+_SPACE = re.compile(r"\s+")
+log = logging.getLogger("evaluation.publish.pdf")
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub(" ", text.replace("\u00b6", "")).strip().casefold()
+
+
+def outline_pages(pdf: bytes) -> list[tuple[str, int]]:
+    """Every bookmark of a PDF, depth first in document order: ``(title, 1-based page)``.
+
+    Parameters
+    ----------
+    pdf
+        The PDF's bytes.
+
+    Returns
+    -------
+    list of tuple
+        Empty when the PDF has no outline.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    found: list[tuple[str, int]] = []
+    try:
+        reader = PdfReader(io.BytesIO(pdf))
+
+        def walk(items) -> None:
+            for item in items:
+                if isinstance(item, list):
+                    walk(item)
+                    continue
+                page = reader.get_destination_page_number(item)
+                if page is not None and page >= 0:
+                    found.append((str(item.title or ""), page + 1))
+
+        walk(reader.outline)
+    except (PyPdfError, ValueError, KeyError) as exc:  # the contents page keeps no numbers
+        log.warning(
+            "Cannot read the printed PDF's outline (%s); contents without page numbers", exc
+        )
+        return []
+    return found
+
+
+def match_pages(titles: list[str], outline: list[tuple[str, int]]) -> list[int | None]:
+    """The page of each listed section: its bookmark, matched by title in document order.
+
+    Each title takes the first bookmark after the previous match with the same text
+    (whitespace and a pilcrow ignored, case folded), else the first that starts with it
+    (Chromium may repeat a heading's text in its bookmark); a title without one gets None.
+
+    Parameters
+    ----------
+    titles
+        Section titles as listed on the contents page, in document order.
+    outline
+        :func:`outline_pages` of the printed document.
+
+    Returns
+    -------
+    list
+        One page number (or None) per title.
+    """
+    pages: list[int | None] = []
+    start = 0
+    keys = [_norm(t) for t, _ in outline]
+    for title in titles:
+        want = _norm(title)
+        rest = range(start, len(keys))
+        found = next((i for i in rest if keys[i] == want), None)
+        if found is None:  # Chromium sometimes repeats a heading's text in its bookmark
+            found = next((i for i in rest if want and keys[i].startswith(want)), None)
+        if found is None:
+            pages.append(None)
+        else:
+            pages.append(outline[found][1])
+            start = found + 1
+    return pages
+
+
+def _doubled(title: str) -> str | None:
+    """The text once, if ``title`` is the same text twice in a row (else None)."""
+    half, odd = divmod(len(title), 2)
+    if half and not odd and title[:half] == title[half:]:
+        return title[:half]
+    return None
+
+
+def tidy_outline(pdf: bytes) -> bytes:
+    """The PDF with bookmark titles that Chromium wrote twice ("KualitasKualitas") written once.
+
+    Chromium 156 repeats a heading's text in its bookmark when the heading was moved to the
+    next page (``break-after: avoid``). The fix is appended as an incremental update
+    (pypdf), so the tags, language and everything else of the PDF stay as Chromium wrote
+    them; a PDF without such a bookmark is returned unchanged.
+
+    Parameters
+    ----------
+    pdf
+        The PDF's bytes.
+
+    Returns
+    -------
+    bytes
+    """
+    from pypdf import PdfWriter
+    from pypdf.errors import PyPdfError
+    from pypdf.generic import NameObject, TextStringObject
+
+    try:
+        writer = PdfWriter(io.BytesIO(pdf), incremental=True)
+        outlines = writer._root_object.get("/Outlines")
+        if outlines is None:
+            return pdf
+        changed = 0
+        stack = [outlines.get_object()]
+        while stack:
+            item = stack.pop().get("/First")
+            while item is not None:
+                node = item.get_object()
+                once = _doubled(str(node.get("/Title", "")))
+                if once is not None:
+                    node[NameObject("/Title")] = TextStringObject(once)
+                    changed += 1
+                stack.append(node)
+                item = node.get("/Next")
+        if not changed:
+            return pdf
+        out = io.BytesIO()
+        writer.write(out)
+    except (PyPdfError, ValueError, KeyError) as exc:  # keep Chromium's PDF as it is
+        log.warning("Cannot tidy the printed PDF's bookmarks (%s); left as printed", exc)
+        return pdf
+    return out.getvalue()
