@@ -81,8 +81,8 @@ notebook: ## Start your own analysis notebook: notebooks/NAME.ipynb (from notebo
 	@cp notebooks/contoh/analisis_sendiri.ipynb "notebooks/$(NAME).ipynb"
 	@echo "Created notebooks/$(NAME).ipynb: open it with 'make lab'; 'make report' puts it in reports/<date>/analis/"
 
-bench: $(STAMP) ## Benchmarks: ingestion and report against their floors
-	$(PY) scripts/bench.py
+bench: $(STAMP) ## Benchmarks: main report vs its toolchain floor, and the whole pack (BENCH_ARGS="--figures 1,2,3,4,5,6" for all)
+	$(PY) scripts/bench.py $(if $(BENCH_ARGS),$(BENCH_ARGS),--figures 2,6)
 
 clean: ## Remove processed data, reports and caches (keeps data/raw and .venv)
 	rm -rf $(PROCESSED)/*.parquet $(PROCESSED)/*.csv $(PROCESSED)/*.json $(REPORTS)/*/ $(REPORTS)/.stamp-* .pytest_cache .ruff_cache

@@ -194,3 +194,30 @@ def test_analysts_notebooks_are_run_into_the_pack_and_a_failing_one_is_reported(
     assert "analisis_unit.ipynb: OK" in listing
     assert re.search(r"analisis_rusak\.ipynb: GAGAL di sel \d+: ZeroDivisionError", listing)
     assert (final / f"laporan_evaluasi_{AS_OF}.pdf").exists()  # the rest of the pack completed
+
+    # editing one notebook rebuilds only the report made from it
+    nb = nbformat.read(notebooks / "analisis_unit.ipynb", as_version=4)
+    nb.cells[
+        -1
+    ].source = 'bagian("Bagian baru dari analis", tabel(T.rates_by_scope, kolom=["scope"]))'
+    nbformat.write(nb, notebooks / "analisis_unit.ipynb")
+    main_pdf = (final / f"laporan_evaluasi_{AS_OF}.pdf").read_bytes()
+    lines.clear()
+    final = run_report(
+        raw_dir=tmp_path / "raw",
+        processed_dir=tmp_path / "processed",
+        out_dir=tmp_path / "reports",
+        as_of=AS_OF,
+        per_category=False,
+        notebooks_dir=notebooks,
+        echo=lines.append,
+    )
+    log = "\n".join(lines)
+    assert "unchanged since the last run, kept: laporan_evaluasi.ipynb" in log
+    executed = re.findall(r"^\s+(\S+\.ipynb)[^:]*: executed", log, re.M)
+    assert executed == ["analisis_unit.ipynb"]  # the main report was not executed again
+    assert "analisis_rusak.ipynb: FAILED" in log  # (a failed one has nothing to keep)
+    assert (final / f"laporan_evaluasi_{AS_OF}.pdf").read_bytes() == main_pdf
+    html = (final / "analis" / f"analisis_unit_{AS_OF}.html").read_text(encoding="utf-8")
+    assert "Bagian baru dari analis" in html
+    assert (final / "analis" / f"analisis_unit_{AS_OF}.pdf").exists()

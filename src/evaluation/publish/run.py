@@ -14,19 +14,17 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
-from multiprocessing import get_context
 from pathlib import Path
 
 from evaluation import config
 from evaluation.errors import EvaluationError, NotebookError, ParameterError
 from evaluation.params import ReportParams, check_params, parse_cli_pairs
+from evaluation.publish.notebooks import KERNEL, execute_all  # noqa: F401  (KERNEL re-exported)
 
 MAIN_NOTEBOOK = "laporan_evaluasi.ipynb"
 ANNEX_NOTEBOOK = "lampiran_mitra.ipynb"
-KERNEL = "python3"
 _DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: Files copied into ``<report>/data/``: the snapshot the next evaluation compares against.
 SNAPSHOT_FILES = (
@@ -54,88 +52,6 @@ class NotebookJob:
 def slugify(text: str) -> str:
     s = re.sub(r"[^0-9a-zA-Z]+", "_", text.strip().lower()).strip("_")
     return s or "x"
-
-
-def _quiet_kernel_manager():
-    """A kernel manager whose kernel does not write to our console.
-
-    The kernel's own stderr only carries start-up chatter ("Kernel is running over TCP without
-    encryption", "KeyboardInterrupt caught in kernel" at shutdown); cell errors reach us through
-    the Jupyter protocol and are reported with the notebook and cell.
-    """
-    import subprocess
-
-    from jupyter_client.manager import AsyncKernelManager
-
-    class QuietKernelManager(AsyncKernelManager):
-        async def _async_launch_kernel(self, kernel_cmd, **kw):
-            kw.setdefault("stderr", subprocess.DEVNULL)
-            return await super()._async_launch_kernel(kernel_cmd, **kw)
-
-    return QuietKernelManager
-
-
-def _failure(
-    job: NotebookJob, error: str, cell: int | None = None, cell_index: int | None = None
-) -> dict:
-    """The worker's report of a failed job (plain data: it crosses a process boundary)."""
-    return {
-        "ok": False,
-        "label": job.label,
-        "cell": cell,
-        "cell_index": cell_index,
-        "error": error,
-        "executed": str(job.executed),
-    }
-
-
-def _execute_and_render(job: NotebookJob, cwd: str) -> dict:
-    """Worker: run one notebook with papermill, then convert it to HTML.
-
-    Runs in a separate process; returns a plain dict (errors included) so that nothing
-    unpicklable crosses the process boundary.
-    """
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    from evaluation.presentation.report import PLOTLYJS_ENV
-    from evaluation.publish.html import notebook_to_html
-
-    t0 = time.perf_counter()
-    before = os.environ.get(PLOTLYJS_ENV)
-    os.environ[PLOTLYJS_ENV] = "external"  # the kernel inherits it: plotly.js added at HTML time
-    try:
-        pm.execute_notebook(
-            str(job.notebook),
-            str(job.executed),
-            parameters=job.parameters,
-            kernel_name=KERNEL,
-            cwd=cwd,
-            progress_bar=False,
-            log_output=False,
-            kernel_manager_class=_quiet_kernel_manager(),
-        )
-    except PapermillExecutionError as exc:
-        return _failure(job, f"{exc.ename}: {exc.evalue}", exc.exec_count, exc.cell_index)
-    except Exception as exc:  # kernel died, notebook unreadable...
-        return _failure(job, f"{type(exc).__name__}: {exc}")
-    finally:
-        if before is None:
-            os.environ.pop(PLOTLYJS_ENV, None)
-        else:
-            os.environ[PLOTLYJS_ENV] = before
-    t1 = time.perf_counter()
-    try:
-        notebook_to_html(job.executed, job.html, title=job.title)
-    except EvaluationError as exc:
-        return _failure(job, f"HTML: {exc}")
-    return {
-        "ok": True,
-        "label": job.label,
-        "executed": str(job.executed),
-        "execute_s": t1 - t0,
-        "html_s": time.perf_counter() - t1,
-    }
 
 
 def find_previous(out_dir: Path, as_of: date, chosen: str | None = None) -> Path | None:
@@ -415,23 +331,21 @@ def _build(
     for j in jobs:
         if not j.notebook.exists():
             raise EvaluationError(f"Notebook {j.notebook} not found.")
-    n_workers = max(1, min(workers or (os.cpu_count() or 1), len(jobs), 4))
+    # reports whose notebook, tables and parameters are unchanged are taken from the last run
+    keys = {j.label: job_key(j, staging) for j in jobs}
+    reused = reuse_unchanged(jobs, keys, final, staging)
+    todo = [j for j in jobs if j.label not in reused]
+    n_workers = max(1, min(workers or (os.cpu_count() or 1), len(todo) or 1, 4))
     t0 = time.perf_counter()
+    if reused:
+        echo(f"      unchanged since the last run, kept: {', '.join(sorted(reused))}")
     echo(
-        f"[3/4] Notebooks: executing {len(jobs)} with papermill ({n_workers} in parallel) and rendering HTML …"
+        f"[3/4] Notebooks: executing {len(todo)} with papermill parameters "
+        f"({n_workers} kernels in parallel) and rendering HTML …"
     )
-    results = []
     cwd = str(notebooks_dir.resolve())
-    if n_workers == 1:
-        for j in jobs:
-            results.append(_execute_and_render(j, cwd))
-            _progress(results[-1], echo)
-    else:
-        with ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(_execute_and_render, j, cwd) for j in jobs]
-            for f in futures:
-                results.append(f.result())
-                _progress(results[-1], echo)
+    results = execute_all(todo, cwd, n_workers, on_result=lambda r: _progress(r, echo))
+    results += [{"ok": True, "label": lb, "executed": str(reused[lb])} for lb in reused]
     # an analyst's notebook that fails is reported (with its cell) and left out of the pack
     own_failed = [r for r in results if not r["ok"] and r["label"] in analyst_labels]
     for r in own_failed:
@@ -467,7 +381,7 @@ def _build(
         from evaluation.publish.pdf import print_pdfs
 
         t0 = time.perf_counter()
-        pdf_jobs = [(j.html, j.pdf) for j in jobs if j.pdf is not None]
+        pdf_jobs = [(j.html, j.pdf) for j in jobs if j.pdf is not None and j.label not in reused]
         echo(f"[4/4] PDF: printing {len(pdf_jobs)} with Chromium …")
         label = titles.footer_text(rp, is_sample)
         print_pdfs(pdf_jobs, footer_label=label, lang=rp.lang)
@@ -484,6 +398,65 @@ def _build(
     (staging / "run.json").write_text(
         json.dumps(run_info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
+    built = {j.label: keys[j.label] for j in jobs if j.html.exists()}
+    (staging / BUILD_KEYS).write_text(json.dumps(built, indent=2) + "\n", encoding="utf-8")
+
+
+#: File of a report folder recording, per notebook job, the key of what it was built from.
+BUILD_KEYS = "notebooks.json"
+
+
+def _library_hash() -> str:
+    """Hash of the code and text that shape a rendered report (presentation, publishing)."""
+    import hashlib
+
+    pkg = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for sub in ("presentation", "publish", "analysis", "vocab"):
+        for f in sorted((pkg / sub).rglob("*")):
+            if f.is_file() and f.suffix in {".py", ".toml", ".j2", ".css", ".json", ".tpl"}:
+                h.update(f.relative_to(pkg).as_posix().encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def job_key(job: NotebookJob, staging: Path) -> str:
+    """What a report is made from: its notebook, its parameters (folder paths aside), the
+    tables of record it loads, the title, whether a PDF is printed, and the library."""
+    import hashlib
+
+    h = hashlib.sha256(_library_hash().encode())
+    h.update(Path(job.notebook).read_bytes())
+    params = {k: v for k, v in job.parameters.items() if k not in ("tables_dir", "processed_dir")}
+    h.update(json.dumps(params, sort_keys=True, default=str).encode())
+    h.update(f"{job.title}|{job.pdf is not None}".encode())
+    tables = Path(job.parameters.get("tables_dir") or staging / "tables")
+    for f in sorted(tables.glob("*.parquet")):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def reuse_unchanged(jobs, keys: dict, final: Path, staging: Path) -> dict[str, Path]:
+    """Copy into ``staging`` the outputs of jobs built from the same key by the report in
+    ``final`` (its ``notebooks.json``); returns the reused jobs' executed notebooks by label."""
+    try:
+        previous = json.loads((final / BUILD_KEYS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    reused = {}
+    for j in jobs:
+        if previous.get(j.label) != keys[j.label]:
+            continue
+        files = [j.executed, j.html] + ([j.pdf] if j.pdf is not None else [])
+        sources = [final / Path(f).relative_to(staging) for f in files]
+        if not all(src.is_file() for src in sources):
+            continue
+        for src, dst in zip(sources, files, strict=True):
+            Path(dst).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+        reused[j.label] = j.executed
+    return reused
 
 
 def write_tables(tables: dict, folder: Path) -> None:
