@@ -166,37 +166,50 @@ def _worker(jobs: list, cwd: str, queue) -> None:
 def execute_all(
     jobs: list, cwd: str, workers: int, on_result: Callable[[dict], None] = lambda r: None
 ) -> list[dict]:
-    """Execute ``jobs`` in ``workers`` processes (one kernel each); results in job order.
+    """Execute ``jobs`` on ``workers`` kernels; results in job order.
 
-    The jobs are dealt round-robin in the given order, so put the longest first.
+    The jobs are dealt round-robin in the given order (put the longest first). The first
+    share runs in a thread of this process (which has the library imported already and would
+    otherwise only wait); the others in spawned processes, one kernel each.
     """
+    import threading
+
     shares: list[list] = [[] for _ in range(max(1, min(workers, len(jobs))))]
     for i, job in enumerate(jobs):
         shares[i % len(shares)].append((i, job))
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    procs = [ctx.Process(target=_worker, args=(share, cwd, queue)) for share in shares]
+    env_before = os.environ.get(PLOTLYJS_ENV)
+    procs = [ctx.Process(target=_worker, args=(share, cwd, queue)) for share in shares[1:]]
     for p in procs:
         p.start()
+    here = threading.Thread(target=_worker, args=(shares[0], cwd, queue), daemon=True)
+    here.start()
     results: dict[int, dict] = {}
     try:
         while len(results) < len(jobs):
             try:
                 index, result = queue.get(timeout=5)
             except Exception:  # noqa: BLE001 - queue.Empty: check the workers are alive
-                if not any(p.is_alive() for p in procs) and queue.empty():
+                alive = here.is_alive() or any(p.is_alive() for p in procs)
+                if not alive and queue.empty():
                     break
                 continue
             results[index] = result
             on_result(result)
     finally:
+        here.join(timeout=60)
         for p in procs:
             p.join(timeout=60)
             if p.is_alive():
                 p.terminate()
+        if env_before is None:
+            os.environ.pop(PLOTLYJS_ENV, None)
+        else:
+            os.environ[PLOTLYJS_ENV] = env_before
     for i, job in enumerate(jobs):
         if i not in results:
-            results[i] = failure(job, "the worker process ended unexpectedly")
+            results[i] = failure(job, "the worker ended unexpectedly")
             on_result(results[i])
     return [results[i] for i in range(len(jobs))]
 

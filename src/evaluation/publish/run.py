@@ -22,6 +22,7 @@ from evaluation import config
 from evaluation.errors import EvaluationError, NotebookError, ParameterError
 from evaluation.params import ReportParams, check_params, parse_cli_pairs
 from evaluation.publish.notebooks import KERNEL, execute_all  # noqa: F401  (KERNEL re-exported)
+from evaluation.publish.reuse import BUILD_KEYS, job_key, reuse_unchanged
 
 MAIN_NOTEBOOK = "laporan_evaluasi.ipynb"
 ANNEX_NOTEBOOK = "lampiran_mitra.ipynb"
@@ -400,63 +401,6 @@ def _build(
     )
     built = {j.label: keys[j.label] for j in jobs if j.html.exists()}
     (staging / BUILD_KEYS).write_text(json.dumps(built, indent=2) + "\n", encoding="utf-8")
-
-
-#: File of a report folder recording, per notebook job, the key of what it was built from.
-BUILD_KEYS = "notebooks.json"
-
-
-def _library_hash() -> str:
-    """Hash of the code and text that shape a rendered report (presentation, publishing)."""
-    import hashlib
-
-    pkg = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256()
-    for sub in ("presentation", "publish", "analysis", "vocab"):
-        for f in sorted((pkg / sub).rglob("*")):
-            if f.is_file() and f.suffix in {".py", ".toml", ".j2", ".css", ".json", ".tpl"}:
-                h.update(f.relative_to(pkg).as_posix().encode())
-                h.update(f.read_bytes())
-    return h.hexdigest()
-
-
-def job_key(job: NotebookJob, staging: Path) -> str:
-    """What a report is made from: its notebook, its parameters (folder paths aside), the
-    tables of record it loads, the title, whether a PDF is printed, and the library."""
-    import hashlib
-
-    h = hashlib.sha256(_library_hash().encode())
-    h.update(Path(job.notebook).read_bytes())
-    params = {k: v for k, v in job.parameters.items() if k not in ("tables_dir", "processed_dir")}
-    h.update(json.dumps(params, sort_keys=True, default=str).encode())
-    h.update(f"{job.title}|{job.pdf is not None}".encode())
-    tables = Path(job.parameters.get("tables_dir") or staging / "tables")
-    for f in sorted(tables.glob("*.parquet")):
-        h.update(f.name.encode())
-        h.update(f.read_bytes())
-    return h.hexdigest()
-
-
-def reuse_unchanged(jobs, keys: dict, final: Path, staging: Path) -> dict[str, Path]:
-    """Copy into ``staging`` the outputs of jobs built from the same key by the report in
-    ``final`` (its ``notebooks.json``); returns the reused jobs' executed notebooks by label."""
-    try:
-        previous = json.loads((final / BUILD_KEYS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    reused = {}
-    for j in jobs:
-        if previous.get(j.label) != keys[j.label]:
-            continue
-        files = [j.executed, j.html] + ([j.pdf] if j.pdf is not None else [])
-        sources = [final / Path(f).relative_to(staging) for f in files]
-        if not all(src.is_file() for src in sources):
-            continue
-        for src, dst in zip(sources, files, strict=True):
-            Path(dst).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dst)
-        reused[j.label] = j.executed
-    return reused
 
 
 def write_tables(tables: dict, folder: Path) -> None:
