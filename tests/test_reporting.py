@@ -36,6 +36,7 @@ from evaluation.errors import InputError, ParameterError
 from evaluation.ingest import schema
 from evaluation.params import ReportParams
 from evaluation.presentation import notebook as nbh
+from evaluation.presentation import sheets as reporting_sheets
 from evaluation.presentation import titles as reporting
 from evaluation.presentation.report import from_tables, muat_laporan
 from evaluation.presentation.sheets import summary_sheets
@@ -247,6 +248,10 @@ def test_summary_sheets_are_valid_and_write(tmp_path, full, lang):
         full = tables[key]
         if key == "data_quality":  # one problem column, in the report's language
             full = full.drop(columns=["problem" if lang == "id" else "problem_id"])
+        if key == "needs_assistance":  # plus the reasons and next steps, worded
+            full = reporting_sheets.with_worded_reasons(full, params)
+            assert full["reason_text"].str.len().gt(0).all()
+            assert full["suggested_action"].str.len().gt(0).all()
         same = [
             df
             for _, df, _ in sheets
@@ -402,3 +407,13 @@ def test_muat_laporan_refuses_parameters_the_tables_were_not_computed_with(tmp_p
     pd.testing.assert_frame_equal(L.tabel.rates_by_scope, full["rates_by_scope"], obj="parquet")
     with pytest.raises(ParameterError, match="grace_months"):
         muat_laporan(tmp_path, grace_months=6)
+
+
+def test_excel_assistance_sheet_words_the_reasons_in_the_report_language(full):
+    for lang, text in (("id", "Tidak ada kegiatan dalam 12 bulan terakhir"),
+                       ("en", "No activity in the last 12 months")):  # fmt: skip
+        sheets = summary_sheets(full, rp(lang=lang))
+        assist = next(df for _, df, _ in sheets if "reason_text" in df.columns)
+        x1 = assist.set_index("agreement_id").loc["X1"]
+        assert x1["reason_text"].startswith(text)  # X1: stale, last activity 2021-01-01
+        assert x1["reasons"] == "stale"  # the code stays beside its words

@@ -18,6 +18,24 @@ _RATE_KINDS = {
 }
 
 
+def with_worded_reasons(df: pd.DataFrame, rp: ReportParams) -> pd.DataFrame:
+    """``df`` (rows with ``reasons`` codes) plus ``reason_text`` and ``suggested_action``: the
+    reasons and next steps in the report's language."""
+    from evaluation.presentation.wording import reasons_text, steps_text
+
+    records = df.to_dict("records")
+    return df.assign(
+        reason_text=pd.Series(
+            [reasons_text(r, rp.lang, rp.stale_months) for r in records],
+            index=df.index,
+            dtype="object",
+        ),
+        suggested_action=pd.Series(
+            [steps_text(r, rp.lang) for r in records], index=df.index, dtype="object"
+        ),
+    )
+
+
 def summary_sheets(
     tables: dict[str, pd.DataFrame], rp: ReportParams
 ) -> list[tuple[str, pd.DataFrame, dict]]:
@@ -33,6 +51,10 @@ def summary_sheets(
         }
     )
     sheets = []
+    tables = dict(tables)
+    for key in ("needs_assistance", "changes_assistance_added"):
+        if key in tables:  # the reasons and next steps worded for people, beside the codes
+            tables[key] = with_worded_reasons(tables[key], rp)
 
     def add(key: str, name_key: str, kinds: dict) -> None:
         df = tables.get(key)
