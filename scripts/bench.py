@@ -637,6 +637,7 @@ def _report_steps(result: dict) -> dict[str, float | None]:
     steps = {
         "ingest check": ingest_end,
         "tables + xlsx": between(ingest_end, ts(r"^\[2/4\]")),
+        "tables per category": between(ts(r"^\[2/4\]"), ts(r"tables of record per category")),
         "notebooks (execute + HTML)": between(ts(r"^\[3/4\]"), ts(r"notebooks done in")),
         "PDF": between(ts(r"^\[4/4\]"), ts(r"PDFs done in")),
     }

@@ -285,14 +285,17 @@ def _build(
     if per_category and rp.category is None:
         present = set(data["agreements"]["partner_category"].dropna().unique())
         (staging / "kategori").mkdir()
+        t_cat = time.perf_counter()
         for cat in vocab.partner_categories.labels:
             if cat not in present:
                 continue
             s = slugify(vocab.partner_categories.term(cat).short or cat)
             cat_rp = replace(rp, category=cat)
             cat_tables = staging / "tables" / "kategori" / s
-            write_tables(
-                compute_tables(data, cat_rp, previous_dir=prev, is_sample=is_sample), cat_tables
+            write_tables(  # Parquet only: the main report's CSVs and ringkasan.xlsx are for people
+                compute_tables(data, cat_rp, previous_dir=prev, is_sample=is_sample),
+                cat_tables,
+                csv=False,
             )
             jobs.append(
                 job(
@@ -303,6 +306,10 @@ def _build(
                     f"{MAIN_NOTEBOOK} [{cat}]",
                 )
             )
+        echo(
+            f"      tables of record per category: {len(jobs) - 1} "
+            f"({time.perf_counter() - t_cat:.1f} s)"
+        )
         annex = notebooks_dir / ANNEX_NOTEBOOK
         if annex.exists():
             jobs.append(
@@ -403,15 +410,16 @@ def _build(
     (staging / BUILD_KEYS).write_text(json.dumps(built, indent=2) + "\n", encoding="utf-8")
 
 
-def write_tables(tables: dict, folder: Path) -> None:
-    """Write the tables of record: ``<name>.parquet`` (the notebooks load these) and
-    ``<name>.csv`` (people and other tools read these) for each table."""
+def write_tables(tables: dict, folder: Path, csv: bool = True) -> None:
+    """Write the tables of record: ``<name>.parquet`` (the notebooks load these) and, with
+    ``csv``, ``<name>.csv`` (people and other tools read these) for each table."""
     from evaluation.presentation.workbook import write_csv
 
     folder.mkdir(parents=True, exist_ok=True)
     for name, df in tables.items():
         df.to_parquet(folder / f"{name}.parquet", index=False)
-        write_csv(df, folder / f"{name}.csv")
+        if csv:
+            write_csv(df, folder / f"{name}.csv")
 
 
 def analyst_notebooks(notebooks_dir: Path) -> list[Path]:
