@@ -20,7 +20,7 @@ SRC := $(shell find src/evaluation -type f \( -name '*.py' -o -name '*.toml' -o 
 RAW_FILES := $(wildcard $(RAW)/*.xlsx $(RAW)/*.xlsm $(RAW)/*.ods $(RAW)/*.csv)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: help setup data report test test-fast lint format clean clean-reports lab template sample bench
+.PHONY: help setup data report test test-fast lint format clean clean-reports lab template sample bench notebook
 
 help: ## Show this help
 	@echo "Usage: make <target>   (the first run sets everything up by itself)"
@@ -76,8 +76,14 @@ lab: $(STAMP) $(PROCESSED)/manifest.json ## Start JupyterLab on notebooks/ (data
 	$(PY) -m ipykernel install --sys-prefix --name evaluation --display-name "Python (evaluation)" >/dev/null
 	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
-bench: $(STAMP) ## Benchmarks: ingestion and report against their floors
-	$(PY) scripts/bench.py
+notebook: ## Start your own analysis notebook: notebooks/NAME.ipynb (from notebooks/contoh/), run by `make report`
+	@test -n "$(NAME)" || { echo "Give a name: make notebook NAME=analisis_saya"; exit 2; }
+	@test ! -e "notebooks/$(NAME).ipynb" || { echo "notebooks/$(NAME).ipynb already exists"; exit 2; }
+	@cp notebooks/contoh/analisis_sendiri.ipynb "notebooks/$(NAME).ipynb"
+	@echo "Created notebooks/$(NAME).ipynb: open it with 'make lab'; 'make report' puts it in reports/<date>/analis/"
+
+bench: $(STAMP) ## Benchmarks: main report vs its toolchain floor, and the whole pack (BENCH_ARGS="--figures 1,2,3,4,5,6" for all)
+	$(PY) scripts/bench.py $(if $(BENCH_ARGS),$(BENCH_ARGS),--figures 2,6)
 
 # `make clean` keeps the past reports: each holds the data snapshot that the next evaluation's
 # "changes since the previous evaluation" compares with. `make clean-reports` removes them,

@@ -27,7 +27,7 @@ def test_output_piped_into_head_ends_quietly(tmp_path):
     proc.stdout.close()
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 0, err
-    assert first.startswith("Membaca ".encode())  # the console speaks Bahasa Indonesia
+    assert first.startswith(b"Membaca ")  # the console speaks Bahasa Indonesia
     assert "Traceback" not in err and "BrokenPipe" not in err, err
     assert (out / "manifest.json").exists()  # the work was finished all the same
 

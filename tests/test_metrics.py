@@ -34,6 +34,7 @@ import pytest
 from evaluation.analysis import metrics as m
 from evaluation.errors import InputError, ParameterError
 from evaluation.ingest.schema import empty_table
+from evaluation.presentation.wording import reasons_text, steps_text
 from evaluation.vocab.loader import load_vocabulary
 
 VOCAB = load_vocabulary()
@@ -335,7 +336,7 @@ def test_rates_by_category_hand_computed():
 
 def test_overall_rates():
     o = m.overall_rates(base_tables(), P)
-    assert len(o) == 1 and o["category"].iloc[0] == "Semua"
+    assert len(o) == 1 and pd.isna(o["category"].iloc[0]) and o["is_total"].tolist() == [True]
     o = o.iloc[0]
     # 5 agreements, followed up A1, A2, A3 -> 3/5; 7 items, 2 done, 1 in progress -> 2/7
     assert (o["agreements"], o["agreements_followed_up"], o["followup_rate"]) == (5, 3, 0.6)
@@ -409,7 +410,8 @@ def test_category_parameter_restricts_everything():
     s = m.rates_by_scope(base_tables(), p)
     assert len(s) == 10 and s["agreements"].sum() == 5  # S1: 2, S2: 2, S3: 1
     h = m.headline_counts(base_tables(), p)
-    assert h["category"].tolist() == [PD, "Semua"] and h["agreements"].tolist() == [2, 2]
+    assert h["category"].tolist()[:-1] == [PD] and pd.isna(h["category"].iloc[-1])
+    assert h["is_total"].tolist() == [False, True] and h["agreements"].tolist() == [2, 2]
     assert m.needs_assistance(base_tables(), p)["agreement_id"].tolist() == ["A2"]
 
 
@@ -431,7 +433,10 @@ def test_status_shares():
 def test_headline_counts():
     h = m.headline_counts(base_tables(), P)
     assert list(h.columns) == m.HEADLINE_COLUMNS
-    assert h["category"].tolist() == [PD, LP, LK, LKEU, LPEM, "Semua"]
+    assert h["category"].tolist()[:-1] == [PD, LP, LK, LKEU, LPEM] and pd.isna(
+        h["category"].iloc[-1]
+    )
+    assert h["is_total"].tolist() == [False] * 5 + [True]
     assert h["agreements"].tolist() == [2, 2, 0, 0, 1, 5]
     assert h["active"].tolist() == [2, 1, 0, 0, 0, 3]  # A1, A2 | A4
     assert h["ended"].tolist() == [0, 1, 0, 0, 1, 2]  # A3 | A7
@@ -446,19 +451,21 @@ def test_needs_assistance_base():
     assert a["priority"].tolist() == [1, 2]
     a4, a2 = a.iloc[0], a.iloc[1]
     assert a4["reasons"] == ["no_realisation", "stale"]
-    assert a4["reason_text_id"] == (
+    # the analysis returns codes and fields; the report words them (presentation.wording)
+    assert "reason_text_id" not in a.columns
+    assert reasons_text(a4, "id", 12) == (
         "Belum ada tindak lanjut terlaksana 14 bulan sejak penandatanganan; "
         "Tidak ada kegiatan tercatat dalam 14 bulan sejak penandatanganan"
     )
-    assert a4["reason_text_en"].startswith("No realised follow-up 14 months after signing")
-    assert a4["suggested_action_id"].count(";") == 1  # one action per reason
+    assert reasons_text(a4, "en", 12).startswith("No realised follow-up 14 months after signing")
+    assert steps_text(a4, "id").count(";") == 1  # one action per reason
     assert a4["months_without_realisation"] == 14
     # A2: last activity 2023-02-01 <= 2023-03-14 -> stale; scope rate 0.5 is not < 0.5
     assert a2["reasons"] == ["stale"]
-    assert a2["reason_text_id"] == (
+    assert reasons_text(a2, "id", 12) == (
         "Tidak ada kegiatan dalam 12 bulan terakhir (kegiatan terakhir 1 Februari 2023)"
     )
-    assert a2["reason_text_en"] == (
+    assert reasons_text(a2, "en", 12) == (
         "No activity in the last 12 months (last activity 1 February 2023)"
     )
     assert a2["months_without_realisation"] == 13  # since the realisation on 2023-02-01
@@ -469,9 +476,8 @@ def test_needs_assistance_low_rate_parameter():
     a = m.needs_assistance(base_tables(), m.Params(as_of=AS_OF, low_rate=0.6))
     a2 = row(a, "agreement_id", "A2")
     assert a2["reasons"] == ["stale", "expiring_low"]
-    assert (
-        "Berakhir 31 Agustus 2024 dengan capaian ruang lingkup 50% (1 dari 2)"
-        in (a2["reason_text_id"])
+    assert "Berakhir 31 Agustus 2024 dengan capaian ruang lingkup 50% (1 dari 2)" in reasons_text(
+        a2, "id", 12
     )
     # tie on 2 reasons -> more months without realisation first: A4 (14) before A2 (13)
     assert a["agreement_id"].tolist() == ["A4", "A2"]
@@ -565,7 +571,7 @@ def test_expiring_low_boundary_on_rate():
     t = _one("2023-06-01", "2024-06-01", [], [(S1, "2024-01-10", DONE)])
     assert _reasons(t) == ["expiring_low"]
     a = m.needs_assistance(t, P)
-    assert a["reason_text_id"].iloc[0] == "Berakhir 1 Juni 2024 tanpa ruang lingkup tercatat"
+    assert reasons_text(a.iloc[0], "id", 12) == "Berakhir 1 Juni 2024 tanpa ruang lingkup tercatat"
     assert math.isnan(a["scope_rate"].iloc[0])
 
 
@@ -601,8 +607,9 @@ def test_time_to_first_followup_hand_computed():
     res = m.time_to_first_followup(base_tables(), P)
     s = res.summary
     assert list(s.columns) == m.KM_SUMMARY_COLUMNS
-    assert s["group"].tolist() == [PD, LP, LPEM, "Semua"]
-    allr = row(s, "group", "Semua")
+    assert s["group"].tolist()[:-1] == [PD, LP, LPEM] and pd.isna(s["group"].iloc[-1])
+    assert s["is_total"].tolist() == [False, False, False, True]
+    allr = s[s["is_total"]].iloc[0]
     assert (allr["n"], allr["events"], allr["censored"]) == (5, 3, 2)
     assert allr["median_months"] == pytest.approx(672 / 30.4375)
     assert allr["share_followed_within_12m"] == pytest.approx(0.4)  # 1 - 0.6
@@ -623,14 +630,14 @@ def test_time_to_first_followup_hand_computed():
 
 def test_time_to_first_followup_overall_only_and_scope_rejected():
     res = m.time_to_first_followup(base_tables(), P, by=None)
-    assert res.summary["group"].tolist() == ["Semua"]
+    assert res.summary["is_total"].tolist() == [True] and res.summary["group"].isna().all()
     with pytest.raises(ParameterError):
         m.time_to_first_followup(base_tables(), P, by="scope")
     # by province: A3, A4, A7 have none -> one <NA> group: censored 14.39, event 22.08 (at risk
     # 2 -> S = 1/2), censored 59.99 -> median 22.08, 24-month share 0.5
     s = m.time_to_first_followup(base_tables(), P, by="province").summary
     assert s["group"].iloc[:2].tolist() == ["Jawa Timur", "Bali"]
-    na = s[s["group"].isna()].iloc[0]
+    na = s[s["group"].isna() & ~s["is_total"]].iloc[0]
     assert (na["n"], na["events"]) == (3, 1)
     assert na["median_months"] == pytest.approx(672 / 30.4375)
     assert na["share_followed_within_24m"] == pytest.approx(0.5)
@@ -649,7 +656,7 @@ def test_outcome_indicators_base():
     assert (bali["partners"], bali["partners_with_perda"]) == (1, 0)
     assert bali["training_budget"] == 250_000_000.0
     tot = o["total"].iloc[0]
-    assert tot["province"] == "Semua"
+    assert pd.isna(tot["province"]) and tot["is_total"]
     assert (tot["partners"], tot["partners_with_perda"], tot["ltsa"], tot["satgas"]) == (2, 1, 0, 0)
     assert tot["training_budget"] == 250_000_000.0
     assert list(o["by_partner"].columns) == m.OUTCOME_PARTNER_COLUMNS
@@ -790,7 +797,7 @@ EXPECTED_COLUMNS = {
     "rates_by_scope": ["scope", *m.RATE_COLUMNS],
     "rates_by_category_scope": ["category", "scope", *m.RATE_COLUMNS],
     "rates_by_signing_year": ["year", *m.RATE_COLUMNS],
-    "overall_rates": ["category", *m.RATE_COLUMNS],
+    "overall_rates": ["category", *m.RATE_COLUMNS, "is_total"],
     "status_shares": ["status", "n", "share", "scope_items"],
     "needs_assistance": m.ASSISTANCE_COLUMNS,
     "ending_soon": m.ENDING_SOON_COLUMNS,
@@ -824,7 +831,7 @@ def test_empty_inputs_give_empty_frames(empty):
     assert len(rc) == 5 and (rc["agreements"] == 0).all() and rc["scope_rate"].isna().all()
     assert m.headline_counts(t, P)["agreements"].tolist() == [0] * 6
     timing = m.time_to_first_followup(t, P)
-    assert timing.summary["group"].tolist() == ["Semua"] and timing.curve.empty
+    assert timing.summary["is_total"].tolist() == [True] and timing.curve.empty
     assert list(timing.curve.columns) == m.KM_CURVE_COLUMNS
     o = m.outcome_indicators(t, P)
     assert o["by_province"].empty and list(o["by_province"].columns) == m.OUTCOME_COLUMNS

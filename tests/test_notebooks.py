@@ -9,7 +9,9 @@ import pytest
 from evaluation.authoring.notebook_hygiene import main, problems
 from evaluation.params import PARAM_NAMES
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+#: The report notebooks and the documented example an analyst copies (make notebook NAME=…).
+NOTEBOOKS = sorted([*NOTEBOOKS_DIR.glob("*.ipynb"), *NOTEBOOKS_DIR.glob("contoh/*.ipynb")])
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -90,5 +92,33 @@ def test_notebook_runs_top_to_bottom_with_its_defaults(path, tmp_path):
         if o.get("output_type") == "error"
     ]
     assert not errors
+    if path.parent.name == "contoh":  # the analyst's example: its own tables
+        assert "Perjanjian perlu asistensi per unit pengampu" in html
+        return
     assert "14 Maret 2024" in html
     assert "DATA CONTOH" in html
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_names_the_project_kernel(path):
+    spec = nbformat.read(path, as_version=4).metadata["kernelspec"]
+    assert spec["name"] == "evaluation" and spec["display_name"] == "Python (evaluation)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_loads_the_tables_of_record(path):
+    """Every notebook takes the report's tables folder and loads it (never recomputes)."""
+    nb = nbformat.read(path, as_version=4)
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert "tables_dir = None" in params.source
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "muat_laporan(\n    tables_dir" in code
+    assert "compute_tables" not in code and "metrics" not in code
+
+
+def test_main_notebook_starts_with_the_guide_in_indonesian():
+    nb = nbformat.read(NOTEBOOKS_DIR / "laporan_evaluasi.ipynb", as_version=4)
+    guide = nb.cells[0]
+    assert guide.cell_type == "markdown" and "remove-cell" in guide.metadata["tags"]
+    for topic in ("Mengubah grafik", "Mengubah kolom tabel", "Menambah tabel sendiri"):
+        assert topic in guide.source

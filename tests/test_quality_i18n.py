@@ -14,9 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
+from IPython.display import display
 from IPython.utils.capture import capture_output
 
 from conftest import ACT_HEADER, AG_HEADER, SC_HEADER, replace_in_zip, write_xlsx
+from evaluation.analysis.tables import compute_tables
 from evaluation.ingest import (
     EXCEL_CELL_LIMIT,
     ingest,
@@ -28,8 +30,9 @@ from evaluation.ingest import (
 from evaluation.ingest.cells import Note, parse_date
 from evaluation.ingest.quality import Count, QualityLog, decode_fields, encode_fields
 from evaluation.params import ReportParams
+from evaluation.presentation.data_quality import kualitas_data
 from evaluation.presentation.remarks import remark_texts, render_remark
-from evaluation.presentation.sections import ReportView
+from evaluation.presentation.report import from_tables
 from evaluation.presentation.text import LANGS, load_translations, placeholders
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "evaluation"
@@ -396,10 +399,10 @@ def shell():
 
 
 def _dq_html(shell, data: dict, lang: str, **kw) -> str:
-    view = ReportView(data=data, params=ReportParams(as_of=date(2024, 3, 14), lang=lang, **kw))
-    view.tables  # noqa: B018 - compute outside the capture
+    rp = ReportParams(as_of=date(2024, 3, 14), lang=lang, **kw)
+    L = from_tables(compute_tables(data, rp), lang=lang, top_n=rp.top_n)
     with capture_output() as cap:
-        view.data_quality()
+        display(kualitas_data(L))
     return "".join(o.data.get("text/html", "") for o in cap.outputs)
 
 

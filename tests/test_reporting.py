@@ -1,8 +1,9 @@
-"""Tests of evaluation.presentation.sections without notebooks: the tables of record and the sections.
+"""Tests of the tables of record (evaluation.analysis.tables) and of the report's section
+helpers (evaluation.presentation) without notebooks.
 
 The data are tiny hand-made processed tables (schema dtypes). Expected figures are worked
-out by hand in the comments. :class:`ReportView` sections are called in this plain Python
-process, where IPython's ``display`` prints instead of rendering; nothing is patched.
+out by hand in the comments. The section helpers are called in this plain Python process;
+they return displayable objects whose HTML is checked; nothing is patched.
 
     as_of 2024-03-14
     X1 Pemerintah Daerah   signed 2020-01-01 ends 2025-12-31  S1 S2   S2 T (2021-01-01),
@@ -29,12 +30,17 @@ import pandas as pd
 import pytest
 
 from evaluation.analysis import metrics
+from evaluation.analysis import tables as record
+from evaluation.analysis.tables import compute_tables
 from evaluation.errors import InputError, ParameterError
 from evaluation.ingest import schema
 from evaluation.params import ReportParams
-from evaluation.presentation import sections as reporting
+from evaluation.presentation import notebook as nbh
+from evaluation.presentation import sheets as reporting_sheets
+from evaluation.presentation import titles as reporting
 from evaluation.presentation.remarks import remark_texts
-from evaluation.presentation.sections import ReportView, compute_tables, summary_sheets
+from evaluation.presentation.report import from_tables, muat_laporan
+from evaluation.presentation.sheets import summary_sheets
 from evaluation.presentation.workbook import XLSX_KINDS, write_summary_xlsx
 
 AS_OF = date(2024, 3, 14)
@@ -42,12 +48,6 @@ S1 = "Pemberantasan Sindikasi Penempatan Nonprosedural"
 S2 = "Pendidikan dan Pelatihan Calon PMI"
 S8 = "Penelitian, Sosialisasi dan Pengabdian Masyarakat"
 PD, LP = "Pemerintah Daerah", "Lembaga Pendidikan"
-
-SECTIONS = (
-    "setup", "cover", "executive_summary", "headline", "rates_by_category", "rates_by_scope",
-    "category_scope", "status_shares", "assistance", "ending", "trend", "time_to_followup",
-    "outcomes", "changes", "data_quality", "methodology", "annex_cover", "partner_scorecards",
-)  # fmt: skip
 
 
 def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
@@ -155,7 +155,7 @@ def test_compute_tables_keys(full):
         "headline_counts", "status_shares", "rates_by_year", "needs_assistance", "ending_soon",
         "ended_without_followup", "time_to_first_followup", "time_to_first_followup_curve",
         "outcomes_by_province", "outcomes_total", "outcomes_by_partner", "partner_scorecards",
-        "data_quality", "data_quality_summary",
+        "data_quality", "data_quality_summary", "summary_facts", "report_parameters",
     }  # fmt: skip
     assert set(out) == expected  # no changes_* without a previous evaluation
     assert all(isinstance(df, pd.DataFrame) for df in out.values())
@@ -164,7 +164,7 @@ def test_compute_tables_keys(full):
 def test_rate_tables_equal_the_metrics_functions(full):
     data = make_data()
     out = full
-    mp = reporting.metric_params(rp())
+    mp = record.metric_params(rp())
     tbl = _tables(data)
     for key, fn in (
         ("rates_by_category", metrics.rates_by_category),
@@ -249,6 +249,10 @@ def test_summary_sheets_are_valid_and_write(tmp_path, full, lang):
         full = tables[key]
         if key == "data_quality":  # one problem column, in the report's language
             full = full.assign(problem=remark_texts(full, lang)).drop(columns=["fields"])
+        if key == "needs_assistance":  # plus the reasons and next steps, worded
+            full = reporting_sheets.with_worded_reasons(full, params)
+            assert full["reason_text"].str.len().gt(0).all()
+            assert full["suggested_action"].str.len().gt(0).all()
         same = [
             df
             for _, df, _ in sheets
@@ -279,8 +283,56 @@ def test_titles_and_footer():
     assert "14 Maret 2024" in reporting.annex_title_text(rp(), False)
 
 
-# --------------------------------------------------------------------------- ReportView
+# --------------------------------------------------------------------------- sections
 RATE_CHARTS = {"rate-category", "rate-scope", "heatmap", "status"}
+
+
+def render_all(tables, lang="id", top_n=25) -> str:
+    """Every section of the two report notebooks, as the notebooks call them; their HTML."""
+    L = from_tables(tables, lang=lang, top_n=top_n)
+    T = L.tabel
+    rate_cols = ["agreements", "agreements_followed_up", "followup_rate", "scope_items",
+                 "scope_items_done", "scope_items_in_progress", "scope_rate"]  # fmt: skip
+    per = "category" if L.params.category is None else "scope"
+    parts = [
+        L.persiapan(),
+        nbh.sampul(L),
+        nbh.ringkasan_eksekutif(L),
+        nbh.bagian(
+            "section.count_by_category",
+            nbh.tabel(T.headline_counts, kolom=["category", "agreements", "active", "ended"]),
+            nbh.grafik.batang_jumlah(T.headline_counts, label="category"),
+        ),
+        nbh.bagian(
+            "section.rate_by_category",
+            nbh.tabel(T.rates_by_category, total=T.rates_overall, kolom=["category", *rate_cols]),
+            nbh.grafik.batang_tingkat(T.rates_by_category, label="category"),
+        )
+        if L.params.category is None
+        else None,
+        nbh.bagian(
+            "section.rate_by_scope",
+            nbh.tabel(T.rates_by_scope, kolom=["scope", *rate_cols]),
+            nbh.grafik.batang_tingkat(T.rates_by_scope, label="scope"),
+        ),
+        nbh.grafik.peta_panas(T.rates_by_category_scope),
+        nbh.grafik.status_bertumpuk(
+            T.rates_by_category if per == "category" else T.rates_by_scope, label=per
+        ),
+        nbh.bagian("section.needs_attention", nbh.pengantar_asistensi(L), nbh.daftar_asistensi(L)),
+        nbh.tabel(T.ending_soon, kolom=["partner_name", "ends_on", "days_left"], panjang=True),
+        nbh.tabel(T.rates_by_year, kolom=["year", *rate_cols]),
+        nbh.grafik.garis_tahun(T.rates_by_year),
+        nbh.tabel(T.time_to_first_followup, kolom=["group", "n", "events", "median_months"]),
+        nbh.grafik.kurva_km(T.time_to_first_followup_curve),
+        nbh.luaran(L),
+        nbh.perubahan(L),
+        nbh.kualitas_data(L),
+        nbh.metodologi(L),
+        nbh.sampul_lampiran(L),
+        nbh.kartu_skor(L),
+    ]
+    return "".join(p._repr_html_() for p in parts if p is not None)
 
 
 @pytest.mark.parametrize(
@@ -295,35 +347,74 @@ RATE_CHARTS = {"rate-category", "rate-scope", "heatmap", "status"}
     ],
     ids=["full", "en-pemda", "pendidikan-top1", "no-activities", "empty", "empty-en-category"],
 )
-def test_every_section_runs_in_plain_python(capsys, data, params, charts_in, charts_out):
-    """Each section displays without error, also on empty tables; a chart is only drawn
-    when its table has data (outside Jupyter, display prints the chart's mime bundle)."""
-    view = ReportView(data=data, params=params)
-    for name in SECTIONS:
-        getattr(view, name)()
-    printed = capsys.readouterr().out
-    assert "IPython.core.display.HTML" in printed
-    charts = set(re.findall(r"data-chart-id=\\?[\"']([\w-]+)", printed))
+def test_every_section_renders(data, params, charts_in, charts_out):
+    """Each section renders without error, also on empty tables; a chart is only drawn
+    when its table has data."""
+    tables = compute_tables(data, params)
+    page = render_all(tables, lang=params.lang, top_n=params.top_n)
+    assert "<h2>" in page
+    charts = set(re.findall(r'data-chart-id="([\w-]+)"', page))
     assert charts_in <= charts, charts
     assert not charts & charts_out, charts
 
 
-def test_view_tables_are_computed_once_and_match_compute_tables(full):
-    view = ReportView(data=make_data(), params=rp())
-    first = view.tables
-    assert view.tables is first
-    assert set(first) == set(full)
-    for key in ("rates_by_scope", "needs_assistance", "partner_scorecards"):
-        pd.testing.assert_frame_equal(first[key], full[key], obj=key)
+def test_sections_word_totals_and_reasons_in_the_report_language(full):
+    page_id = render_all(full, lang="id")
+    page_en = render_all(full, lang="en")
+    # total rows are flagged in the tables and worded by the report
+    assert "<tr class='total'><td>Semua</td>" in page_id
+    assert "<tr class='total'><td>All</td>" in page_en
+    # X2: no realisation (signed 2022-06-01: 21 months) and stale, worded from the codes
+    assert "Belum ada realisasi (21 bln sejak TTD)" in page_id
+    assert "No realisation (21 months since signing)" in page_en
 
 
-def test_load_reports_missing_processed_tables(tmp_path):
+def test_long_partner_names_are_cut_in_html_but_kept_in_the_tables(tmp_path):
+    data = make_data()
+    long_name = "Pemerintah Kabupaten " + "Sangat Panjang Sekali " * 12 + "Ujung"
+    data["agreements"].loc[data["agreements"]["agreement_id"] == "X2", "partner_name"] = long_name
+    tables = compute_tables(data, rp())
+    page = render_all(tables)
+    assert long_name not in page
+    assert "Pemerintah Kabupaten Sangat Panjang" in page and "…" in page
+    # the tables of record (CSV, Excel, Parquet) keep the whole name
+    assert long_name in set(tables["needs_assistance"]["partner_name"])
+    assert long_name in set(tables["partner_scorecards"]["partner_name"])
+
+
+def test_muat_laporan_reports_missing_processed_tables(tmp_path):
     with pytest.raises(InputError, match="run 'evaluation ingest' first"):
-        ReportView.load(tmp_path / "nothing", as_of="2024-03-14")
+        muat_laporan(None, tmp_path / "nothing", as_of="2024-03-14")
 
 
-def test_load_refuses_bad_parameters(tmp_path):
+def test_muat_laporan_reports_missing_tables_of_record(tmp_path):
+    with pytest.raises(InputError, match="evaluation report"):
+        muat_laporan(tmp_path, as_of="2024-03-14")
+
+
+def test_muat_laporan_refuses_bad_parameters(tmp_path):
     with pytest.raises(ParameterError, match="YYYY-MM-DD"):
-        ReportView.load(tmp_path, as_of="14-03-2024")
+        muat_laporan(None, tmp_path, as_of="14-03-2024")
     with pytest.raises(ParameterError, match="Valid: id, en"):
-        ReportView.load(tmp_path, as_of="2024-03-14", lang="fr")
+        muat_laporan(None, tmp_path, as_of="2024-03-14", lang="fr")
+
+
+def test_muat_laporan_refuses_parameters_the_tables_were_not_computed_with(tmp_path, full):
+    from evaluation.publish.run import write_tables
+
+    write_tables(full, tmp_path)
+    L = muat_laporan(tmp_path, lang="en")
+    assert L.params.as_of == AS_OF and L.lang == "en"
+    pd.testing.assert_frame_equal(L.tabel.rates_by_scope, full["rates_by_scope"], obj="parquet")
+    with pytest.raises(ParameterError, match="grace_months"):
+        muat_laporan(tmp_path, grace_months=6)
+
+
+def test_excel_assistance_sheet_words_the_reasons_in_the_report_language(full):
+    for lang, text in (("id", "Tidak ada kegiatan dalam 12 bulan terakhir"),
+                       ("en", "No activity in the last 12 months")):  # fmt: skip
+        sheets = summary_sheets(full, rp(lang=lang))
+        assist = next(df for _, df, _ in sheets if "reason_text" in df.columns)
+        x1 = assist.set_index("agreement_id").loc["X1"]
+        assert x1["reason_text"].startswith(text)  # X1: stale, last activity 2021-01-01
+        assert x1["reasons"] == "stale"  # the code stays beside its words

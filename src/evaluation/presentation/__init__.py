@@ -1,5 +1,9 @@
 """Stage 3 — presentation: tables of record → formatted tables, charts and text for notebooks.
 
-Words come from ``translations.toml`` (:mod:`~evaluation.presentation.text`) in the report's
-language; :mod:`~evaluation.presentation.workbook` writes ``ringkasan.xlsx``.
+:mod:`~evaluation.presentation.report` loads a report's tables of record (``muat_laporan``);
+:mod:`~evaluation.presentation.display` and :mod:`~evaluation.presentation.grafik` are the
+small helpers a notebook cell calls (``tabel``, ``bagian``, ``grafik.batang_tingkat`` …), all
+in :mod:`~evaluation.presentation.notebook`. Words come from ``translations.toml``
+(:mod:`~evaluation.presentation.text`, :mod:`~evaluation.presentation.wording`) in the
+report's language; :mod:`~evaluation.presentation.workbook` writes ``ringkasan.xlsx``.
 """

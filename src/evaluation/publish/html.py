@@ -228,6 +228,7 @@ def notebook_to_html(
         )
     except Exception as exc:  # noqa: BLE001 - nbconvert raises many kinds
         raise RenderError(f"Cannot convert {executed_ipynb} to HTML: {exc}") from exc
+    body = with_plotly_js(body)
     external = find_external_resources(body)
     if external:
         shown = "; ".join(external[:5]) + (" …" if len(external) > 5 else "")
@@ -238,6 +239,19 @@ def notebook_to_html(
         )
     write_atomic(out_html, body.encode("utf-8"))
     return out_html
+
+
+def with_plotly_js(body: str) -> str:
+    """``body`` with plotly.js embedded once in its ``<head>`` when it draws charts and does
+    not embed plotly.js yet (the report's executed notebooks do not carry a copy each)."""
+    if 'class="eval-chart"' not in body or "data-eval-plotlyjs" in body:
+        return body
+    from evaluation.presentation.charts import plotly_js_html
+
+    head_end = body.find("</head>")
+    if head_end < 0:
+        return plotly_js_html() + body
+    return body[:head_end] + plotly_js_html() + "\n" + body[head_end:]
 
 
 def write_atomic(path: Path, data: bytes) -> Path:

@@ -14,19 +14,18 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
-from multiprocessing import get_context
 from pathlib import Path
 
 from evaluation import config
 from evaluation.errors import EvaluationError, NotebookError, ParameterError
 from evaluation.params import ReportParams, check_params, parse_cli_pairs
+from evaluation.publish.notebooks import KERNEL, execute_all  # noqa: F401  (KERNEL re-exported)
+from evaluation.publish.reuse import BUILD_KEYS, job_key, reuse_unchanged
 
 MAIN_NOTEBOOK = "laporan_evaluasi.ipynb"
 ANNEX_NOTEBOOK = "lampiran_mitra.ipynb"
-KERNEL = "python3"
 _DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: Files copied into ``<report>/data/``: the snapshot the next evaluation compares against.
 SNAPSHOT_FILES = (
@@ -54,79 +53,6 @@ class NotebookJob:
 def slugify(text: str) -> str:
     s = re.sub(r"[^0-9a-zA-Z]+", "_", text.strip().lower()).strip("_")
     return s or "x"
-
-
-def _quiet_kernel_manager():
-    """A kernel manager whose kernel does not write to our console.
-
-    The kernel's own stderr only carries start-up chatter ("Kernel is running over TCP without
-    encryption", "KeyboardInterrupt caught in kernel" at shutdown); cell errors reach us through
-    the Jupyter protocol and are reported with the notebook and cell.
-    """
-    import subprocess
-
-    from jupyter_client.manager import AsyncKernelManager
-
-    class QuietKernelManager(AsyncKernelManager):
-        async def _async_launch_kernel(self, kernel_cmd, **kw):
-            kw.setdefault("stderr", subprocess.DEVNULL)
-            return await super()._async_launch_kernel(kernel_cmd, **kw)
-
-    return QuietKernelManager
-
-
-def _failure(
-    job: NotebookJob, error: str, cell: int | None = None, cell_index: int | None = None
-) -> dict:
-    """The worker's report of a failed job (plain data: it crosses a process boundary)."""
-    return {
-        "ok": False,
-        "label": job.label,
-        "cell": cell,
-        "cell_index": cell_index,
-        "error": error,
-        "executed": str(job.executed),
-    }
-
-
-def _execute_and_render(job: NotebookJob, cwd: str) -> dict:
-    """Worker: run one notebook with papermill, then convert it to HTML.
-
-    Runs in a separate process; returns a plain dict (errors included) so that nothing
-    unpicklable crosses the process boundary.
-    """
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    from evaluation.publish.html import notebook_to_html
-
-    t0 = time.perf_counter()
-    try:
-        pm.execute_notebook(
-            str(job.notebook),
-            str(job.executed),
-            parameters=job.parameters,
-            kernel_name=KERNEL,
-            cwd=cwd,
-            progress_bar=False,
-            log_output=False,
-            kernel_manager_class=_quiet_kernel_manager(),
-        )
-    except PapermillExecutionError as exc:
-        return _failure(job, f"{exc.ename}: {exc.evalue}", exc.exec_count, exc.cell_index)
-    except Exception as exc:  # kernel died, notebook unreadable...
-        return _failure(job, f"{type(exc).__name__}: {exc}")
-    t1 = time.perf_counter()
-    try:
-        notebook_to_html(job.executed, job.html, title=job.title)
-    except EvaluationError as exc:
-        return _failure(job, f"HTML: {exc}")
-    return {
-        "ok": True,
-        "label": job.label,
-        "execute_s": t1 - t0,
-        "html_s": time.perf_counter() - t1,
-    }
 
 
 def find_previous(out_dir: Path, as_of: date, chosen: str | None = None) -> Path | None:
@@ -244,7 +170,7 @@ def run_report(
         echo(f"      done in {time.perf_counter() - t0:.1f} s")
     manifest = read_manifest(processed_dir) or {}
     is_sample = bool(manifest.get("is_sample"))
-    from evaluation.presentation.sections import (
+    from evaluation.analysis.tables import (
         resolve_as_of,  # the notebooks resolve the default the same way
     )
 
@@ -304,14 +230,16 @@ def _build(
     workers,
     echo,
 ) -> None:
+    from evaluation.analysis.tables import compute_tables
     from evaluation.ingest import load_processed
-    from evaluation.presentation import sections as reporting
-    from evaluation.presentation.workbook import write_csv, write_summary_xlsx
+    from evaluation.presentation import titles
+    from evaluation.presentation.sheets import summary_sheets
+    from evaluation.presentation.workbook import write_summary_xlsx
     from evaluation.vocab.loader import load_vocabulary
 
     vocab = load_vocabulary()
     as_of_s = rp.as_of.isoformat()
-    # --- tables (the figures of record; the notebooks show the same computations) ---------
+    # --- tables of record: computed once; the notebooks load them, never recompute --------
     t0 = time.perf_counter()
     data = load_processed(processed_dir)
     snap = staging / "data"
@@ -320,20 +248,23 @@ def _build(
         src = processed_dir / name
         if src.exists():
             shutil.copy2(src, snap / name)
-    tables = reporting.compute_tables(data, rp, previous_dir=prev)
-    for name, df in tables.items():
-        write_csv(df, staging / "tables" / f"{name}.csv")
+    tables = compute_tables(data, rp, previous_dir=prev, is_sample=is_sample)
+    write_tables(tables, staging / "tables")
     write_summary_xlsx(
         staging / "ringkasan.xlsx",
-        reporting.summary_sheets(tables, rp),
-        title=reporting.title_text(rp, is_sample),
+        summary_sheets(tables, rp),
+        title=titles.title_text(rp, is_sample),
         lang=rp.lang,
     )
-    echo(f"[2/4] Tables: {len(tables)} CSV + ringkasan.xlsx ({time.perf_counter() - t0:.1f} s)")
+    echo(
+        f"[2/4] Tables of record: {len(tables)} (Parquet + CSV) + ringkasan.xlsx "
+        f"({time.perf_counter() - t0:.1f} s)"
+    )
 
     # --- notebooks ----------------------------------------------------------------------
     base_params = {
         **rp.to_notebook(),
+        "tables_dir": str((staging / "tables").resolve()),
         "processed_dir": str(processed_dir.resolve()),
         "previous_dir": str(prev.resolve()) if prev else None,
     }
@@ -353,25 +284,35 @@ def _build(
         )
 
     main = notebooks_dir / MAIN_NOTEBOOK
-    jobs = [
-        job(main, staging / stem, base_params, reporting.title_text(rp, is_sample), MAIN_NOTEBOOK)
-    ]
+    jobs = [job(main, staging / stem, base_params, titles.title_text(rp, is_sample), MAIN_NOTEBOOK)]
     if per_category and rp.category is None:
         present = set(data["agreements"]["partner_category"].dropna().unique())
         (staging / "kategori").mkdir()
+        t_cat = time.perf_counter()
         for cat in vocab.partner_categories.labels:
             if cat not in present:
                 continue
             s = slugify(vocab.partner_categories.term(cat).short or cat)
+            cat_rp = replace(rp, category=cat)
+            cat_tables = staging / "tables" / "kategori" / s
+            write_tables(  # Parquet only: the main report's CSVs and ringkasan.xlsx are for people
+                compute_tables(data, cat_rp, previous_dir=prev, is_sample=is_sample),
+                cat_tables,
+                csv=False,
+            )
             jobs.append(
                 job(
                     main,
                     staging / "kategori" / f"{stem}_{s}",
-                    {**base_params, "category": cat},
-                    reporting.title_text(replace(rp, category=cat), is_sample),
+                    {**base_params, "category": cat, "tables_dir": str(cat_tables.resolve())},
+                    titles.title_text(cat_rp, is_sample),
                     f"{MAIN_NOTEBOOK} [{cat}]",
                 )
             )
+        echo(
+            f"      tables of record per category: {len(jobs) - 1} "
+            f"({time.perf_counter() - t_cat:.1f} s)"
+        )
         annex = notebooks_dir / ANNEX_NOTEBOOK
         if annex.exists():
             jobs.append(
@@ -379,31 +320,54 @@ def _build(
                     annex,
                     staging / f"lampiran_mitra_{as_of_s}{suffix}",
                     base_params,
-                    reporting.annex_title_text(rp, is_sample),
+                    titles.annex_title_text(rp, is_sample),
                     ANNEX_NOTEBOOK,
                 )
             )
+    # analysts' own notebooks: every other notebook with a parameters cell, same parameters
+    own = analyst_notebooks(notebooks_dir)
+    if own:
+        (staging / "analis").mkdir()
+    for nb in own:
+        jobs.append(
+            job(
+                nb,
+                staging / "analis" / f"{nb.stem}_{as_of_s}{suffix}",
+                base_params,
+                f"{nb.stem} — {titles.title_text(rp, is_sample)}",
+                nb.name,
+            )
+        )
+    analyst_labels = {nb.name for nb in own}
     for j in jobs:
         if not j.notebook.exists():
             raise EvaluationError(f"Notebook {j.notebook} not found.")
-    n_workers = max(1, min(workers or (os.cpu_count() or 1), len(jobs), 4))
+    # reports whose notebook, tables and parameters are unchanged are taken from the last run
+    keys = {j.label: job_key(j, staging) for j in jobs}
+    reused = reuse_unchanged(jobs, keys, final, staging)
+    todo = [j for j in jobs if j.label not in reused]
+    n_workers = max(1, min(workers or (os.cpu_count() or 1), len(todo) or 1, 4))
     t0 = time.perf_counter()
+    if reused:
+        echo(f"      unchanged since the last run, kept: {', '.join(sorted(reused))}")
     echo(
-        f"[3/4] Notebooks: executing {len(jobs)} with papermill ({n_workers} in parallel) and rendering HTML …"
+        f"[3/4] Notebooks: executing {len(todo)} with papermill parameters "
+        f"({n_workers} kernels in parallel) and rendering HTML …"
     )
-    results = []
     cwd = str(notebooks_dir.resolve())
-    if n_workers == 1:
-        for j in jobs:
-            results.append(_execute_and_render(j, cwd))
-            _progress(results[-1], echo)
-    else:
-        with ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(_execute_and_render, j, cwd) for j in jobs]
-            for f in futures:
-                results.append(f.result())
-                _progress(results[-1], echo)
-    failed = [r for r in results if not r["ok"]]
+    results = execute_all(todo, cwd, n_workers, on_result=lambda r: _progress(r, echo))
+    results += [{"ok": True, "label": lb, "executed": str(reused[lb])} for lb in reused]
+    # an analyst's notebook that fails is reported (with its cell) and left out of the pack
+    own_failed = [r for r in results if not r["ok"] and r["label"] in analyst_labels]
+    for r in own_failed:
+        cell = f"cell {r['cell']}" if r.get("cell") is not None else "a cell"
+        echo(f"      WARNING: {r['label']} failed in {cell}: {r['error'][:300]} (left out)")
+        for suffix_ in (".html", ".pdf"):
+            Path(r["executed"]).with_suffix(suffix_).unlink(missing_ok=True)
+    if own:
+        write_analyst_index(staging / "analis", results, analyst_labels)
+    jobs = [j for j in jobs if j.label not in {r["label"] for r in own_failed}]
+    failed = [r for r in results if not r["ok"] and r["label"] not in analyst_labels]
     if failed:
         r = failed[0]
         kept = None
@@ -428,9 +392,9 @@ def _build(
         from evaluation.publish.pdf import print_pdfs
 
         t0 = time.perf_counter()
-        pdf_jobs = [(j.html, j.pdf) for j in jobs if j.pdf is not None]
+        pdf_jobs = [(j.html, j.pdf) for j in jobs if j.pdf is not None and j.label not in reused]
         echo(f"[4/4] PDF: printing {len(pdf_jobs)} with Chromium …")
-        label = reporting.footer_text(rp, is_sample)
+        label = titles.footer_text(rp, is_sample)
         print_pdfs(pdf_jobs, footer_label=label, lang=rp.lang)
         echo(f"      PDFs done in {time.perf_counter() - t0:.1f} s")
     else:
@@ -445,6 +409,55 @@ def _build(
     (staging / "run.json").write_text(
         json.dumps(run_info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
+    built = {j.label: keys[j.label] for j in jobs if j.html.exists()}
+    (staging / BUILD_KEYS).write_text(json.dumps(built, indent=2) + "\n", encoding="utf-8")
+
+
+def write_tables(tables: dict, folder: Path, csv: bool = True) -> None:
+    """Write the tables of record: ``<name>.parquet`` (the notebooks load these) and, with
+    ``csv``, ``<name>.csv`` (people and other tools read these) for each table."""
+    from evaluation.presentation.workbook import write_csv
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, df in tables.items():
+        df.to_parquet(folder / f"{name}.parquet", index=False)
+        if csv:
+            write_csv(df, folder / f"{name}.csv")
+
+
+def analyst_notebooks(notebooks_dir: Path) -> list[Path]:
+    """Notebooks of ``notebooks_dir`` other than the main report and the annex that have a
+    cell tagged ``parameters`` (they are executed into the pack with the same parameters)."""
+    import nbformat
+
+    found = []
+    for nb in sorted(Path(notebooks_dir).glob("*.ipynb")):
+        if nb.name in (MAIN_NOTEBOOK, ANNEX_NOTEBOOK) or nb.name.startswith((".", "_")):
+            continue
+        try:
+            cells = nbformat.read(nb, as_version=4).cells
+        except Exception:  # noqa: BLE001 - unreadable: reported by papermill when run
+            cells = []
+            found.append(nb)
+            continue
+        if any("parameters" in c.get("metadata", {}).get("tags", []) for c in cells):
+            found.append(nb)
+    return found
+
+
+def write_analyst_index(folder: Path, results: list[dict], labels: set[str]) -> None:
+    """``analis/DAFTAR.txt``: each analyst notebook, and where it failed if it did."""
+    lines = []
+    for r in results:
+        if r["label"] not in labels:
+            continue
+        stem = Path(r["executed"]).stem if "executed" in r else r["label"]
+        if r["ok"]:
+            lines.append(f"{r['label']}: OK -> {stem}.html, {stem}.pdf")
+        else:
+            cell = f"sel {r['cell']}" if r.get("cell") is not None else "sebuah sel"
+            lines.append(f"{r['label']}: GAGAL di {cell}: {r['error']}")
+    (folder / "DAFTAR.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _progress(r: dict, echo) -> None:

@@ -1,0 +1,152 @@
+"""DataFrame helpers shared by the metrics: masks, month arithmetic, grouping, sorting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from evaluation.analysis.inputs import Params
+from evaluation.errors import ParameterError
+from evaluation.vocab.loader import Vocabulary
+
+_BY_ALIASES = {
+    "category": "partner_category",
+    "partner_category": "partner_category",
+    "scope": "scope",
+    "province": "province",
+    "unit": "unit",
+    "year": "year",
+    "signing_year": "year",
+    "document_type": "document_type",
+}
+_OUT_NAME = {"partner_category": "category"}
+
+
+def _mask(s: pd.Series) -> pd.Series:
+    """Nullable boolean -> plain bool (missing = False)."""
+    return s.fillna(False).astype(bool)
+
+
+def _isin(s: pd.Series, values: pd.Series) -> pd.Series:
+    """Fast ``s.isin(values)`` for id columns (plain bool; missing = False)."""
+    index = pd.Index(pd.unique(values.dropna().to_numpy(dtype=object)))
+    return pd.Series(index.get_indexer(s.to_numpy(dtype=object)) >= 0, index=s.index)
+
+
+def _ns(s: pd.Series) -> pd.Series:
+    return s.astype("datetime64[ns]")
+
+
+def _months_between(start: pd.Series, end: pd.Timestamp) -> pd.Series:
+    """Whole calendar months from each ``start`` to ``end`` (``start + n months <= end``)."""
+    ym = (end.year - start.dt.year.astype("int64")) * 12 + (
+        end.month - start.dt.month.astype("int64")
+    )
+    clipped_day = np.minimum(start.dt.day.astype("int64"), end.days_in_month)
+    return (ym - (clipped_day > end.day).astype("int64")).astype("int64")
+
+
+def _labels_for(col: str, vocab: Vocabulary) -> list[str] | None:
+    sections = {
+        "partner_category": vocab.partner_categories,
+        "scope": vocab.scopes,
+        "province": vocab.provinces,
+        "document_type": vocab.document_types,
+    }
+    sec = sections.get(col)
+    return sec.labels if sec is not None else None
+
+
+def _sort_groups(df: pd.DataFrame, by: list[str], vocab: Vocabulary) -> pd.DataFrame:
+    """Sort ``df`` by ``by``: vocabulary order, then unknown labels A-Z, missing last."""
+    if not by or df.empty:
+        return df.reset_index(drop=True)
+    keys = pd.DataFrame(index=df.index)
+    order = []
+    for i, col in enumerate(by):
+        s = df[col]
+        labels = _labels_for(col, vocab)
+        if labels is not None:
+            pos = {label: j for j, label in enumerate(labels)}
+            k = s.astype("object").map(
+                lambda v, pos=pos: pos.get(v, len(pos)) if pd.notna(v) else len(pos) + 1
+            )
+            keys[f"k{i}"] = k.astype("int64")
+            keys[f"t{i}"] = s.astype("string").fillna("")
+        else:
+            keys[f"k{i}"] = s.isna().astype("int64")
+            keys[f"t{i}"] = s if col == "year" else s.astype("string").fillna("")
+        order += [f"k{i}", f"t{i}"]
+    idx = keys.sort_values(order, kind="stable").index
+    return df.loc[idx].reset_index(drop=True)
+
+
+def _full_labels(col: str, params: Params, vocab: Vocabulary) -> list | None:
+    if col == "partner_category":
+        return [params.category] if params.category else vocab.partner_categories.labels
+    if col == "scope":
+        return vocab.scopes.labels
+    if col == "year":
+        return list(range(params.since.year, params.as_of.year + 1))
+    return None
+
+
+def _grouped(
+    df: pd.DataFrame,
+    by: list[str],
+    aggs: dict[str, tuple[str, str]],
+    params: Params,
+    vocab: Vocabulary,
+    keep_empty: bool,
+) -> pd.DataFrame:
+    """Aggregate ``df`` by ``by`` (missing keys kept), counts as int64, sorted."""
+    if not by:
+        row = {}
+        for out, (col, func) in aggs.items():
+            s = df[col]
+            row[out] = len(s) if func == "size" else getattr(s, func)()
+        res = pd.DataFrame([row])
+    else:
+        res = (
+            df.groupby(by, dropna=False, sort=False)
+            .agg(**{out: (col, func) for out, (col, func) in aggs.items()})
+            .reset_index()
+        )
+        for col in by:
+            res[col] = res[col].astype("int64" if col == "year" else "string")
+        if keep_empty and len(by) == 1:
+            col = by[0]
+            labels = _full_labels(col, params, vocab)
+            if labels is not None:
+                full = pd.DataFrame(
+                    {col: pd.Series(labels, dtype="int64" if col == "year" else "string")}
+                )
+                extra = res[~_mask(res[col].isin(labels))]
+                res = pd.concat([full.merge(res, on=col, how="left"), extra], ignore_index=True)
+    for out in aggs:
+        res[out] = pd.to_numeric(res[out]).fillna(0).astype("int64")
+    return _sort_groups(res, by, vocab)
+
+
+def _rate(k: pd.Series, n: pd.Series) -> pd.Series:
+    k = k.astype("float64")
+    n = n.astype("float64")
+    return (k / n.where(n > 0)).astype("float64")
+
+
+def _normalise_by(by: str | Sequence[str] | None, allow_scope: bool = True) -> list[str]:
+    if by is None:
+        return []
+    items = [by] if isinstance(by, str) else list(by)
+    valid = sorted(k for k in _BY_ALIASES if allow_scope or _BY_ALIASES[k] != "scope")
+    out = []
+    for b in items:
+        internal = _BY_ALIASES.get(b)
+        if internal is None or (not allow_scope and internal == "scope"):
+            raise ParameterError(f"Cannot group by '{b}'.", name="by", valid=valid)
+        if internal in out:
+            raise ParameterError(f"Grouping column '{b}' is given twice.", name="by")
+        out.append(internal)
+    return out

@@ -1,0 +1,145 @@
+"""Outcome indicators of local-government partners (Perda, training budget, LTSA, Satgas)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from evaluation.analysis.core import _core
+from evaluation.analysis.frames import _mask, _sort_groups
+from evaluation.analysis.inputs import Params
+from evaluation.vocab.loader import match_key
+
+#: Partner category whose outcome indicators are reported (canonical vocabulary label).
+LOCAL_GOVERNMENT = "Pemerintah Daerah"
+#: Outcome types (canonical vocabulary labels) used by :func:`outcome_indicators`.
+OUTCOME_PERDA = "Perda"
+OUTCOME_TRAINING_BUDGET = "Anggaran Diklat"
+OUTCOME_LTSA = "LTSA"
+OUTCOME_SATGAS = "Satgas"
+
+OUTCOME_COLUMNS = [
+    "province",
+    "partners",
+    "partners_with_perda",
+    "training_budget",
+    "ltsa",
+    "satgas",
+]
+OUTCOME_PARTNER_COLUMNS = [
+    "partner_name",
+    "province",
+    "agreements",
+    "has_perda",
+    "training_budget",
+    "has_ltsa",
+    "has_satgas",
+]
+
+
+def outcome_indicators(tables: Any, params: Params) -> dict[str, pd.DataFrame]:
+    """Outcome indicators of local-government partners (category ``Pemerintah Daerah``).
+
+    Only counted (dated on or before ``as_of``) Terlaksana activities of agreements in the
+    window count. A partner is a distinct partner name (compared case-, space- and
+    punctuation-insensitively) within a province; a partner "has" an outcome when any of its
+    agreements has a Terlaksana activity of that outcome type.
+
+    Parameters
+    ----------
+    tables, params
+        As :func:`rates`.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``by_province``: ``province`` (vocabulary order; only provinces with partners),
+        ``partners``, ``partners_with_perda``, ``training_budget`` (sum of ``value`` of
+        Terlaksana *Anggaran Diklat* activities, float, 0 when none), ``ltsa``, ``satgas``
+        (partners with a Terlaksana activity of that outcome). ``total``: the same columns in
+        one row with ``province`` missing and ``is_total`` True (partners counted once). ``by_partner``:
+        ``partner_name``, ``province``, ``agreements``, ``has_perda``, ``training_budget``,
+        ``has_ltsa``, ``has_satgas``.
+
+    Raises
+    ------
+    ParameterError, InputError
+        As :func:`rates`.
+    """
+    core = _core(tables, params)
+    s = core.summary
+    ag = s[_mask(s["partner_category"] == LOCAL_GOVERNMENT)][
+        ["agreement_id", "partner_name", "province"]
+    ].copy()
+    key = ag["partner_name"].astype("object").map(lambda v: match_key(v) if pd.notna(v) else "")
+    ag["_partner"] = key.where(key != "", "id:" + ag["agreement_id"].astype("object"))
+    ag["_pkey"] = ag["_partner"] + "|" + ag["province"].astype("object").fillna("").astype(str)
+    acts = core.activities[core.activities["_done"]][["agreement_id", "outcome_type", "value"]]
+    acts = acts.merge(ag[["agreement_id", "_pkey"]], on="agreement_id", how="inner")
+    outcome = acts["outcome_type"].astype("object")
+    acts = acts.assign(
+        _perda=(outcome == OUTCOME_PERDA),
+        _ltsa=(outcome == OUTCOME_LTSA),
+        _satgas=(outcome == OUTCOME_SATGAS),
+        _budget=acts["value"].where(outcome == OUTCOME_TRAINING_BUDGET, 0.0).fillna(0.0),
+    )
+    per_act = (
+        acts.groupby("_pkey", sort=False)
+        .agg(
+            has_perda=("_perda", "any"),
+            has_ltsa=("_ltsa", "any"),
+            has_satgas=("_satgas", "any"),
+            training_budget=("_budget", "sum"),
+        )
+        .reset_index()
+    )
+    partners = (
+        ag.groupby("_pkey", sort=False)
+        .agg(
+            partner_name=("partner_name", "first"),
+            province=("province", "first"),
+            agreements=("agreement_id", "size"),
+            _partner=("_partner", "first"),
+        )
+        .reset_index()
+        .merge(per_act, on="_pkey", how="left")
+    )
+    for c in ("has_perda", "has_ltsa", "has_satgas"):
+        partners[c] = partners[c].astype("object").fillna(False).astype(bool)
+    partners["training_budget"] = pd.to_numeric(partners["training_budget"]).fillna(0.0)
+    partners["agreements"] = partners["agreements"].astype("int64")
+    for c in ("partner_name", "province"):
+        partners[c] = partners[c].astype("string")
+
+    def _summ(df: pd.DataFrame) -> dict[str, Any]:
+        return {
+            "partners": df["_partner"].nunique(),
+            "partners_with_perda": df.loc[df["has_perda"], "_partner"].nunique(),
+            "training_budget": float(df["training_budget"].sum()),
+            "ltsa": df.loc[df["has_ltsa"], "_partner"].nunique(),
+            "satgas": df.loc[df["has_satgas"], "_partner"].nunique(),
+        }
+
+    prov_rows = []
+    for prov, d in partners.groupby("province", dropna=False, sort=False):
+        prov_rows.append({"province": prov, **_summ(d)})
+    by_province = pd.DataFrame(prov_rows, columns=OUTCOME_COLUMNS)
+    total = pd.DataFrame([{"province": pd.NA, **_summ(partners)}], columns=OUTCOME_COLUMNS)
+    dtypes = {
+        "province": "string",
+        "partners": "int64",
+        "partners_with_perda": "int64",
+        "training_budget": "float64",
+        "ltsa": "int64",
+        "satgas": "int64",
+    }
+    by_province = _sort_groups(by_province.astype(dtypes), ["province"], core.vocab)
+    by_partner = _sort_groups(
+        partners.sort_values("partner_name", kind="stable"), ["province"], core.vocab
+    )
+    return {
+        "by_province": by_province,
+        "total": total.astype(dtypes).assign(is_total=True),
+        "by_partner": by_partner[OUTCOME_PARTNER_COLUMNS],
+    }

@@ -1,0 +1,286 @@
+"""Follow-up and scope implementation rates, status shares and headline counts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from evaluation.analysis.core import _Core, _core
+from evaluation.analysis.frames import _OUT_NAME, _grouped, _mask, _normalise_by, _rate
+from evaluation.analysis.inputs import Params
+from evaluation.analysis.stats import Z95, wilson_interval
+
+#: Columns of :func:`rates` after the grouping columns: the DOMAIN.md report columns, then the
+#: follow-up rate interval.
+RATE_COLUMNS = [
+    "agreements",
+    "agreements_followed_up",
+    "followup_rate",
+    "scope_items",
+    "scope_items_done",
+    "scope_items_in_progress",
+    "scope_rate",
+    "scope_rate_low",
+    "scope_rate_high",
+    "followup_rate_low",
+    "followup_rate_high",
+]
+HEADLINE_COLUMNS = ["category", "agreements", "active", "ended", "is_total"]
+
+
+def _rates_from_core(
+    core: _Core, params: Params, by: list[str], keep_empty: bool | None
+) -> pd.DataFrame:
+    if keep_empty is None:
+        keep_empty = by in (["partner_category"], ["scope"], ["year"])
+    if "scope" in by:
+        res = _grouped(
+            core.items,
+            by,
+            {
+                "agreements": ("agreement_id", "nunique"),
+                "agreements_followed_up": ("_is_done", "sum"),
+                "scope_items": ("agreement_id", "size"),
+                "scope_items_done": ("_is_done", "sum"),
+                "scope_items_in_progress": ("_is_prog", "sum"),
+            },
+            params,
+            core.vocab,
+            keep_empty,
+        )
+    else:
+        res = _grouped(
+            core.summary,
+            by,
+            {
+                "agreements": ("agreement_id", "size"),
+                "agreements_followed_up": ("followed_up", "sum"),
+                "scope_items": ("scope_items", "sum"),
+                "scope_items_done": ("scope_items_done", "sum"),
+                "scope_items_in_progress": ("scope_items_in_progress", "sum"),
+            },
+            params,
+            core.vocab,
+            keep_empty,
+        )
+    res["followup_rate"] = _rate(res["agreements_followed_up"], res["agreements"])
+    res["scope_rate"] = _rate(res["scope_items_done"], res["scope_items"])
+    lo, hi = wilson_interval(res["scope_items_done"], res["scope_items"], Z95)
+    res["scope_rate_low"], res["scope_rate_high"] = lo, hi
+    lo, hi = wilson_interval(res["agreements_followed_up"], res["agreements"], Z95)
+    res["followup_rate_low"], res["followup_rate_high"] = lo, hi
+    res = res[[*by, *RATE_COLUMNS]]
+    return res.rename(columns=_OUT_NAME)
+
+
+def rates(
+    tables: Any,
+    params: Params,
+    by: str | Sequence[str] | None = None,
+    *,
+    keep_empty: bool | None = None,
+) -> pd.DataFrame:
+    """Follow-up and scope implementation rates per group, with Wilson 95% intervals.
+
+    Parameters
+    ----------
+    tables
+        The three tables (see :func:`scope_item_status`).
+    params
+        Evaluation parameters.
+    by
+        Grouping columns: any of ``category`` (alias ``partner_category``), ``scope``,
+        ``province``, ``unit``, ``document_type``, ``year`` (signing year). Empty/None: one
+        overall row without grouping columns.
+    keep_empty
+        List groups without agreements (n = 0, rates nan). Default: yes when grouping only by
+        category (all vocabulary categories, or ``params.category``), only by scope (all
+        vocabulary scopes) or only by year (every year from ``since`` to ``as_of``); otherwise
+        only groups that occur.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The grouping columns (``partner_category`` is named ``category``), then
+        :data:`RATE_COLUMNS`: ``agreements``, ``agreements_followed_up``, ``followup_rate``,
+        ``scope_items``, ``scope_items_done``, ``scope_items_in_progress``, ``scope_rate``,
+        ``scope_rate_low``, ``scope_rate_high``, ``followup_rate_low``, ``followup_rate_high``.
+        Rows in vocabulary order (unknown labels after, missing last). When grouping by scope,
+        ``agreements`` counts agreements carrying the scope and ``agreements_followed_up``
+        those with a Terlaksana activity under it.
+
+    Raises
+    ------
+    ParameterError
+        If ``params`` is invalid or ``by`` names an unknown or repeated column.
+    InputError
+        If a table lacks a key column.
+    """
+    by_internal = _normalise_by(by)
+    return _rates_from_core(_core(tables, params), params, by_internal, keep_empty)
+
+
+def rates_by_category(tables: Any, params: Params) -> pd.DataFrame:
+    """:func:`rates` by ``category`` (all vocabulary categories listed).
+
+    Raises
+    ------
+    ParameterError, InputError
+        As :func:`rates`.
+    """
+    return rates(tables, params, ["category"])
+
+
+def rates_by_scope(tables: Any, params: Params) -> pd.DataFrame:
+    """:func:`rates` by ``scope`` (all vocabulary scopes listed).
+
+    Raises
+    ------
+    ParameterError, InputError
+        As :func:`rates`.
+    """
+    return rates(tables, params, ["scope"])
+
+
+def rates_by_category_scope(tables: Any, params: Params) -> pd.DataFrame:
+    """:func:`rates` by ``category`` x ``scope`` (only combinations that occur).
+
+    Raises
+    ------
+    ParameterError, InputError
+        As :func:`rates`.
+    """
+    return rates(tables, params, ["category", "scope"])
+
+
+def rates_by_signing_year(tables: Any, params: Params) -> pd.DataFrame:
+    """:func:`rates` by signing ``year`` (int), every year from ``since`` to ``as_of`` listed.
+
+    Raises
+    ------
+    ParameterError, InputError
+        As :func:`rates`.
+    """
+    return rates(tables, params, ["year"])
+
+
+def overall_rates(
+    tables: Any, params: Params, *, label: str | None = None, label_column: str = "category"
+) -> pd.DataFrame:
+    """One row of overall rates, labelled so it can be appended below a grouped table.
+
+    Parameters
+    ----------
+    tables, params
+        As :func:`rates`.
+    label
+        Value of the label column (default missing: the row is flagged ``is_total``, and the
+        report words it "Semua" / "All").
+    label_column
+        Name of the label column (default ``category``, to append to
+        :func:`rates_by_category`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``label_column`` then :data:`RATE_COLUMNS` and ``is_total`` (True), one row.
+
+    Raises
+    ------
+    ParameterError, InputError
+        As :func:`rates`.
+    """
+    res = rates(tables, params, None)
+    res.insert(0, label_column, pd.Series([label], dtype="string"))
+    res["is_total"] = True
+    return res
+
+
+def status_shares(
+    tables: Any, params: Params, by: str | Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Counts and shares of the scope item statuses (long format, for charts).
+
+    Parameters
+    ----------
+    tables, params
+        As :func:`rates`.
+    by
+        Optional grouping columns as in :func:`rates`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Grouping columns (``category`` for partner category), ``status`` (every status of the
+        vocabulary, in rank order Belum Dilaksanakan, Dalam Proses, Terlaksana, zeros kept),
+        ``n`` (scope items with that status), ``share`` (n / scope_items, nan if 0) and
+        ``scope_items`` (items of the group). Groups as in :func:`rates`.
+
+    Raises
+    ------
+    ParameterError, InputError
+        As :func:`rates`.
+    """
+    by_internal = _normalise_by(by)
+    core = _core(tables, params)
+    vocab = core.vocab
+    statuses = [t.label for t in sorted(vocab.statuses.terms, key=lambda t: t.rank or 0)]
+    items = core.items.copy()
+    aggs: dict[str, tuple[str, str]] = {"_total": ("agreement_id", "size")}
+    for i, st in enumerate(statuses):
+        items[f"_s{i}"] = _mask(items["status"] == st)
+        aggs[f"_n{i}"] = (f"_s{i}", "sum")
+    keep_empty = by_internal in (["partner_category"], ["scope"], ["year"])
+    wide = _grouped(items, by_internal, aggs, params, vocab, keep_empty)
+    parts = []
+    for i, st in enumerate(statuses):
+        p = wide[by_internal].copy()
+        p["status"] = pd.Series([st] * len(wide), dtype="string")
+        p["n"] = wide[f"_n{i}"].astype("int64")
+        p["share"] = _rate(wide[f"_n{i}"], wide["_total"])
+        p["scope_items"] = wide["_total"].astype("int64")
+        p["_row"] = np.arange(len(wide))
+        p["_st"] = i
+        parts.append(p)
+    out = pd.concat(parts, ignore_index=True).sort_values(["_row", "_st"], kind="stable")
+    out = out.drop(columns=["_row", "_st"]).reset_index(drop=True)
+    return out.rename(columns=_OUT_NAME)
+
+
+def headline_counts(tables: Any, params: Params) -> pd.DataFrame:
+    """Agreements per partner category, active and ended, with a total row.
+
+    Parameters
+    ----------
+    tables, params
+        As :func:`rates`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``category`` (every vocabulary category in order, zeros kept; only
+        ``params.category`` when set), ``agreements``, ``active``, ``ended``; last row
+        ``category`` missing and ``is_total`` True with the totals (``is_total`` is False on the
+        other rows).
+
+    Raises
+    ------
+    ParameterError, InputError
+        As :func:`rates`.
+    """
+    core = _core(tables, params)
+    s = core.summary.assign(_ended=~core.summary["active"])
+    aggs = {
+        "agreements": ("agreement_id", "size"),
+        "active": ("active", "sum"),
+        "ended": ("_ended", "sum"),
+    }
+    per = _grouped(s, ["partner_category"], aggs, params, core.vocab, True)
+    tot = _grouped(s, [], aggs, params, core.vocab, True)
+    tot.insert(0, "partner_category", pd.Series([pd.NA], dtype="string"))
+    out = pd.concat([per, tot], ignore_index=True).rename(columns=_OUT_NAME)
+    out["is_total"] = [False] * len(per) + [True]
+    return out[HEADLINE_COLUMNS]

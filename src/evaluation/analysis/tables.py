@@ -1,0 +1,255 @@
+"""Every table of record of one report, computed once (``evaluation report`` step 2).
+
+:func:`compute_tables` turns the processed tables and the report parameters into the tables
+the report shows, keyed by name: the publishing step writes each as
+``<report>/tables/<name>.parquet`` (what the notebooks load) and ``<name>.csv`` (what people
+and other tools read), and into ``ringkasan.xlsx``. Nothing a report shows is computed
+anywhere else: the notebooks only load, filter and format these tables.
+
+Tables hold numbers and codes only (reason codes, ``is_total`` flags); the report words them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from evaluation import config
+from evaluation.analysis import metrics
+from evaluation.params import ReportParams
+from evaluation.vocab.loader import load_vocabulary
+
+#: Smallest group (agreements for a category, scope items for a scope) the executive summary
+#: names as "the lowest": smaller groups are too uncertain.
+MIN_GROUP_N = 5
+#: Name of the one-row table holding the parameters the tables were computed with.
+PARAMETERS_TABLE = "report_parameters"
+
+
+def metric_params(rp: ReportParams) -> metrics.Params:
+    """The metrics' parameters for report parameters (``as_of`` must be resolved)."""
+    if rp.as_of is None:
+        raise ValueError("as_of must be resolved before computing metrics")
+    return metrics.Params(
+        as_of=rp.as_of,
+        since=rp.since,
+        grace_months=rp.grace_months,
+        stale_months=rp.stale_months,
+        expiry_months=rp.expiry_months,
+        low_rate=rp.low_rate,
+        category=rp.category,
+    ).validate()
+
+
+def resolve_as_of(rp: ReportParams, is_sample: bool) -> ReportParams:
+    """``as_of`` None -> the sample's meeting date (2024-03-14) or today."""
+    if rp.as_of is not None:
+        return rp
+    return replace(rp, as_of=config.SAMPLE_AS_OF if is_sample else date.today())
+
+
+def previous_as_of(previous_dir: Path) -> date | None:
+    """Evaluation date of an earlier report's data snapshot (``<report>/data``)."""
+    run = Path(previous_dir).parent / "run.json"
+    try:
+        return date.fromisoformat(
+            json.loads(run.read_text(encoding="utf-8"))["parameters"]["as_of"]
+        )
+    except (OSError, KeyError, ValueError, TypeError):
+        pass
+    try:
+        return date.fromisoformat(Path(previous_dir).parent.name)
+    except ValueError:
+        return None
+
+
+def _join_reasons(df: pd.DataFrame) -> pd.DataFrame:
+    """Reason code lists as ``;``-joined text (one cell in CSV, Excel and Parquet)."""
+    out = df.copy()
+    if "reasons" in out.columns:
+        out["reasons"] = out["reasons"].map(
+            lambda r: ";".join(r) if isinstance(r, list | tuple) else ("" if pd.isna(r) else r)
+        )
+    return out
+
+
+def scorecards(tbl, mp: metrics.Params) -> pd.DataFrame:
+    """One row per agreement: its figures, the status of each scope (one column per scope,
+    vocabulary order, named ``scope::<scope>``) and its assistance reason codes."""
+    summary = metrics.agreement_summary(tbl, mp)
+    items = metrics.scope_item_status(tbl, mp)
+    wide = items.pivot_table(
+        index="agreement_id", columns="scope", values="status", aggfunc="first"
+    )
+    scopes = [s for s in load_vocabulary().scopes.labels if s in wide.columns]
+    wide = wide.reindex(columns=scopes)
+    wide.columns = [f"scope::{s}" for s in scopes]
+    assist = metrics.needs_assistance(tbl, mp)[["agreement_id", "reasons"]]
+    out = summary.merge(wide, left_on="agreement_id", right_index=True, how="left")
+    out = out.merge(assist, on="agreement_id", how="left")
+    out["reasons"] = out["reasons"].map(
+        lambda r: ";".join(r) if isinstance(r, list | tuple) else ""
+    )
+    return out.sort_values(
+        ["partner_category", "partner_name", "agreement_id"], kind="stable"
+    ).reset_index(drop=True)
+
+
+def summary_facts(tbl, mp: metrics.Params) -> pd.DataFrame:
+    """The executive summary's numbers as one row (the sentences are the report's).
+
+    Columns: ``total_agreements``, ``partners`` (distinct partner names), ``active``,
+    ``ended``, the overall rates (:data:`~evaluation.analysis.rates.RATE_COLUMNS` but
+    ``agreements``), ``lowest_category`` / ``lowest_scope`` (label or missing) with their
+    ``…_scope_rate``, ``…_scope_rate_low``, ``…_scope_rate_high``, ``…_agreements``,
+    ``…_scope_items``, ``needs_assistance``, ``assistance_<reason code>`` (counts),
+    ``ending_soon``, ``ended_without_followup``.
+    """
+    f = metrics.executive_summary_facts(tbl, mp, min_n=MIN_GROUP_N)
+    ag = tbl.core.tables.agreements if isinstance(tbl, metrics.Prepared) else None
+    if ag is None:
+        ag = metrics.window(*tbl, mp).agreements
+    row: dict[str, object] = {
+        "total_agreements": f["total_agreements"],
+        "partners": int(ag["partner_name"].dropna().str.casefold().str.strip().nunique()),
+        "active": f["active"],
+        "ended": f["ended"],
+    }
+    for k in metrics.RATE_COLUMNS:
+        if k != "agreements":
+            row[k] = f[k]
+    for which in ("lowest_category", "lowest_scope"):
+        low = f.get(which) or {}
+        row[which] = low.get("label")
+        for k in ("scope_rate", "scope_rate_low", "scope_rate_high", "agreements", "scope_items"):
+            row[f"{which}_{k}"] = low.get(k)
+    row["needs_assistance"] = f["needs_assistance"]
+    for code, n in f["assistance_by_reason"].items():
+        row[f"assistance_{code}"] = n
+    row["ending_soon"] = f["ending_soon"]
+    row["ended_without_followup"] = f["ended_without_followup"]
+    out = pd.DataFrame([row])
+    for which in ("lowest_category", "lowest_scope"):
+        out[which] = out[which].astype("string")
+        for k in ("scope_rate", "scope_rate_low", "scope_rate_high"):
+            out[f"{which}_{k}"] = pd.to_numeric(out[f"{which}_{k}"]).astype("float64")
+        for k in ("agreements", "scope_items"):
+            out[f"{which}_{k}"] = pd.to_numeric(out[f"{which}_{k}"]).astype("Int64")
+    return out
+
+
+def parameters_table(
+    rp: ReportParams, is_sample: bool = False, previous: date | None = None
+) -> pd.DataFrame:
+    """The parameters the tables were computed with, as one row (``report_parameters``)."""
+    return pd.DataFrame(
+        [
+            {
+                "as_of": rp.as_of.isoformat() if rp.as_of else None,
+                "since": rp.since.isoformat(),
+                "category": rp.category,
+                "grace_months": rp.grace_months,
+                "stale_months": rp.stale_months,
+                "expiry_months": rp.expiry_months,
+                "low_rate": rp.low_rate,
+                "default_term_years": config.DEFAULT_TERM_YEARS,
+                "is_sample": bool(is_sample),
+                "previous_as_of": previous.isoformat() if previous else None,
+            }
+        ]
+    ).astype({"as_of": "string", "category": "string", "previous_as_of": "string"})
+
+
+def compute_tables(
+    data: dict,
+    rp: ReportParams,
+    previous_dir: Path | None = None,
+    prepared: metrics.Prepared | None = None,
+    *,
+    is_sample: bool = False,
+) -> dict[str, pd.DataFrame]:
+    """Every table of record, keyed by file name (``rates_by_category`` …).
+
+    Parameters
+    ----------
+    data
+        :func:`evaluation.ingest.load_processed` output.
+    rp
+        Report parameters with ``as_of`` resolved.
+    previous_dir
+        Snapshot (``<report>/data``) of an earlier evaluation to compare with.
+    prepared
+        ``data`` already evaluated for these parameters (:func:`metrics.prepare`).
+    is_sample
+        Whether the data are the bundled synthetic sample (the report marks it).
+
+    Raises
+    ------
+    ParameterError
+        If the parameters are inconsistent.
+    """
+    from evaluation.ingest import load_processed
+
+    mp = metric_params(rp)
+    tbl = prepared
+    if tbl is None:
+        raw = metrics.Tables(data["agreements"], data["scope_items"], data["activities"])
+        tbl = metrics.prepare(raw, mp)
+    out: dict[str, pd.DataFrame] = {
+        "rates_by_category": metrics.rates_by_category(tbl, mp),
+        "rates_by_scope": metrics.rates_by_scope(tbl, mp),
+        "rates_by_category_scope": metrics.rates_by_category_scope(tbl, mp),
+        "rates_overall": metrics.overall_rates(tbl, mp),
+        "headline_counts": metrics.headline_counts(tbl, mp),
+        "status_shares": metrics.status_shares(tbl, mp, by="category"),
+        "rates_by_year": metrics.rates_by_signing_year(tbl, mp),
+        "needs_assistance": _join_reasons(metrics.needs_assistance(tbl, mp)),
+        "ending_soon": metrics.ending_soon(tbl, mp),
+        "ended_without_followup": metrics.ended_without_followup(tbl, mp),
+        "summary_facts": summary_facts(tbl, mp),
+    }
+    timing = metrics.time_to_first_followup(tbl, mp)
+    out["time_to_first_followup"] = timing.summary
+    out["time_to_first_followup_curve"] = timing.curve
+    outcomes = metrics.outcome_indicators(tbl, mp)
+    out["outcomes_by_province"] = outcomes["by_province"]
+    out["outcomes_total"] = outcomes["total"]
+    out["outcomes_by_partner"] = outcomes["by_partner"]
+    out["partner_scorecards"] = scorecards(tbl, mp)
+    prev_as_of = None
+    if previous_dir is not None:
+        prev_as_of = previous_as_of(Path(previous_dir))
+        if prev_as_of is not None and prev_as_of < rp.as_of:
+            prev = load_processed(Path(previous_dir))
+            ptbl = metrics.Tables(prev["agreements"], prev["scope_items"], prev["activities"])
+            pmp = replace(mp, as_of=prev_as_of)
+            changes = metrics.compare_snapshots(ptbl, tbl, pmp, mp)
+            for key, df in changes.items():
+                out[f"changes_{key}"] = _join_reasons(df)
+        else:
+            prev_as_of = None
+    dq = data.get("data_quality")
+    if dq is not None:
+        out["data_quality"] = dq.copy()
+    summ = data.get("ingest_summary")
+    if summ is not None and len(summ):
+        out["data_quality_summary"] = summ.copy()
+    out[PARAMETERS_TABLE] = parameters_table(rp, is_sample, prev_as_of)
+    return out
+
+
+__all__ = [
+    "MIN_GROUP_N",
+    "PARAMETERS_TABLE",
+    "compute_tables",
+    "metric_params",
+    "parameters_table",
+    "previous_as_of",
+    "resolve_as_of",
+    "scorecards",
+    "summary_facts",
+]

@@ -1,0 +1,358 @@
+"""Displayable building blocks of a report cell: tables, text, charts and sections.
+
+Every helper RETURNS an object that shows itself in a notebook (``_repr_html_``): the last
+expression of a cell is what the report shows. Combine several with :func:`bagian`::
+
+    bagian(
+        "section.rate_by_category",                       # heading (a translation key)
+        tabel(T.rates_by_category, kolom=["category", "agreements", "scope_rate"]),
+        grafik.batang_tingkat(T.rates_by_category, label="category"),
+    )
+
+Text comes from ``translations.toml`` in the report's language (the loaded report's
+``lang``); a string that is not a translation key is shown as written.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from evaluation.presentation.text import (
+    column_label,
+    fmt_int,
+    fmt_interval,
+    fmt_percent,
+    format_table,
+    has_key,
+    t,
+)
+
+#: Longest text shown in a cell of an HTML/PDF table; longer text (a partner name of 200
+#: characters…) is cut with "…". The tables of record, the CSV files and ringkasan.xlsx keep
+#: the full text.
+MAX_CELL_CHARS = 70
+#: Columns whose text is a name, cut to :data:`MAX_CELL_CHARS` in HTML/PDF tables.
+NAME_COLUMNS = frozenset(
+    {"partner_name", "unit", "province", "file", "sheet", "value", "description", "evidence"}
+)
+#: Column kinds guessed from column names (see :func:`column_kind`).
+KNOWN_KINDS = {
+    "category": "category",
+    "partner_category": "category",
+    "group": "category",
+    "scope": "scope",
+    "status": "status",
+    "year": "text",
+    "training_budget": "rupiah",
+    "median_months": "number",
+    "province": "text",
+}
+#: Rates shown with their 95% interval in one cell when the low/high columns exist.
+INTERVALS = {
+    "scope_rate": ("scope_rate_low", "scope_rate_high"),
+    "followup_rate": ("followup_rate_low", "followup_rate_high"),
+}
+
+STYLE = """<style>
+.eval-table { font-size: 9pt; border-collapse: collapse; }
+.eval-table td, .eval-table th { padding: 2px 6px; vertical-align: top; }
+.eval-table.long { font-size: 8pt; width: 100%; }
+.jp-RenderedHTMLCommon table.eval-table { table-layout: auto; }
+.jp-RenderedHTMLCommon .eval-table th { word-break: normal; overflow-wrap: normal; hyphens: manual; }
+.eval-table div.wide { min-width: 12em; white-space: pre-line; }
+.eval-table td.eval-num, .eval-table th.eval-num { white-space: nowrap; }
+.eval-table tr.total td { font-weight: bold; border-top: 1px solid #555; }
+.eval-sample-banner { border: 2px solid #b00020; color: #b00020; padding: 8px 12px; margin: 0 auto 24px; max-width: 32em; }
+.eval-summary li { margin-bottom: 4px; }
+</style>"""
+
+
+def esc(s: object) -> str:
+    """HTML-escaped text (``None`` -> empty)."""
+    return html.escape("" if s is None else str(s))
+
+
+def current_lang() -> str:
+    """Language of the loaded report (``id`` when none is loaded)."""
+    from evaluation.presentation.report import current
+
+    r = current(required=False)
+    return r.lang if r is not None else "id"
+
+
+def word(key_or_text: str, **kw: object) -> str:
+    """``key_or_text`` in the report's language if it is a translation key, else as written."""
+    if has_key(key_or_text):
+        lang = current_lang()
+        kw = {
+            k: fmt_int(v, lang) if isinstance(v, int) and not isinstance(v, bool) else v
+            for k, v in kw.items()
+        }
+        return t(key_or_text, lang, **kw)
+    return str(key_or_text)
+
+
+class Html:
+    """A piece of HTML that displays itself in a notebook."""
+
+    def __init__(self, fragment: str):
+        self.fragment = fragment
+
+    def _repr_html_(self) -> str:
+        return self.fragment
+
+    def __str__(self) -> str:
+        return self.fragment
+
+
+def shorten(text: object, limit: int = MAX_CELL_CHARS) -> str:
+    """``text`` cut to ``limit`` characters with "…" (whitespace collapsed)."""
+    s = " ".join(str(text).split()) if "\n" not in str(text) else str(text)
+    return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
+
+
+def table_html(
+    shown: pd.DataFrame,
+    *,
+    caption: str | None = None,
+    long: bool = False,
+    wide: Sequence[int] = (),
+    total_rows: Sequence[int] = (),
+    cut: Sequence[int] = (),
+    limit: int = MAX_CELL_CHARS,
+) -> str:
+    """An escaped HTML table of an already formatted (text) DataFrame.
+
+    ``wide``: positions of text columns given a minimum width; ``total_rows``: positions of
+    rows styled as totals; ``cut``: positions of name columns whose text is cut to ``limit``
+    characters (each line of the cell; the full text stays in the CSV and Excel tables).
+    """
+    cls = "eval-table long" if long else "eval-table"
+    head = "".join(f"<th>{esc(c)}</th>" for c in shown.columns)
+    totals = set(total_rows)
+    body = []
+    for i, r in enumerate(shown.itertuples(index=False)):
+        cells = []
+        for j, v in enumerate(r):
+            text = "" if v is None else str(v)
+            if j in cut:
+                text = "\n".join(shorten(part, limit) for part in text.split("\n"))
+            if j in wide:
+                cells.append(f"<td class='wide'><div class='wide'>{esc(text)}</div></td>")
+            else:
+                cells.append(f"<td>{esc(text)}</td>")
+        body.append(("<tr class='total'>" if i in totals else "<tr>") + "".join(cells) + "</tr>")
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return (
+        f'<table class="{cls}">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def column_kind(df: pd.DataFrame, column: str) -> str:
+    """Display kind of ``column``: from its name (``…_rate`` percent, ``…_on`` date,
+    :data:`KNOWN_KINDS`), else from its dtype (whole numbers ``int``, others ``number``,
+    text ``text``)."""
+    if column in KNOWN_KINDS:
+        return KNOWN_KINDS[column]
+    if column.endswith(("_rate", "_rate_low", "_rate_high", "share")) or column.startswith(
+        "share_"
+    ):
+        return "percent"
+    if column.endswith("_on") or column.endswith("_date"):
+        return "date"
+    s = df[column]
+    if pd.api.types.is_bool_dtype(s):
+        return "text"
+    if pd.api.types.is_integer_dtype(s):
+        return "int"
+    if pd.api.types.is_float_dtype(s):
+        return "number"
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return "date"
+    return "text"
+
+
+class Table(Html):
+    """A formatted table: ``.data`` is the source rows shown, ``.shown`` the text cells."""
+
+    def __init__(self, data: pd.DataFrame, shown: pd.DataFrame, fragment: str):
+        super().__init__(fragment)
+        self.data = data
+        self.shown = shown
+
+
+def tabel(
+    df: pd.DataFrame,
+    kolom: Sequence[str] | None = None,
+    *,
+    judul: str | None = None,
+    jenis: Mapping[str, str] | None = None,
+    total: pd.DataFrame | None = None,
+    interval: bool = True,
+    maks: int | None = None,
+    panjang: bool = False,
+    lebar: Sequence[str] = (),
+) -> Table:
+    """A table of the report: ``df``'s columns ``kolom`` formatted in the report's language.
+
+    Parameters
+    ----------
+    df
+        Any table: one of the tables of record (``T.rates_by_category``) or your own
+        (e.g. ``T.needs_assistance.groupby("partner_category").size().reset_index(name="n")``).
+    kolom
+        Columns to show, in order (default all but ``is_total`` and the ``…_low``/``…_high``
+        interval columns). Headers come from ``col.<name>`` in ``translations.toml``.
+    judul
+        Caption above the table (a translation key or text).
+    jenis
+        Column kinds overriding the guess (:func:`column_kind`): ``int``, ``number``,
+        ``percent``, ``date``, ``rupiah``, ``text``, ``category``, ``scope``, ``status``.
+    total
+        Rows appended as totals (e.g. ``T.rates_overall`` below ``T.rates_by_category``).
+    interval
+        Show ``scope_rate`` / ``followup_rate`` with their 95% interval in the same cell.
+    maks
+        Show at most this many rows (then a note says how many there are); default: the
+        report's ``top_n`` for long tables (``panjang=True``), else all.
+    panjang
+        A long list (smaller type, full width).
+    lebar
+        Text columns given a minimum width (e.g. partner names).
+
+    Returns
+    -------
+    Table
+        Displays itself; ``.data`` holds the rows shown.
+    """
+    from evaluation.presentation.report import current
+
+    if panjang and not len(df):  # an empty list shows nothing (its sentence says "none")
+        return Table(df, pd.DataFrame(), "")
+    rep = current(required=False)
+    lang = rep.lang if rep is not None else "id"
+    data = df if total is None else pd.concat([df, total[[c for c in df.columns if c in total]]])
+    data = data.reset_index(drop=True)
+    flag = (
+        data["is_total"].fillna(False).astype(bool)
+        if "is_total" in data
+        else pd.Series(False, index=data.index)
+    )
+    if total is not None:
+        flag.iloc[len(df) :] = True
+    if kolom is None:
+        kolom = [
+            c
+            for c in data.columns
+            if c != "is_total" and not (interval and any(c in pair for pair in INTERVALS.values()))
+        ]
+    kinds = {c: (jenis or {}).get(c) or column_kind(data, c) for c in kolom}
+    limit = maks if maks is not None else (rep.params.top_n if (panjang and rep) else None)
+    note = ""
+    if limit is not None and len(data) > limit:
+        note = t("note.top_n", lang, shown=fmt_int(limit, lang), total=fmt_int(len(data), lang))
+        data, flag = data.head(limit), flag.head(limit)
+    intervals = {}
+    if interval:
+        intervals = {
+            c: pair for c, pair in INTERVALS.items() if c in kolom and set(pair) <= set(data)
+        }
+    plain = {c: k for c, k in kinds.items() if c not in intervals}
+    shown = format_table(data, plain, lang) if plain else pd.DataFrame(index=data.index)
+    headers = []
+    for c in kolom:
+        if c in intervals:
+            lo, hi = intervals[c]
+            values = [
+                f"{fmt_percent(r, lang)} ({fmt_interval(a, b, lang)})" if pd.notna(r) else "–"
+                for r, a, b in zip(data[c], data[lo], data[hi], strict=True)
+            ]
+            label = t(f"col.{c}_with_ci", lang) if has_key(f"col.{c}_with_ci") else c
+            shown[label] = values
+            headers.append(label)
+        else:
+            headers.append(column_label(c, lang))
+    shown = shown[headers]
+    if flag.any() and len(kolom):
+        all_label = t("label.all", lang)
+        first = shown.columns[0]
+        shown.loc[flag.to_numpy(), first] = [
+            v if v else all_label for v in shown.loc[flag.to_numpy(), first]
+        ]
+    wide = [i for i, c in enumerate(kolom) if c in lebar]
+    fragment = table_html(
+        shown,
+        caption=word(judul) if judul else None,
+        long=panjang,
+        wide=wide,
+        total_rows=[i for i, f in enumerate(flag) if f],
+        cut=[i for i, c in enumerate(kolom) if c in NAME_COLUMNS],
+    )
+    if note:
+        fragment += f'<p class="catatan">{esc(note)}</p>'
+    return Table(data, shown, fragment)
+
+
+def teks(key_or_text: str, **kw: object) -> Html:
+    """A paragraph: translation ``key_or_text`` (placeholders from ``kw``) or the text itself."""
+    return Html(f"<p>{esc(word(key_or_text, **kw))}</p>")
+
+
+def catatan(key_or_text: str, **kw: object) -> Html:
+    """A small note below a table or chart (like :func:`teks`)."""
+    return Html(f'<p class="catatan">{esc(word(key_or_text, **kw))}</p>')
+
+
+def judul(key_or_text: str, level: int = 2) -> Html:
+    """A heading (``level`` 2 = section, 3 = sub-section)."""
+    return Html(f"<h{level}>{esc(word(key_or_text))}</h{level}>")
+
+
+def daftar(items: Iterable[str]) -> Html:
+    """A bulleted list of sentences."""
+    body = "".join(f"<li>{esc(s)}</li>" for s in items)
+    return Html(f"<ul class='eval-summary'>{body}</ul>")
+
+
+def _fragment(part: object) -> str:
+    if part is None:
+        return ""
+    if isinstance(part, str):
+        return f"<p>{esc(word(part))}</p>"
+    if hasattr(part, "_repr_html_"):
+        return part._repr_html_() or ""
+    return f"<p>{esc(part)}</p>"
+
+
+def bagian(heading: str | None, *parts: object) -> Html:
+    """A report section: a heading then the parts (tables, text, charts…) in order.
+
+    ``heading`` is a translation key or text (None: no heading); parts that are None are
+    skipped (e.g. a chart that has no data).
+    """
+    out = [judul(heading).fragment] if heading else []
+    out += [_fragment(p) for p in parts]
+    return Html("".join(out))
+
+
+__all__ = [
+    "MAX_CELL_CHARS",
+    "STYLE",
+    "Html",
+    "Table",
+    "bagian",
+    "catatan",
+    "column_kind",
+    "daftar",
+    "esc",
+    "judul",
+    "shorten",
+    "tabel",
+    "table_html",
+    "teks",
+    "word",
+]

@@ -1,0 +1,154 @@
+"""Charts of the report, one function per kind, for notebook cells (``grafik.batang_tingkat(…)``).
+
+Each function takes a table (one of the tables of record or your own with the same columns)
+and returns a :class:`Grafik`, which displays itself; its ``.figure`` is the plotly figure,
+so a chart can be changed with plotly's own API::
+
+    g = grafik.batang_tingkat(T.rates_by_scope, label="scope")
+    g.figure.update_layout(height=600)
+    g
+
+A function returns None when its table has nothing to draw (a section then shows no chart).
+Titles are translation keys or text, in the report's language.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evaluation.presentation import charts
+from evaluation.presentation.display import current_lang, word
+from evaluation.presentation.text import t
+
+
+class Grafik:
+    """A chart that displays itself (plotly JSON for JupyterLab, HTML for the report)."""
+
+    def __init__(self, figure, chart_id: str | None = None, height: int | None = None):
+        self.figure = figure
+        self.chart_id = chart_id
+        self.height = height
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return charts.mimebundle(self.figure, chart_id=self.chart_id, height=self.height)
+
+    def _repr_html_(self) -> str:
+        return charts.figure_html(self.figure, chart_id=self.chart_id, height=self.height)
+
+
+def _has_items(df: pd.DataFrame) -> bool:
+    return len(df) > 0 and "scope_items" in df and df["scope_items"].sum() > 0
+
+
+def _rows(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` without its total rows (charts draw the groups)."""
+    if "is_total" in df:
+        return df[~df["is_total"].fillna(False).astype(bool)]
+    return df
+
+
+def batang_tingkat(
+    df: pd.DataFrame,
+    label: str = "category",
+    nilai: str = "scope_rate",
+    *,
+    judul: str = "chart.scope_rate",
+    chart_id: str | None = None,
+) -> Grafik | None:
+    """Horizontal bars of a rate (``nilai``: ``scope_rate`` or ``followup_rate``) per
+    ``label`` group, with the 95% interval and n."""
+    df = _rows(df)
+    if not _has_items(df):
+        return None
+    n_col = "scope_items" if nilai == "scope_rate" else "agreements"
+    fig = charts.rate_bar(
+        df,
+        label,
+        rate_col=nilai,
+        low_col=f"{nilai}_low",
+        high_col=f"{nilai}_high",
+        n_col=n_col,
+        title=word(judul),
+        lang=current_lang(),
+    )
+    return Grafik(fig, chart_id or f"rate-{label}")
+
+
+def batang_jumlah(
+    df: pd.DataFrame,
+    label: str = "category",
+    nilai: str = "agreements",
+    *,
+    judul: str = "chart.count_by_category",
+    chart_id: str = "headline",
+) -> Grafik | None:
+    """Horizontal bars of a count (``nilai``) per ``label`` group."""
+    df = _rows(df)
+    if not len(df):
+        return None
+    fig = charts.count_bar(
+        df, label, nilai, title=word(judul), lang=current_lang(), short_labels=True
+    )
+    return Grafik(fig, chart_id)
+
+
+def peta_panas(
+    df: pd.DataFrame, *, nilai: str = "scope_rate", chart_id: str = "heatmap"
+) -> Grafik | None:
+    """Category x scope heatmap of ``nilai`` (the ``rates_by_category_scope`` table)."""
+    if not len(df):
+        return None
+    return Grafik(charts.heatmap(df, value_col=nilai, lang=current_lang()), chart_id)
+
+
+def status_bertumpuk(
+    df: pd.DataFrame, label: str = "category", *, judul: str = "chart.status"
+) -> Grafik | None:
+    """Stacked bars: shares of scope items realised, in progress and not started."""
+    df = _rows(df)
+    if not _has_items(df):
+        return None
+    df = df[df["scope_items"] > 0]
+    return Grafik(
+        charts.status_stacked(df, label, title=word(judul), lang=current_lang()), "status"
+    )
+
+
+def garis_tahun(df: pd.DataFrame, *, judul: str = "chart.trend") -> Grafik | None:
+    """Rates by signing year (the ``rates_by_year`` table)."""
+    if not len(df):
+        return None
+    return Grafik(charts.line_by_year(df, title=word(judul), lang=current_lang()), "trend")
+
+
+def kurva_km(curve: pd.DataFrame, *, judul: str = "chart.km") -> Grafik | None:
+    """Share of agreements followed up by months since signing (Kaplan-Meier curves of the
+    ``time_to_first_followup_curve`` table; the overall curve is labelled "Semua"/"All")."""
+    if not len(curve):
+        return None
+    lang = current_lang()
+    curve = curve.copy()
+    if "is_total" in curve:
+        total = curve["is_total"].fillna(False).astype(bool)
+        curve["group"] = curve["group"].astype("object").where(~total, t("label.all", lang))
+    fig = charts.km_curves(
+        curve,
+        "group",
+        y="share_followed_up",
+        title=word(judul),
+        x_title=t("chart.km_x", lang),
+        y_title=t("chart.km_y", lang),
+        lang=lang,
+    )
+    return Grafik(fig, "km")
+
+
+__all__ = [
+    "Grafik",
+    "batang_jumlah",
+    "batang_tingkat",
+    "garis_tahun",
+    "kurva_km",
+    "peta_panas",
+    "status_bertumpuk",
+]

@@ -1,0 +1,217 @@
+"""Executing the pack's notebooks: papermill's parameters, one kernel per worker, HTML.
+
+Each notebook is parameterised exactly as papermill does (an ``injected-parameters`` cell
+after the cell tagged ``parameters``) and executed by nbclient. A worker process starts one
+Jupyter kernel and runs its share of the notebooks in it one after the other, resetting the
+kernel's namespace (``InteractiveShell.reset``) before each: the kernel start and the imports
+(pandas, plotly, the library) are paid once per worker instead of once per notebook. Every
+executed notebook is written to its ``.ipynb`` and converted to HTML in the same worker.
+
+A failing cell is reported with its number (``[N]``, as JupyterLab shows it) and the executed
+notebook is written with the error, for diagnosis.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from evaluation.errors import EvaluationError
+
+KERNEL = "python3"
+#: Environment variable set for the kernels: plotly.js is added once to each HTML file when
+#: it is rendered, so executed notebooks do not each carry a copy (see
+#: :data:`evaluation.presentation.report.PLOTLYJS_ENV`).
+PLOTLYJS_ENV = "EVALUATION_PLOTLYJS"
+#: First cell of every execution (removed from the executed notebook): an empty namespace
+#: (imported modules stay loaded) and cell numbers from [1], as in a fresh kernel.
+#: First cell of every execution (removed from the executed notebook): an empty namespace;
+#: imported modules stay loaded.
+_RESET = "get_ipython().reset(new_session=True)"
+
+
+def _renumber(nb) -> None:
+    """Cell numbers from [1], as in a fresh kernel (the kernel counted the earlier runs)."""
+    counts = [c.execution_count for c in nb.cells if c.cell_type == "code" and c.execution_count]
+    if not counts:
+        return
+    shift = min(counts) - 1
+    for cell in nb.cells:
+        if cell.cell_type != "code" or not cell.execution_count:
+            continue
+        cell.execution_count -= shift
+        for out in cell.get("outputs", []):
+            if out.get("execution_count"):
+                out["execution_count"] -= shift
+
+
+def failure(job, error: str, cell: int | None = None, cell_index: int | None = None) -> dict:
+    """The worker's report of a failed job (plain data: it crosses a process boundary)."""
+    return {
+        "ok": False,
+        "label": job.label,
+        "cell": cell,
+        "cell_index": cell_index,
+        "error": error,
+        "executed": str(job.executed),
+    }
+
+
+class _Kernel:
+    """One quiet kernel (its start-up chatter does not reach our console), restartable."""
+
+    def __init__(self, cwd: str):
+        from jupyter_client.manager import AsyncKernelManager
+
+        self.km = AsyncKernelManager(kernel_name=KERNEL)
+        self.cwd = cwd
+
+    def start(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        run_sync(self.km.start_kernel)(cwd=self.cwd, stderr=subprocess.DEVNULL)
+
+    def stop(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        try:
+            run_sync(self.km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+
+
+def _run(kernel: _Kernel, job) -> dict:
+    """Execute one job in ``kernel``; write its ``.ipynb`` and HTML; the result record."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
+    from papermill.execute import prepare_notebook_metadata
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    from evaluation.publish.html import notebook_to_html
+
+    t0 = time.perf_counter()
+    try:
+        nb = load_notebook_node(str(job.notebook))  # with papermill's cell metadata
+        nb = prepare_notebook_metadata(nb, str(job.notebook), str(job.executed))
+        nb = parameterize_notebook(nb, dict(job.parameters))
+    except Exception as exc:  # noqa: BLE001 - unreadable notebook
+        return failure(job, f"{type(exc).__name__}: {exc}")
+    nb.cells.insert(0, nbformat.v4.new_code_cell(_RESET, metadata={"tags": []}))
+    client = NotebookClient(
+        nb, km=kernel.km, timeout=None, resources={"metadata": {"path": kernel.cwd}}
+    )
+    error = None
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        error = exc
+    except DeadKernelError as exc:
+        kernel.stop()
+        kernel.start()
+        return failure(job, f"DeadKernelError: {exc}")
+    except Exception as exc:  # noqa: BLE001 - kernel trouble
+        return failure(job, f"{type(exc).__name__}: {exc}")
+    finally:
+        if client.kc is not None:
+            client.kc.stop_channels()
+    del nb.cells[0]  # the reset cell
+    _renumber(nb)
+    Path(job.executed).parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, job.executed)
+    if error is not None:
+        for i, cell in enumerate(nb.cells):
+            for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+                if out.get("output_type") == "error":
+                    msg = f"{out.get('ename')}: {out.get('evalue')}"
+                    return failure(job, msg, cell.get("execution_count"), i)
+        return failure(job, f"{error.ename}: {error.evalue}")
+    t1 = time.perf_counter()
+    try:
+        notebook_to_html(job.executed, job.html, title=job.title)
+    except EvaluationError as exc:
+        return failure(job, f"HTML: {exc}")
+    return {
+        "ok": True,
+        "label": job.label,
+        "executed": str(job.executed),
+        "execute_s": t1 - t0,
+        "html_s": time.perf_counter() - t1,
+    }
+
+
+def _worker(jobs: list, cwd: str, queue) -> None:
+    """Process: one kernel, the jobs in order, each result put on ``queue`` as it ends."""
+    os.environ[PLOTLYJS_ENV] = "external"  # inherited by the kernel
+    kernel = _Kernel(cwd)
+    try:
+        kernel.start()
+        for index, job in jobs:
+            try:
+                queue.put((index, _run(kernel, job)))
+            except BaseException as exc:  # noqa: BLE001 - always report the job
+                queue.put((index, failure(job, f"{type(exc).__name__}: {exc}")))
+    except BaseException as exc:  # noqa: BLE001 - kernel would not start
+        for index, job in jobs:
+            queue.put((index, failure(job, f"kernel: {type(exc).__name__}: {exc}")))
+    finally:
+        kernel.stop()
+
+
+def execute_all(
+    jobs: list, cwd: str, workers: int, on_result: Callable[[dict], None] = lambda r: None
+) -> list[dict]:
+    """Execute ``jobs`` on ``workers`` kernels; results in job order.
+
+    The jobs are dealt round-robin in the given order (put the longest first). The first
+    share runs in a thread of this process (which has the library imported already and would
+    otherwise only wait); the others in spawned processes, one kernel each.
+    """
+    import threading
+
+    shares: list[list] = [[] for _ in range(max(1, min(workers, len(jobs))))]
+    for i, job in enumerate(jobs):
+        shares[i % len(shares)].append((i, job))
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    env_before = os.environ.get(PLOTLYJS_ENV)
+    procs = [ctx.Process(target=_worker, args=(share, cwd, queue)) for share in shares[1:]]
+    for p in procs:
+        p.start()
+    here = threading.Thread(target=_worker, args=(shares[0], cwd, queue), daemon=True)
+    here.start()
+    results: dict[int, dict] = {}
+    try:
+        while len(results) < len(jobs):
+            try:
+                index, result = queue.get(timeout=5)
+            except Exception:  # noqa: BLE001 - queue.Empty: check the workers are alive
+                alive = here.is_alive() or any(p.is_alive() for p in procs)
+                if not alive and queue.empty():
+                    break
+                continue
+            results[index] = result
+            on_result(result)
+    finally:
+        here.join(timeout=60)
+        for p in procs:
+            p.join(timeout=60)
+            if p.is_alive():
+                p.terminate()
+        if env_before is None:
+            os.environ.pop(PLOTLYJS_ENV, None)
+        else:
+            os.environ[PLOTLYJS_ENV] = env_before
+    for i, job in enumerate(jobs):
+        if i not in results:
+            results[i] = failure(job, "the worker ended unexpectedly")
+            on_result(results[i])
+    return [results[i] for i in range(len(jobs))]
+
+
+__all__ = ["KERNEL", "PLOTLYJS_ENV", "execute_all", "failure"]
