@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from evaluation.analysis.tables import metric_params
 from evaluation.errors import ParameterError
 from evaluation.params import (
     PARAM_NAMES,
@@ -20,7 +21,6 @@ from evaluation.params import (
     describe,
     parse_cli_pairs,
 )
-from evaluation.presentation.sections import metric_params
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
@@ -183,4 +183,4 @@ def test_a_parameters_cell_that_disagrees_is_refused(tmp_path, edit, expected):
 
 
 def test_run_parameters_are_declared_by_the_notebooks():
-    assert set(RUN_PARAMS) == {"processed_dir", "previous_dir"}
+    assert set(RUN_PARAMS) == {"tables_dir", "processed_dir", "previous_dir"}

@@ -122,7 +122,11 @@ SPEC: dict[str, Param] = {p.name: p for p in PARAMS}
 PARAM_NAMES = tuple(SPEC)
 #: Parameters of the notebooks' ``parameters`` cell that the report run sets itself (where the
 #: processed tables and the previous report are), not report parameters.
-RUN_PARAMS: dict[str, str | None] = {"processed_dir": "../data/processed", "previous_dir": None}
+RUN_PARAMS: dict[str, str | None] = {
+    "tables_dir": None,
+    "processed_dir": "../data/processed",
+    "previous_dir": None,
+}
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,11 @@ KNOWN_KINDS = {
     "median_months": "number",
     "province": "text",
 }
+#: Header of a rate shown with its 95% interval in one cell.
+INTERVAL_HEADERS = {
+    "scope_rate": "col.scope_rate_with_ci",
+    "followup_rate": "col.followup_rate_with_ci",
+}
 #: Rates shown with their 95% interval in one cell when the low/high columns exist.
 INTERVALS = {
     "scope_rate": ("scope_rate_low", "scope_rate_high"),
@@ -271,7 +276,7 @@ def tabel(
                 f"{fmt_percent(r, lang)} ({fmt_interval(a, b, lang)})" if pd.notna(r) else "–"
                 for r, a, b in zip(data[c], data[lo], data[hi], strict=True)
             ]
-            label = t(f"col.{c}_with_ci", lang) if has_key(f"col.{c}_with_ci") else c
+            label = t(INTERVAL_HEADERS[c], lang)
             shown[label] = values
             headers.append(label)
         else:
