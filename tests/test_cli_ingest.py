@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from conftest import CANONICAL, write_xlsx
-from test_hostile import run_cli
+from conftest import CANONICAL, run_cli, write_xlsx
 
 
 def test_ingest_prints_summary_and_exits_0_with_warnings(tmp_path):

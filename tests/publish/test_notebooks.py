@@ -9,7 +9,7 @@ import pytest
 from evaluation.authoring.notebook_hygiene import main, problems
 from evaluation.params import PARAM_NAMES
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 #: The report notebooks and the documented example an analyst copies (make notebook NAME=…).
 NOTEBOOKS = sorted([*NOTEBOOKS_DIR.glob("*.ipynb"), *NOTEBOOKS_DIR.glob("contoh/*.ipynb")])
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from test_pdf import needs_chromium
 
 from evaluation.publish.contents import match_pages, outline_pages
 from evaluation.publish.html import notebook_to_html
 from evaluation.publish.pdf import print_pdfs
-from test_pdf import needs_chromium
 
 SECTIONS = [
     "Ringkasan Eksekutif",

@@ -13,11 +13,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from test_pdf import needs_chromium
 
 from evaluation.publish.html import find_external_resources
 from evaluation.publish.index import collect, read_evaluation, render_index, write_index
 from html_inspect import block_external, chromium_browser
-from test_pdf import needs_chromium
 
 RATES_COLUMNS = [
     "category", "agreements", "agreements_followed_up", "followup_rate", "scope_items",

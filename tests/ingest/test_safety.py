@@ -9,44 +9,16 @@ count.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from conftest import AG_HEADER, CANONICAL, replace_in_zip, write_ods, write_xlsx
+from conftest import AG_HEADER, CANONICAL, replace_in_zip, run_cli, write_ods, write_xlsx
 
-ROOT = Path(__file__).resolve().parents[1]
-VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
-PYTHON = str(VENV_PYTHON if VENV_PYTHON.exists() else Path(sys.executable))
 MAX_SECONDS = 8.0
 MAX_RSS_BYTES = 1024**3
-
-_WRAPPER = r"""
-import json, resource, subprocess, sys, time
-t = time.perf_counter()
-p = subprocess.run(sys.argv[1:], capture_output=True, text=True)
-use = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({
-    "rc": p.returncode, "stdout": p.stdout, "stderr": p.stderr,
-    "elapsed": time.perf_counter() - t,
-    "cpu": use.ru_utime + use.ru_stime,
-    "maxrss_kb": use.ru_maxrss,
-}))
-"""
-
-
-def run_cli(*args: str) -> dict:
-    """Run ``python -m evaluation ARGS``; return rc, stdout, stderr, elapsed, cpu (seconds),
-    maxrss_kb."""
-    cmd = [sys.executable, "-c", _WRAPPER, PYTHON, "-m", "evaluation", *args]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
 
 
 # ------------------------------------------------------------------------ hostile files

@@ -1,5 +1,5 @@
 """Reading files into rows: Excel row numbers, kinds of file, hidden sheets, and the safety
-checks that run before the parser (unit level; the command-line view is test_hostile)."""
+checks that run before the parser (unit level; the command-line view is test_safety)."""
 
 from __future__ import annotations
 

@@ -61,7 +61,7 @@ from html_inspect import inspect_html
 
 pytestmark = pytest.mark.e2e
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
 AS_OF = "2024-03-14"
 MAIN = f"laporan_evaluasi_{AS_OF}"

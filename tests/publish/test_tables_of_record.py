@@ -27,7 +27,7 @@ from evaluation.publish.html import notebook_to_html
 from evaluation.publish.run import MAIN_NOTEBOOK, run_report
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 EXAMPLE = NOTEBOOKS / "contoh" / "analisis_sendiri.ipynb"
 AS_OF = "2024-03-14"

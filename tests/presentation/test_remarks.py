@@ -35,7 +35,7 @@ from evaluation.presentation.remarks import remark_texts, render_remark
 from evaluation.presentation.report import from_tables
 from evaluation.presentation.text import LANGS, load_translations, placeholders
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "evaluation"
+SRC = Path(__file__).resolve().parents[2] / "src" / "evaluation"
 #: Every module of the ingestion stage (remark codes are written there).
 INGESTION_MODULES = tuple(sorted(p.name for p in (SRC / "ingest").glob("*.py")))
 _CODE = re.compile(r"""\bcode=["']([A-Za-z0-9_]+)["']""")

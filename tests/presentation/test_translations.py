@@ -21,7 +21,7 @@ from pathlib import Path
 
 from evaluation.presentation.text import load_translations
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "evaluation"
 #: A quoted dotted name: a key candidate.
 _LITERAL = re.compile(r"""["']([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)["']""")
