@@ -2,6 +2,7 @@
 notebooks' parameters cells (read with papermill) and what the analysis receives."""
 
 import dataclasses
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -184,3 +185,25 @@ def test_a_parameters_cell_that_disagrees_is_refused(tmp_path, edit, expected):
 
 def test_run_parameters_are_declared_by_the_notebooks():
     assert set(RUN_PARAMS) == {"tables_dir", "processed_dir", "previous_dir"}
+
+
+def test_a_report_whose_notebook_disagrees_with_the_model_is_refused_before_any_work(tmp_path):
+    """`evaluation report` checks the pack's notebooks against the parameter model first:
+    nothing is ingested and no report folder is made."""
+    from evaluation import config
+    from evaluation.publish.run import run_report
+
+    nb_dir = tmp_path / "notebooks"
+    nb_dir.mkdir()
+    for nb in NOTEBOOKS:
+        shutil.copy(nb, nb_dir / nb.name)
+    _with_parameters_cell(nb_dir, lambda s: s.replace("stale_months = 12", "stale_months = 9"))
+    with pytest.raises(ParameterError, match="stale_months"):
+        run_report(
+            raw_dir=config.RAW_DIR,
+            processed_dir=tmp_path / "processed",
+            out_dir=tmp_path / "reports",
+            notebooks_dir=nb_dir,
+            echo=lambda m: None,
+        )
+    assert not (tmp_path / "processed").exists() and not (tmp_path / "reports").exists()

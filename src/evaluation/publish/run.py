@@ -20,7 +20,12 @@ from pathlib import Path
 
 from evaluation import config
 from evaluation.errors import EvaluationError, NotebookError, ParameterError
-from evaluation.params import ReportParams, check_params, parse_cli_pairs
+from evaluation.params import (
+    ReportParams,
+    check_notebook_parameters,
+    check_params,
+    parse_cli_pairs,
+)
 from evaluation.publish.notebooks import KERNEL, execute_all  # noqa: F401  (KERNEL re-exported)
 from evaluation.publish.reuse import BUILD_KEYS, job_key, reuse_unchanged
 
@@ -157,6 +162,9 @@ def run_report(
     if as_of is not None:
         raw_params["as_of"] = as_of
     rp = check_params(raw_params)  # refuse bad parameters before any work
+    for name in (MAIN_NOTEBOOK, ANNEX_NOTEBOOK):  # the pack's notebooks agree with the model
+        if (Path(notebooks_dir) / name).exists():
+            check_notebook_parameters(Path(notebooks_dir) / name)
 
     raw_dir, processed_dir, out_dir = Path(raw_dir), Path(processed_dir), Path(out_dir)
     t0 = time.perf_counter()
