@@ -36,7 +36,7 @@ VOCABULARY_PATH = Path(
     os.environ.get("EVALUATION_VOCABULARY", PACKAGE_DIR / "vocab" / "vocabulary.toml")
 )
 
-# --- methodology defaults (DOMAIN.md) -------------------------------------------------------
+# --- methodology defaults (README, "Methodology") ------------------------------------------
 #: Agreements signed on or after this date count.
 DEFAULT_SINCE = date(2018, 1, 1)
 #: Evaluation date for the bundled sample: the meeting reported in the source article.

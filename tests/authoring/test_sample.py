@@ -65,7 +65,7 @@ def end_of(agreement: dict) -> date:
 
 
 def evaluate(book: dict[str, list[dict]], as_of: date = AS_OF) -> dict:
-    """The DOMAIN.md methodology, computed independently from the generator."""
+    """The methodology (README), computed independently from the generator."""
     agreements = {
         a["Nomor Perjanjian"]: a
         for a in book["Perjanjian"]

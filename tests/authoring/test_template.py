@@ -22,7 +22,7 @@ from evaluation.authoring.template import (
 from evaluation.errors import VocabularyError
 from evaluation.vocab.loader import load_vocabulary
 
-# The headers of DOMAIN.md, in its order: the contract the template must honour.
+# The input headers of the README, in its order: the contract the template must honour.
 HEADERS = {
     "Perjanjian": [
         "Nomor Perjanjian",

@@ -176,12 +176,12 @@ EXPECTED_BY_CATEGORY_SCOPE = {
     (LK, S3): (1, 0),  # C02 (activity after as_of)
     (LK, S6): (2, 1),  # C01 yes, C02 no
 }
-#: Report columns of DOMAIN.md "Interfaces", in order, after the grouping column(s).
+#: Report columns of the stable interfaces (README), in order, after the grouping column(s).
 DOMAIN_RATE_COLUMNS = [
     "agreements", "agreements_followed_up", "followup_rate", "scope_items", "scope_items_done",
     "scope_items_in_progress", "scope_rate", "scope_rate_low", "scope_rate_high",
 ]  # fmt: skip
-#: Extra columns the rate tables add (DOMAIN.md: "add to them freely").
+#: Extra columns the rate tables add (the interfaces allow additions).
 EXTRA_RATE_COLUMNS = ["followup_rate_low", "followup_rate_high"]
 
 

@@ -1,4 +1,4 @@
-"""The vocabulary as ingestion uses it: DOMAIN.md's labels and aliases, case/space/punctuation
+"""The vocabulary as ingestion uses it: the canonical labels and aliases, case/space/punctuation
 insensitive matching, header aliases, and an analyst's extension without code changes."""
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Every public function takes the processed tables (``agreements``, ``scope_items`
 DataFrames; inputs are never modified. The tables may be the raw processed tables or the
 output of :func:`window`: every function re-applies :func:`window` (it is idempotent).
 
-Methodology (DOMAIN.md; the parameters are the fields of :class:`Params`)
+Methodology (README "Methodology"; the parameters are the fields of :class:`Params`)
 -------------------------------------------------------------------------
 * **Window.** Only agreements signed in ``[since, as_of]`` count (both ends included). Only
   activities dated on or before ``as_of`` count; activities without a date (``NaT``) never

@@ -13,7 +13,7 @@ from evaluation.analysis.frames import _OUT_NAME, _grouped, _mask, _normalise_by
 from evaluation.analysis.inputs import Params
 from evaluation.analysis.stats import Z95, wilson_interval
 
-#: Columns of :func:`rates` after the grouping columns: the DOMAIN.md report columns, then the
+#: Columns of :func:`rates` after the grouping columns: the report columns other tools read (README), then the
 #: follow-up rate interval.
 RATE_COLUMNS = [
     "agreements",

@@ -1,6 +1,6 @@
 """Deterministic synthetic sample workbook (``evaluation sample``).
 
-The sample mirrors the monitoring-and-evaluation meeting of 14 March 2024 (DOMAIN.md): at
+The sample mirrors the monitoring-and-evaluation meeting of 14 March 2024 (see the README): at
 ``scale=1`` it holds exactly 195 local-government, 128 education, 14 health, 2 financial and
 3 government-agency agreements signed between 2018-01-01 and 2024-03-14, their scopes and
 follow-up activities. ``scale=N`` multiplies every category by N (a stress test).

@@ -1,4 +1,4 @@
-"""Column contracts of the processed tables (DOMAIN.md, "Interfaces").
+"""Column contracts of the processed tables (the stable interfaces listed in the README).
 
 Ingestion writes these tables; metrics and reports read them. Dates are
 ``datetime64[ns]`` at midnight, text columns are pandas ``string`` (missing = ``<NA>``),
