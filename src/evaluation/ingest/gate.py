@@ -34,8 +34,6 @@ MIN_QUARANTINED = 3
 #: Sheet-name keys shorter than this must be the name's first word ("TL 2022"), longer ones
 #: may appear anywhere in it ("Data Tindak Lanjut 2023").
 _SHORT_KEY = 5
-#: Extra short names analysts give these sheets, beside the vocabulary's names and aliases.
-_EXTRA_NAMES = {"scope_items": ("RL",), "activities": ("TL",)}
 #: The table names as the gate message says them (worded in the reader's language).
 _TABLE_WORDS = {
     "scope_items": Note("scope items", code="table_scope_items"),
@@ -64,7 +62,7 @@ def _name_keys(vocab: Vocabulary, table: str) -> tuple[set[str], set[str]]:
     """Keys of the names a sheet (or an unread column) of ``table`` goes by: long ones match
     anywhere in a name, short ones as its first word."""
     spec = vocab.sheet_spec(table)
-    names = {spec.name, *spec.aliases, *_EXTRA_NAMES.get(table, ())}
+    names = {spec.name, *spec.aliases}  # short names ("TL", "RL") are vocabulary aliases
     if table == "scope_items":
         names |= {h for c in spec.columns if c.field == "scope" for h in (c.header, *c.aliases)}
     keys = {match_key(n) for n in names}
