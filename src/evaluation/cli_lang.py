@@ -18,22 +18,13 @@ import argparse
 import contextlib
 import os
 import sys
-import tomllib
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
-from pathlib import Path
+
+# The message table is read without pandas or Babel, so that `evaluation --help` stays fast.
+from evaluation.presentation.messages import LANGS, load_translations
 
 #: Environment variable choosing the language of the command line's messages.
 LANG_ENV = "EVALUATION_LANG"
-LANGS = ("id", "en")
-#: The project's one message file (read here directly: ``presentation.text`` imports pandas
-#: and Babel, which would make ``evaluation --help`` take seconds instead of a fraction).
-TRANSLATIONS_PATH = Path(__file__).resolve().parent / "presentation" / "translations.toml"
-
-
-@lru_cache(maxsize=1)
-def _messages() -> dict:
-    return tomllib.loads(TRANSLATIONS_PATH.read_text(encoding="utf-8"))
 
 
 def t(key: str, lang: str = "id", **kw: object) -> str:
@@ -44,10 +35,8 @@ def t(key: str, lang: str = "id", **kw: object) -> str:
     KeyError
         If the message does not exist or a placeholder has no value.
     """
-    node = _messages()
-    for part in key.split("."):
-        node = node[part]
-    text = node.get(lang) or node["id"]
+    entry = load_translations()[key]
+    text = entry.get(lang) or entry["id"]
     return text.format_map(kw) if kw else text
 
 

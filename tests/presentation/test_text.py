@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from evaluation.errors import ParameterError
-from evaluation.presentation import text as i18n
+from evaluation.presentation import messages
 from evaluation.presentation.text import (
     LANGS,
     fmt_date,
@@ -129,7 +129,7 @@ def test_english_falls_back_to_indonesian(tmp_path, monkeypatch):
         '[demo]\nonly_id.id = "Hanya {x}"\nboth.id = "Satu"\nboth.en = "One"\n',
         encoding="utf-8",
     )
-    monkeypatch.setattr(i18n, "TRANSLATIONS_PATH", path)
+    monkeypatch.setattr(messages, "TRANSLATIONS_PATH", path)
     assert t("demo.only_id", "en", x="ini") == "Hanya ini"
     assert t("demo.both", "en") == "One"
 

@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import decimal
 import string
-import tomllib
 from collections.abc import Mapping
 from datetime import date, datetime
-from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 from babel.dates import format_date
@@ -23,13 +20,8 @@ from babel.numbers import format_compact_decimal, format_decimal
 
 from evaluation import config
 from evaluation.errors import ParameterError
-
-#: Report languages; the first is the default.
-LANGS = ("id", "en")
-DEFAULT_LANG = LANGS[0]
-
-#: The translation table read by :func:`t`.
-TRANSLATIONS_PATH = Path(__file__).resolve().parent / "translations.toml"
+from evaluation.presentation import messages
+from evaluation.presentation.messages import DEFAULT_LANG, LANGS, load_translations
 
 #: Printed for a missing value (NaN, None, NaT) in a formatted cell.
 MISSING = "–"
@@ -47,52 +39,6 @@ VOCAB_KINDS = {
     "document_type": "document_types",
 }
 KINDS = VALUE_KINDS + tuple(VOCAB_KINDS)
-
-
-# ------------------------------------------------------------------------------ the table
-def _flatten(node: Mapping, prefix: str, out: dict[str, dict[str, str]], path: Path) -> None:
-    for name, value in node.items():
-        key = f"{prefix}.{name}" if prefix else str(name)
-        if not isinstance(value, Mapping):
-            raise ValueError(f"{path}: '{key}' must be a table with 'id' and 'en' texts.")
-        if value and all(isinstance(v, str) for v in value.values()):
-            unknown = set(value) - set(LANGS)
-            if unknown:
-                raise ValueError(f"{path}: '{key}' has unknown language(s) {sorted(unknown)}.")
-            if DEFAULT_LANG not in value:
-                raise ValueError(f"{path}: '{key}' has no '{DEFAULT_LANG}' text.")
-            out[key] = dict(value)
-        else:
-            _flatten(value, key, out, path)
-
-
-@lru_cache(maxsize=4)
-def _load(path: Path, mtime: float) -> dict[str, dict[str, str]]:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    out: dict[str, dict[str, str]] = {}
-    _flatten(data, "", out, path)
-    return out
-
-
-def load_translations(path: str | Path | None = None) -> dict[str, dict[str, str]]:
-    """All messages: ``{message id: {lang: text}}`` (cached, reloaded when the file changes).
-
-    Parameters
-    ----------
-    path
-        TOML file; default :data:`TRANSLATIONS_PATH`.
-
-    Raises
-    ------
-    FileNotFoundError
-        If the file does not exist.
-    tomllib.TOMLDecodeError
-        If the file is not valid TOML.
-    ValueError
-        If an entry is not a table of texts, names an unknown language or lacks ``id``.
-    """
-    p = Path(path) if path is not None else TRANSLATIONS_PATH
-    return _load(p, p.stat().st_mtime)
 
 
 def check_lang(lang: str) -> str:
@@ -159,7 +105,7 @@ def t(key: str, lang: str = DEFAULT_LANG, **kw: object) -> str:
         entry = table[key]
     except KeyError:
         raise KeyError(
-            f"No translation {key!r} in {TRANSLATIONS_PATH.name}; add it with 'id' and 'en' texts."
+            f"No translation {key!r} in {messages.TRANSLATIONS_PATH.name}; add it with 'id' and 'en' texts."
         ) from None
     text = entry.get(lang) or entry[DEFAULT_LANG]
     try:
