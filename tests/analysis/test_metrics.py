@@ -449,6 +449,8 @@ def test_needs_assistance_base():
     # A4: 2 reasons -> priority 1; A2: stale only. A3 and A7 expired -> never listed.
     assert a["agreement_id"].tolist() == ["A4", "A2"]
     assert a["priority"].tolist() == [1, 2]
+    # A4: no realised follow-up past the grace period -> tier 2; A2: stale only -> tier 3
+    assert a["tier"].tolist() == [2, 3]
     a4, a2 = a.iloc[0], a.iloc[1]
     assert a4["reasons"] == ["no_realisation", "stale"]
     # the analysis returns codes and fields; the report words them (presentation.wording)
@@ -479,9 +481,43 @@ def test_needs_assistance_low_rate_parameter():
     assert "Berakhir 31 Agustus 2024 dengan capaian ruang lingkup 50% (1 dari 2)" in reasons_text(
         a2, "id", 12
     )
-    # tie on 2 reasons -> more months without realisation first: A4 (14) before A2 (13)
-    assert a["agreement_id"].tolist() == ["A4", "A2"]
+    # A2 ends within expiry_months below low_rate -> tier 1, before A4 (tier 2) although A4
+    # has as many reasons: the number of reasons adds no priority
+    assert a["agreement_id"].tolist() == ["A2", "A4"]
+    assert a["tier"].tolist() == [1, 2]
     assert a["priority"].tolist() == [1, 2]
+    assert a2["days_left"] == (pd.Timestamp("2024-08-31") - pd.Timestamp(AS_OF)).days
+
+
+def test_tiers_order_by_urgency_within_a_tier_and_count_per_unit():
+    base = date(2024, 3, 14)
+    rows = [
+        # tier 1: ending soon with nothing realised; B ends before A
+        ("T1A", "Mitra A", LP, None, date(2020, 1, 1), date(2024, 8, 1)),
+        ("T1B", "Mitra B", LP, None, date(2020, 1, 1), date(2024, 4, 1)),
+        # tier 2: never realised, signed 20 and 30 months ago (30 first)
+        ("T2A", "Mitra C", LP, None, date(2022, 7, 14), date(2030, 1, 1)),
+        ("T2B", "Mitra D", LP, None, date(2021, 9, 14), date(2030, 1, 1)),
+        # tier 3: realised long ago, nothing since (stale only)
+        ("T3A", "Mitra E", LP, None, date(2020, 1, 1), date(2030, 1, 1)),
+    ]
+    ag = _agreements(rows)
+    ag["unit"] = ["Unit X", "Unit Y", "Unit X", None, "Unit X"]
+    si = _scope_items([(r[0], S1) for r in rows])
+    ac = _activities([("T3A", S1, date(2021, 1, 1), DONE, None, None)])
+    a = m.needs_assistance(m.Tables(ag, si, ac), m.Params(as_of=base))
+    assert a["agreement_id"].tolist() == ["T1B", "T1A", "T2B", "T2A", "T3A"]
+    assert a["tier"].tolist() == [1, 1, 2, 2, 3]
+    # T1B also has no realised follow-up: listed with both reasons, still once, in tier 1
+    assert a["reasons"].iloc[0] == ["no_realisation", "stale", "expiring_low"]
+    assert a["days_left"].iloc[0] == 18
+    u = m.assistance_by_unit(a)
+    assert list(u.columns) == m.UNIT_COLUMNS
+    x = u[u["unit"] == "Unit X"].iloc[0]
+    assert (x["tier_1"], x["tier_2"], x["tier_3"], x["total"]) == (1, 1, 1, 3)
+    assert u["unit"].iloc[0] == "Unit X"  # ties on tier 1 broken by tier 2 then tier 3
+    assert u["total"].sum() == len(a)
+    assert u["unit"].isna().sum() == 1  # the agreement without a unit has its own row
 
 
 def _one(signed, ends, scopes=(), acts=()):

@@ -152,7 +152,8 @@ def test_compute_tables_keys(full):
     out = full
     expected = {
         "rates_by_category", "rates_by_scope", "rates_by_category_scope", "rates_overall",
-        "headline_counts", "status_shares", "rates_by_year", "needs_assistance", "ending_soon",
+        "headline_counts", "status_shares", "rates_by_year", "needs_assistance", "assistance_by_unit",
+        "ending_soon",
         "ended_without_followup", "time_to_first_followup", "time_to_first_followup_curve",
         "outcomes_by_province", "outcomes_total", "outcomes_by_partner", "partner_scorecards",
         "data_quality", "data_quality_summary", "summary_facts", "report_parameters",

@@ -39,6 +39,10 @@ Methodology (README "Methodology"; the parameters are the fields of :class:`Para
   - ``expiring_low``: ends on or before ``as_of + expiry_months`` and scope rate < ``low_rate``
     (an agreement without scope items counts as rate 0).
 
+  Each flagged agreement gets a **tier** from its most urgent reason (``TIERS`` in
+  :mod:`evaluation.analysis.triage`): 1 ``expiring_low`` (decide renewal or closure now),
+  2 ``no_realisation`` (assist), 3 ``stale`` only (watch); overlapping reasons add no priority.
+
 * **Time to first follow-up** (:func:`time_to_first_followup`): months (days / 30.4375) from
   signing to the first Terlaksana activity; agreements without one are censored at ``as_of``, or
   at ``ends_on`` if they ended earlier. Kaplan-Meier estimate.
