@@ -44,11 +44,11 @@ LIMITS = {
     "limit_998_low": TAIL_998,
     "limit_998_high": 1 - TAIL_998,
 }
+#: Columns of :func:`funnel_table` after the grouping column (``province`` or ``unit``).
 FUNNEL_COLUMNS = [
-    "group",
     "agreements",
-    "followed_up",
-    "rate",
+    "agreements_followed_up",
+    "followup_rate",
     "overall_rate",
     *LIMITS,
     "position",
@@ -99,8 +99,9 @@ def funnel_table(tables: Any, params: Params, by: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        :data:`FUNNEL_COLUMNS`: ``group`` (label; missing for agreements without one),
-        ``agreements``, ``followed_up``, ``rate``, ``overall_rate`` (all agreements),
+        The group column (``province`` or ``unit``; missing for agreements without one),
+        then :data:`FUNNEL_COLUMNS`: ``agreements``, ``agreements_followed_up``,
+        ``followup_rate`` (as in the rate tables), ``overall_rate`` (all agreements),
         ``limit_95_low``, ``limit_95_high``, ``limit_998_low``, ``limit_998_high`` (exact
         binomial limits around ``overall_rate`` at the group's size) and ``position`` (one
         of :data:`POSITIONS`, from the exact tail probability of ``followed_up``). One row per group that occurs, vocabulary order for provinces
@@ -120,14 +121,16 @@ def funnel_table(tables: Any, params: Params, by: str) -> pd.DataFrame:
     res = _grouped(
         s,
         [_BY[by]],
-        {"agreements": ("agreement_id", "size"), "followed_up": ("followed_up", "sum")},
+        {
+            "agreements": ("agreement_id", "size"),
+            "agreements_followed_up": ("followed_up", "sum"),
+        },
         params,
         core.vocab,
         False,
     )
-    res = res.rename(columns={_BY[by]: "group"})
     p0 = _overall(s)
-    res["rate"] = (res["followed_up"] / res["agreements"]).astype("float64")
+    res["followup_rate"] = (res["agreements_followed_up"] / res["agreements"]).astype("float64")
     res["overall_rate"] = p0
     lim = _limits(p0, res["agreements"].to_numpy())
     for col, vals in lim.items():
@@ -135,12 +138,12 @@ def funnel_table(tables: Any, params: Params, by: str) -> pd.DataFrame:
     res["position"] = pd.Series(
         [
             _position(p0, int(n), int(k))
-            for n, k in zip(res["agreements"], res["followed_up"], strict=True)
+            for n, k in zip(res["agreements"], res["agreements_followed_up"], strict=True)
         ],
         index=res.index,
         dtype="string",
     )
-    return res[FUNNEL_COLUMNS].reset_index(drop=True)
+    return res[[_BY[by], *FUNNEL_COLUMNS]].reset_index(drop=True)
 
 
 def funnel_limits(tables: Any, params: Params, n_max: int) -> pd.DataFrame:

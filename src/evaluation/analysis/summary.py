@@ -62,7 +62,9 @@ def _clearly_apart(df: pd.DataFrame, col: str, min_n: int) -> dict[str, Any]:
         low, rest = order.iloc[0], order.iloc[1:]
         if low["scope_rate_cl_high"] < rest["scope_rate_cl_low"].min():
             out["lowest"] = _group_facts(low, col)
-        order = ok.sort_values(["scope_rate", "agreements"], ascending=[False, False], kind="stable")
+        order = ok.sort_values(
+            ["scope_rate", "agreements"], ascending=[False, False], kind="stable"
+        )
         high, rest = order.iloc[0], order.iloc[1:]
         if high["scope_rate_cl_low"] > rest["scope_rate_cl_high"].max():
             out["highest"] = _group_facts(high, col)
