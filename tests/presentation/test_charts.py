@@ -413,3 +413,24 @@ def test_funnel_plot_escapes_names_and_needs_its_columns():
         charts.funnel_plot(df.drop(columns="agreements"), limits, "province")
     with pytest.raises(KeyError):
         charts.funnel_plot(df, limits.drop(columns="limit_998_low"), "province")
+
+
+def test_heatmap_small_cells_are_grey():
+    from evaluation.presentation.charts.heatmap import SMALL_CELL_COLOR
+
+    df = pd.DataFrame(
+        {
+            "category": ["Pemerintah Daerah", "Lembaga Keuangan"],
+            "scope": ["Koordinasi Tugas dan Fungsi"] * 2,
+            "scope_rate": [0.3, 1.0],
+            "scope_items": [100, 1],
+            "small_group": [False, True],
+        }
+    )
+    fig = charts.heatmap(df)
+    fills = [s.fillcolor for s in fig.layout.shapes]
+    assert fills[1] == SMALL_CELL_COLOR and fills[0] != fills[1]
+    assert "kurang dari 5 perjanjian" in fig.data[0].hovertext[1]
+    assert "kurang dari 5" not in fig.data[0].hovertext[0]
+    plain = charts.heatmap(df.drop(columns="small_group"))
+    assert plain.layout.shapes[1].fillcolor != SMALL_CELL_COLOR
