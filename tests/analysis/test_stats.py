@@ -1,4 +1,5 @@
-"""Tests of evaluation.analysis.stats: Wilson intervals and Kaplan-Meier, against hand computations."""
+"""Tests of evaluation.analysis.stats: Wilson intervals, exact binomial funnel limits and
+Kaplan-Meier, against hand computations (scipy.stats.binom as a test-only oracle)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,18 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats as sps
 
 from evaluation.analysis.stats import (
     KM_COLUMNS,
     Z95,
+    binomial_limit,
+    binomial_tails,
     kaplan_meier,
     km_median,
     km_survival_at,
     wilson,
+    wilson_from_rate,
     wilson_interval,
 )
 
@@ -22,6 +27,93 @@ Z2 = Z95 * Z95  # 3.841458820694124
 
 
 # ------------------------------------------------------------------------------ Wilson
+def _wilson_by_hand(p: float, n: float) -> tuple[float, float]:
+    centre = (p + Z2 / (2 * n)) / (1 + Z2 / n)
+    half = Z95 / (1 + Z2 / n) * math.sqrt(p * (1 - p) / n + Z2 / (4 * n * n))
+    return centre - half, centre + half
+
+
+def test_wilson_from_rate_at_a_fractional_n():
+    # p = 7/12 observed with an effective n of 2.5 items (not a whole number)
+    low, high = wilson_from_rate([7 / 12], [2.5])
+    lo, hi = _wilson_by_hand(7 / 12, 2.5)
+    assert low[0] == pytest.approx(lo, abs=1e-12) and high[0] == pytest.approx(hi, abs=1e-12)
+    assert 0 < low[0] < 7 / 12 < high[0] < 1
+
+
+def test_wilson_from_rate_equals_wilson_at_whole_counts():
+    k = np.array([0, 1, 2, 5, 7])
+    n = np.array([3, 4, 5, 10, 7])
+    a = wilson_from_rate(k / n, n)
+    b = wilson_interval(k, n)
+    np.testing.assert_allclose(a[0], b[0], atol=1e-12)
+    np.testing.assert_allclose(a[1], b[1], atol=1e-12)
+    assert a[0][0] == 0.0 and a[1][-1] == 1.0  # exact at 0% and 100%
+
+
+def test_wilson_from_rate_missing_and_bad_input():
+    low, high = wilson_from_rate([0.5, np.nan], [0.0, 3.0])
+    assert np.isnan(low).all() and np.isnan(high).all()
+    with pytest.raises(ValueError):
+        wilson_from_rate([1.2], [3])
+    with pytest.raises(ValueError):
+        wilson_from_rate([0.5], [-1])
+    with pytest.raises(ValueError):
+        wilson_from_rate([0.5, 0.5], [3])
+
+
+# ------------------------------------------------------------------------------ funnel limits
+def test_binomial_limit_by_hand():
+    # Binomial(4, 1/2): F = 1/16, 5/16, 11/16, 15/16, 1.
+    # q = 0.975: r = 4 (F(3) = 0.9375 < q), alpha = (1 - 0.975) / (1/16) = 0.4 -> 3.6/4 = 0.9
+    assert binomial_limit(0.5, 4, 0.975) == pytest.approx(0.9, abs=1e-12)
+    # q = 0.999: alpha = 0.001 * 16 = 0.016 -> (4 - 0.016) / 4 = 0.996
+    assert binomial_limit(0.5, 4, 0.999) == pytest.approx(0.996, abs=1e-12)
+    # q = 0.025: r = 0, alpha = (1/16 - 0.025) * 16 = 0.6 -> -0.15, clipped to 0
+    assert binomial_limit(0.5, 4, 0.025) == 0.0
+    # q = 0.5: r = 2 (F(1) = 5/16 < 0.5 <= 11/16), alpha = (11/16 - 1/2) / (6/16) = 0.5
+    assert binomial_limit(0.5, 4, 0.5) == pytest.approx(1.5 / 4, abs=1e-12)
+    assert binomial_limit(0.0, 7, 0.975) == 0.0 and binomial_limit(1.0, 7, 0.025) == 1.0
+
+
+@pytest.mark.parametrize("p0", [0.05, 0.3, 0.4737, 0.9])
+@pytest.mark.parametrize("n", [1, 2, 5, 13, 57, 139, 800])
+@pytest.mark.parametrize("q", [0.001, 0.025, 0.975, 0.999])
+def test_binomial_limit_against_scipy(p0, n, q):
+    """The limit lies on the step of the exact quantile r (scipy's ppf), interpolated as
+    (r - alpha) / n with alpha = (F(r) - q) / P(R = r)."""
+    r = sps.binom.ppf(q, n, p0)
+    alpha = (sps.binom.cdf(r, n, p0) - q) / sps.binom.pmf(r, n, p0)
+    expected = min(max((r - alpha) / n, 0.0), 1.0)
+    assert binomial_limit(p0, n, q) == pytest.approx(expected, abs=1e-9)
+
+
+def test_binomial_limit_approaches_the_normal_limits():
+    p0, n = 0.4, 5000
+    se = math.sqrt(p0 * (1 - p0) / n)
+    assert binomial_limit(p0, n, 0.975) == pytest.approx(p0 + Z95 * se, abs=1 / n)
+    assert binomial_limit(p0, n, 0.001) == pytest.approx(p0 - 3.090232 * se, abs=1 / n)
+
+
+@pytest.mark.parametrize(("p0", "n", "q"), [(-0.1, 3, 0.5), (0.5, 0, 0.5), (0.5, 2.5, 0.5),
+                                             (0.5, 3, 0.0), (0.5, 3, 1.0)])  # fmt: skip
+def test_binomial_limit_rejects_bad_input(p0, n, q):
+    with pytest.raises(ValueError):
+        binomial_limit(p0, n, q)
+
+
+def test_binomial_tails_by_hand_and_against_scipy():
+    assert binomial_tails(0.5, 4, 3) == pytest.approx((15 / 16, 5 / 16))
+    assert binomial_tails(0.5, 4, 0) == pytest.approx((1 / 16, 1.0))
+    for p0, n, r in [(0.4737, 26, 17), (0.1, 40, 0), (0.9, 12, 12), (0.3, 200, 45)]:
+        low, high = binomial_tails(p0, n, r)
+        assert low == pytest.approx(sps.binom.cdf(r, n, p0), abs=1e-12)
+        assert high == pytest.approx(sps.binom.sf(r - 1, n, p0), abs=1e-12)
+    assert binomial_tails(0.0, 5, 0) == (1.0, 1.0) and binomial_tails(0.0, 5, 1) == (1.0, 0.0)
+    with pytest.raises(ValueError):
+        binomial_tails(0.5, 4, 5)
+
+
 def test_wilson_zero_of_two():
     # k = 0: low = 0 exactly; high = z^2 / (n + z^2) = 3.841459 / 5.841459 = 0.657620
     low, high = wilson(0, 2)

@@ -331,3 +331,106 @@ def test_plotly_js_html_embeds_the_bundle_once_without_amd():
     assert ".call(window, undefined, undefined, undefined, undefined)" in block
     assert " src=" not in block[:200]
     assert len(block) > 1_000_000  # the full bundle, not a CDN reference
+
+
+# --------------------------------------------------------------------------- small groups, funnel
+def test_rate_bar_small_groups_are_grey_hatched_and_not_ranked():
+    df = pd.DataFrame(
+        {
+            "category": ["Pemerintah Daerah", "Lembaga Keuangan", "Lembaga Pendidikan"],
+            "scope_items": [40, 2, 30],
+            "scope_rate": [0.3, 1.0, 0.4],
+            "scope_rate_low": [0.2, 0.34, 0.25],
+            "scope_rate_high": [0.45, 1.0, 0.55],
+            "small_group": [False, True, False],
+        }
+    )
+    fig = charts.rate_bar(df, "category")
+    (bar,) = fig.data
+    # Keuangan has the highest rate but is small: after the ranked groups, marked " *"
+    assert list(fig.layout.yaxis.ticktext) == ["Pendidikan", "Pemda", "Keuangan *"]
+    assert list(bar.marker.color) == [
+        charts.bars.BAR_COLOR,
+        charts.bars.BAR_COLOR,
+        charts.bars.SMALL_GROUP_COLOR,
+    ]
+    assert list(bar.marker.pattern.shape) == ["", "", "/"]
+    assert "kurang dari 5 perjanjian" in bar.hovertext[2]
+    # without the flag column every bar is coloured and ranked by rate
+    fig = charts.rate_bar(df.drop(columns="small_group"), "category")
+    assert list(fig.layout.yaxis.ticktext) == ["Keuangan", "Pendidikan", "Pemda"]
+    assert set(fig.data[0].marker.color) == {charts.bars.BAR_COLOR}
+
+
+def _funnel():
+    df = pd.DataFrame(
+        {
+            "province": ["Bali", "Aceh", None],
+            "agreements": [10, 40, 3],
+            "agreements_followed_up": [10, 8, 1],
+            "followup_rate": [1.0, 0.2, 1 / 3],
+            "position": ["above_998", "below_95", "within"],
+        }
+    )
+    limits = pd.DataFrame(
+        {
+            "agreements": [1, 10, 40],
+            "overall_rate": [0.4, 0.4, 0.4],
+            "limit_95_low": [0.0, 0.12, 0.26],
+            "limit_95_high": [0.9, 0.7, 0.56],
+            "limit_998_low": [0.0, 0.05, 0.2],
+            "limit_998_high": [0.99, 0.82, 0.63],
+        }
+    )
+    return df, limits
+
+
+def test_funnel_plot_points_limits_and_labels():
+    df, limits = _funnel()
+    fig = charts.funnel_plot(df, limits, "province")
+    lines, points = fig.data[:5], fig.data[5]
+    assert [tr.line.dash for tr in lines] == ["solid", "dash", "dash", "dot", "dot"]
+    assert list(lines[1].y) == [0.0, 0.12, 0.26] and list(lines[4].x) == [1.0, 10.0, 40.0]
+    assert [tr.showlegend for tr in lines] == [True, True, False, True, False]
+    assert list(points.x) == [10, 40, 3] and list(points.y) == [1.0, 0.2, 1 / 3]
+    colors = charts.funnel.POSITION_COLORS
+    assert list(points.marker.color) == [colors["above_998"], colors["below_95"], colors["within"]]
+    # only groups beyond 99.8% are named on the chart; a missing name is worded
+    assert list(points.text) == ["Bali", "", ""]
+    assert "(tidak diisi)" in points.hovertext[2] and "Di atas batas 99,8%" in points.hovertext[0]
+    assert fig.layout.yaxis.range == (-0.03, 1.03)
+    en = charts.funnel_plot(df, limits, "province", lang="en")
+    assert "Above the 99.8% limit" in en.data[5].hovertext[0]
+    assert en.data[0].name == "Overall rate"
+
+
+def test_funnel_plot_escapes_names_and_needs_its_columns():
+    df, limits = _funnel()
+    df.loc[0, "province"] = EVIL
+    fig = charts.funnel_plot(df, limits, "province")
+    assert "<script>" not in fig.data[5].text[0] and "<script>" not in fig.data[5].hovertext[0]
+    with pytest.raises(KeyError):
+        charts.funnel_plot(df.drop(columns="agreements"), limits, "province")
+    with pytest.raises(KeyError):
+        charts.funnel_plot(df, limits.drop(columns="limit_998_low"), "province")
+
+
+def test_heatmap_small_cells_are_grey():
+    from evaluation.presentation.charts.heatmap import SMALL_CELL_COLOR
+
+    df = pd.DataFrame(
+        {
+            "category": ["Pemerintah Daerah", "Lembaga Keuangan"],
+            "scope": ["Koordinasi Tugas dan Fungsi"] * 2,
+            "scope_rate": [0.3, 1.0],
+            "scope_items": [100, 1],
+            "small_group": [False, True],
+        }
+    )
+    fig = charts.heatmap(df)
+    fills = [s.fillcolor for s in fig.layout.shapes]
+    assert fills[1] == SMALL_CELL_COLOR and fills[0] != fills[1]
+    assert "kurang dari 5 perjanjian" in fig.data[0].hovertext[1]
+    assert "kurang dari 5" not in fig.data[0].hovertext[0]
+    plain = charts.heatmap(df.drop(columns="small_group"))
+    assert plain.layout.shapes[1].fillcolor != SMALL_CELL_COLOR

@@ -157,6 +157,7 @@ def test_compute_tables_keys(full):
         "ended_without_followup", "time_to_first_followup", "time_to_first_followup_curve",
         "outcomes_by_province", "outcomes_total", "outcomes_by_partner", "partner_scorecards",
         "data_quality", "data_quality_summary", "summary_facts", "report_parameters",
+        "funnel_province", "funnel_unit", "funnel_limits",
     }  # fmt: skip
     assert set(out) == expected  # no changes_* without a previous evaluation
     assert all(isinstance(df, pd.DataFrame) for df in out.values())
@@ -324,6 +325,13 @@ def render_all(tables, lang="id", top_n=25) -> str:
         nbh.tabel(T.ending_soon, kolom=["partner_name", "ends_on", "days_left"], panjang=True),
         nbh.tabel(T.rates_by_year, kolom=["year", *rate_cols]),
         nbh.grafik.garis_tahun(T.rates_by_year),
+        nbh.bagian(
+            "section.funnel_province",
+            nbh.catatan_corong(T.funnel_province),
+            nbh.grafik.corong(T.funnel_province, T.funnel_limits, label="province"),
+            nbh.tabel(T.funnel_province, kolom=["province", "agreements", "position"]),
+        ),
+        nbh.grafik.corong(T.funnel_unit, T.funnel_limits, label="unit"),
         nbh.tabel(T.time_to_first_followup, kolom=["group", "n", "events", "median_months"]),
         nbh.grafik.kurva_km(T.time_to_first_followup_curve),
         nbh.luaran(L),
@@ -339,11 +347,16 @@ def render_all(tables, lang="id", top_n=25) -> str:
 @pytest.mark.parametrize(
     ("data", "params", "charts_in", "charts_out"),
     [
-        (make_data(), rp(), RATE_CHARTS | {"headline", "trend", "km"}, set()),
+        (
+            make_data(),
+            rp(),
+            RATE_CHARTS | {"headline", "trend", "km", "funnel-province", "funnel-unit"},
+            set(),
+        ),
         (make_data(), rp(lang="en", category=PD), {"rate-scope", "km"}, {"rate-category"}),
         (make_data(), rp(category=LP, top_n=1), {"rate-scope"}, {"rate-category"}),
         (make_data(activities=False), rp(), RATE_CHARTS, set()),
-        (empty_data(), rp(), set(), RATE_CHARTS | {"km"}),
+        (empty_data(), rp(), set(), RATE_CHARTS | {"km", "funnel-province", "funnel-unit"}),
         (empty_data(), rp(lang="en", category="Lembaga Keuangan"), set(), RATE_CHARTS | {"km"}),
     ],
     ids=["full", "en-pemda", "pendidikan-top1", "no-activities", "empty", "empty-en-category"],
@@ -419,3 +432,44 @@ def test_excel_assistance_sheet_words_the_reasons_in_the_report_language(full):
         x1 = assist.set_index("agreement_id").loc["X1"]
         assert x1["reason_text"].startswith(text)  # X1: stale, last activity 2021-01-01
         assert x1["reasons"] == "stale"  # the code stays beside its words
+
+
+def _summary_html(tables, lang="id") -> str:
+    return nbh.ringkasan_eksekutif(from_tables(tables, lang=lang))._repr_html_()
+
+
+def test_summary_names_a_group_only_when_the_facts_do(full):
+    """The summary words lowest/highest from summary_facts (the rule lives in the analysis):
+    a named group gets its sentence with the clustered interval, otherwise one sentence
+    says no group differs clearly."""
+    tables = dict(full)
+    facts = tables["summary_facts"].copy()
+    facts["category_groups_compared"] = 3
+    facts["scope_groups_compared"] = 2
+    tables["summary_facts"] = facts
+    page = _summary_html(tables)
+    assert "Tidak ada kategori mitra yang tingkat pelaksanaannya jelas berbeda" in page
+    assert "(3 kategori dengan sedikitnya 5 perjanjian)" in page
+    assert "Tidak ada ruang lingkup yang tingkat pelaksanaannya jelas berbeda" in page
+    assert "terendah" not in page
+    named = facts.copy()
+    named["highest_category"] = pd.array([PD], dtype="string")
+    named["highest_category_scope_rate"] = 0.5
+    named["highest_category_scope_rate_cl_low"] = 0.41
+    named["highest_category_scope_rate_cl_high"] = 0.6
+    named["highest_category_agreements"] = pd.array([12], dtype="Int64")
+    named["category_differs_clearly"] = True
+    tables["summary_facts"] = named
+    page = _summary_html(tables)
+    assert "Tingkat pelaksanaan tertinggi ada pada Pemerintah Daerah: 50,0%" in page
+    assert "interval 95% klaster 41,0–60,0%; n = 12" in page
+    assert "Tidak ada kategori mitra" not in page
+    en = _summary_html(tables, "en")
+    assert "The highest implementation rate is for Local governments: 50.0%" in en
+    # fewer than two groups to compare: no sentence at all
+    few = facts.copy()
+    few["category_groups_compared"] = 1
+    few["scope_groups_compared"] = 0
+    tables["summary_facts"] = few
+    page = _summary_html(tables)
+    assert "jelas berbeda" not in page

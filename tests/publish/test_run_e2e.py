@@ -182,7 +182,10 @@ DOMAIN_RATE_COLUMNS = [
     "scope_items_in_progress", "scope_rate", "scope_rate_low", "scope_rate_high",
 ]  # fmt: skip
 #: Extra columns the rate tables add (the interfaces allow additions).
-EXTRA_RATE_COLUMNS = ["followup_rate_low", "followup_rate_high"]
+EXTRA_RATE_COLUMNS = [
+    "followup_rate_low", "followup_rate_high", "scope_rate_cl_low", "scope_rate_cl_high",
+    "effective_n", "design_effect", "small_group",
+]  # fmt: skip
 
 
 def write_workbook(path: Path) -> Path:

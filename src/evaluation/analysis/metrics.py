@@ -7,6 +7,8 @@ module (listed below, in the order of the flow) and is re-exported here unchange
 * :mod:`~evaluation.analysis.core`: :func:`window`, :func:`prepare`, scope-item status,
   agreement summary
 * :mod:`~evaluation.analysis.rates`: rates, status shares, headline counts
+* :mod:`~evaluation.analysis.clustered`: cluster-aware scope-rate intervals (effective n)
+* :mod:`~evaluation.analysis.funnel`: funnel tables per province and unit
 * :mod:`~evaluation.analysis.triage`: needs assistance (reason codes), ending soon, ended
 * :mod:`~evaluation.analysis.survival`: time to first follow-up
 * :mod:`~evaluation.analysis.outcomes`: local-government outcome indicators
@@ -19,6 +21,7 @@ chosen by the presentation layer in the report's language.
 """
 
 from evaluation.analysis.changes import compare_snapshots
+from evaluation.analysis.clustered import CLUSTER_COLUMNS, MIN_GROUP_N
 from evaluation.analysis.core import (
     DAYS_PER_MONTH,
     SCOPE_STATUS_COLUMNS,
@@ -28,6 +31,13 @@ from evaluation.analysis.core import (
     prepare,
     scope_item_status,
     window,
+)
+from evaluation.analysis.funnel import (
+    FUNNEL_COLUMNS,
+    FUNNEL_LIMIT_COLUMNS,
+    POSITIONS,
+    funnel_limits,
+    funnel_table,
 )
 from evaluation.analysis.inputs import Params, Tables
 from evaluation.analysis.outcomes import (
@@ -74,6 +84,11 @@ from evaluation.analysis.triage import (
 
 __all__ = [
     "ASSISTANCE_COLUMNS",
+    "CLUSTER_COLUMNS",
+    "FUNNEL_COLUMNS",
+    "FUNNEL_LIMIT_COLUMNS",
+    "MIN_GROUP_N",
+    "POSITIONS",
     "DAYS_PER_MONTH",
     "ENDED_COLUMNS",
     "ENDING_SOON_COLUMNS",
@@ -103,6 +118,8 @@ __all__ = [
     "ended_without_followup",
     "ending_soon",
     "executive_summary_facts",
+    "funnel_limits",
+    "funnel_table",
     "headline_counts",
     "needs_assistance",
     "outcome_indicators",

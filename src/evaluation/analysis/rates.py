@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from evaluation.analysis.clustered import CLUSTER_COLUMNS, add_cluster_columns
 from evaluation.analysis.core import _Core, _core
 from evaluation.analysis.frames import _OUT_NAME, _grouped, _mask, _normalise_by, _rate
 from evaluation.analysis.inputs import Params
@@ -72,7 +73,8 @@ def _rates_from_core(
     res["scope_rate_low"], res["scope_rate_high"] = lo, hi
     lo, hi = wilson_interval(res["agreements_followed_up"], res["agreements"], Z95)
     res["followup_rate_low"], res["followup_rate_high"] = lo, hi
-    res = res[[*by, *RATE_COLUMNS]]
+    res = add_cluster_columns(res, core.items, by)
+    res = res[[*by, *RATE_COLUMNS, *CLUSTER_COLUMNS]]
     return res.rename(columns=_OUT_NAME)
 
 
@@ -83,7 +85,8 @@ def rates(
     *,
     keep_empty: bool | None = None,
 ) -> pd.DataFrame:
-    """Follow-up and scope implementation rates per group, with Wilson 95% intervals.
+    """Follow-up and scope implementation rates per group, with Wilson 95% intervals and a
+    cluster-aware interval of the scope rate (:mod:`evaluation.analysis.clustered`).
 
     Parameters
     ----------
@@ -107,7 +110,12 @@ def rates(
         The grouping columns (``partner_category`` is named ``category``), then
         :data:`RATE_COLUMNS`: ``agreements``, ``agreements_followed_up``, ``followup_rate``,
         ``scope_items``, ``scope_items_done``, ``scope_items_in_progress``, ``scope_rate``,
-        ``scope_rate_low``, ``scope_rate_high``, ``followup_rate_low``, ``followup_rate_high``.
+        ``scope_rate_low``, ``scope_rate_high``, ``followup_rate_low``, ``followup_rate_high``;
+        then :data:`~evaluation.analysis.clustered.CLUSTER_COLUMNS`: ``scope_rate_cl_low``,
+        ``scope_rate_cl_high`` (95% interval accounting for the clustering of scope items
+        within agreements), ``effective_n`` (effective number of independent items),
+        ``design_effect`` (items / effective_n) and ``small_group`` (fewer than
+        :data:`~evaluation.analysis.clustered.MIN_GROUP_N` agreements: shown, never ranked).
         Rows in vocabulary order (unknown labels after, missing last). When grouping by scope,
         ``agreements`` counts agreements carrying the scope and ``agreements_followed_up``
         those with a Terlaksana activity under it.
@@ -186,7 +194,8 @@ def overall_rates(
     Returns
     -------
     pandas.DataFrame
-        ``label_column`` then :data:`RATE_COLUMNS` and ``is_total`` (True), one row.
+        ``label_column`` then :data:`RATE_COLUMNS`, the cluster columns and ``is_total``
+        (True), one row.
 
     Raises
     ------

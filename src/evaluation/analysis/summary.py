@@ -27,6 +27,55 @@ def _py(v: Any) -> Any:
     return v
 
 
+#: Figures of a group named lowest or highest (keys of its dict in the facts).
+GROUP_FACT_KEYS = (
+    "scope_rate",
+    "scope_rate_low",
+    "scope_rate_high",
+    "scope_rate_cl_low",
+    "scope_rate_cl_high",
+    "effective_n",
+    "agreements",
+    "scope_items",
+)
+
+
+def _clearly_apart(df: pd.DataFrame, col: str, min_n: int) -> dict[str, Any]:
+    """The lowest and highest group of ``df`` when its interval clears every other one.
+
+    Only groups with at least ``min_n`` agreements and a rate take part. The group with the
+    lowest ``scope_rate`` is named lowest only if the upper bound of its cluster-aware
+    interval (``scope_rate_cl_high``) lies below the lower bound (``scope_rate_cl_low``) of
+    every other such group; the highest mirrors this. Non-overlapping 95% intervals are a
+    conservative criterion (stricter than a test of the difference): a group named in the
+    summary differs from every other one beyond doubt.
+    """
+    ok = df[
+        (df["agreements"] >= min_n)
+        & df["scope_rate"].notna()
+        & df["scope_rate_cl_low"].notna()
+        & df["scope_rate_cl_high"].notna()
+    ]
+    out: dict[str, Any] = {"lowest": None, "highest": None, "compared": len(ok)}
+    if len(ok) >= 2:
+        order = ok.sort_values(["scope_rate", "agreements"], ascending=[True, False], kind="stable")
+        low, rest = order.iloc[0], order.iloc[1:]
+        if low["scope_rate_cl_high"] < rest["scope_rate_cl_low"].min():
+            out["lowest"] = _group_facts(low, col)
+        order = ok.sort_values(
+            ["scope_rate", "agreements"], ascending=[False, False], kind="stable"
+        )
+        high, rest = order.iloc[0], order.iloc[1:]
+        if high["scope_rate_cl_low"] > rest["scope_rate_cl_high"].max():
+            out["highest"] = _group_facts(high, col)
+    out["differs"] = out["lowest"] is not None or out["highest"] is not None
+    return out
+
+
+def _group_facts(r: pd.Series, col: str) -> dict[str, Any]:
+    return {"label": str(r[col]), **{k: _py(r[k]) for k in GROUP_FACT_KEYS}}
+
+
 def executive_summary_facts(tables: Any, params: Params, *, min_n: int = 5) -> dict[str, Any]:
     """The numbers an executive summary needs (the text is written elsewhere).
 
@@ -35,8 +84,8 @@ def executive_summary_facts(tables: Any, params: Params, *, min_n: int = 5) -> d
     tables, params
         As :func:`rates`.
     min_n
-        Smallest number of agreements (category) or scope items (scope) for a group to be
-        named as the lowest; smaller groups are too uncertain.
+        Smallest number of agreements for a group (category or scope) to be compared and
+        named lowest or highest; smaller groups are too uncertain.
 
     Returns
     -------
@@ -44,10 +93,14 @@ def executive_summary_facts(tables: Any, params: Params, *, min_n: int = 5) -> d
         Plain Python values: ``as_of``, ``since`` (date); ``total_agreements``, ``active``,
         ``ended``; ``per_category`` (dict label -> agreements, vocabulary order);
         ``agreements_followed_up``, ``followup_rate``, ``followup_rate_low``/``_high``,
-        ``scope_items``, ``scope_items_done``, ``scope_rate``, ``scope_rate_low``/``_high``;
-        ``lowest_category`` and ``lowest_scope`` (dict with ``label``, ``scope_rate``,
-        ``scope_rate_low``, ``scope_rate_high``, ``agreements``, ``scope_items``, or None when
-        no group reaches ``min_n``); ``needs_assistance`` (count), ``assistance_by_reason``
+        ``scope_items``, ``scope_items_done``, ``scope_rate``, ``scope_rate_low``/``_high``,
+        ``scope_rate_cl_low``/``_high``, ``effective_n``, ``design_effect``;
+        ``lowest_category``, ``highest_category``, ``lowest_scope``, ``highest_scope`` (dict
+        with ``label`` and :data:`GROUP_FACT_KEYS`, or None unless that group's cluster-aware
+        interval clears those of all other groups with at least ``min_n`` agreements, see
+        :func:`_clearly_apart`); ``category_groups_compared`` / ``scope_groups_compared``
+        (groups taking part) and ``category_differs_clearly`` / ``scope_differs_clearly``
+        (a lowest or highest group was named); ``needs_assistance`` (count), ``assistance_by_reason``
         (dict code -> count), ``ending_soon``, ``ended_without_followup`` (counts).
 
     Raises
@@ -65,25 +118,10 @@ def executive_summary_facts(tables: Any, params: Params, *, min_n: int = 5) -> d
     by_cat = _rates_from_core(core, params, ["partner_category"], True)
     by_scope = _rates_from_core(core, params, ["scope"], True)
 
-    def _lowest(df: pd.DataFrame, col: str, n_col: str) -> dict[str, Any] | None:
-        ok = df[(df[n_col] >= min_n) & df["scope_rate"].notna()]
-        if ok.empty:
-            return None
-        r = ok.sort_values(["scope_rate", n_col], ascending=[True, False], kind="stable")
-        r = r.iloc[0]
-        return {
-            "label": str(r[col]),
-            **{
-                k: _py(r[k])
-                for k in (
-                    "scope_rate",
-                    "scope_rate_low",
-                    "scope_rate_high",
-                    "agreements",
-                    "scope_items",
-                )
-            },
-        }
+    compare = {
+        "category": _clearly_apart(by_cat, "category", min_n),
+        "scope": _clearly_apart(by_scope, "scope", min_n),
+    }
 
     assistance = _assistance_from_core(core, params)
     horizon = params.as_of_ts + pd.DateOffset(months=params.expiry_months)
@@ -104,10 +142,18 @@ def executive_summary_facts(tables: Any, params: Params, *, min_n: int = 5) -> d
         v = overall[k]
         facts[k] = float(v) if "rate" in k else int(v)
     facts.pop("agreements")
+    for k in ("scope_rate_cl_low", "scope_rate_cl_high", "effective_n", "design_effect"):
+        facts[k] = float(overall[k])
     facts.update(
         {
-            "lowest_category": _lowest(by_cat, "category", "agreements"),
-            "lowest_scope": _lowest(by_scope, "scope", "scope_items"),
+            "lowest_category": compare["category"]["lowest"],
+            "highest_category": compare["category"]["highest"],
+            "category_groups_compared": compare["category"]["compared"],
+            "category_differs_clearly": compare["category"]["differs"],
+            "lowest_scope": compare["scope"]["lowest"],
+            "highest_scope": compare["scope"]["highest"],
+            "scope_groups_compared": compare["scope"]["compared"],
+            "scope_differs_clearly": compare["scope"]["differs"],
             "needs_assistance": len(assistance),
             "assistance_by_reason": reason_counts,
             "ending_soon": int((s["active"] & (s["ends_on"] <= horizon)).sum()),

@@ -20,12 +20,12 @@ import pandas as pd
 
 from evaluation import config
 from evaluation.analysis import metrics
+from evaluation.analysis.clustered import MIN_GROUP_N
+from evaluation.analysis.funnel import funnel_limits, funnel_table
+from evaluation.analysis.summary import GROUP_FACT_KEYS
 from evaluation.params import ReportParams
 from evaluation.vocab.loader import load_vocabulary
 
-#: Smallest group (agreements for a category, scope items for a scope) the executive summary
-#: names as "the lowest": smaller groups are too uncertain.
-MIN_GROUP_N = 5
 #: Name of the one-row table holding the parameters the tables were computed with.
 PARAMETERS_TABLE = "report_parameters"
 
@@ -99,14 +99,24 @@ def scorecards(tbl, mp: metrics.Params) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+#: The groups the executive summary may name (``summary_facts`` columns ``<which>`` …).
+GROUPS = ("lowest_category", "lowest_scope", "highest_category", "highest_scope")
+
+
 def summary_facts(tbl, mp: metrics.Params) -> pd.DataFrame:
     """The executive summary's numbers as one row (the sentences are the report's).
 
     Columns: ``total_agreements``, ``partners`` (distinct partner names), ``active``,
     ``ended``, the overall rates (:data:`~evaluation.analysis.rates.RATE_COLUMNS` but
-    ``agreements``), ``lowest_category`` / ``lowest_scope`` (label or missing) with their
-    ``…_scope_rate``, ``…_scope_rate_low``, ``…_scope_rate_high``, ``…_agreements``,
-    ``…_scope_items``, ``needs_assistance``, ``assistance_<reason code>`` (counts),
+    ``agreements``) and their ``scope_rate_cl_low``, ``scope_rate_cl_high``, ``effective_n``,
+    ``design_effect``; ``lowest_category`` / ``lowest_scope`` / ``highest_category`` /
+    ``highest_scope`` (label, missing unless the group's cluster-aware interval clears all
+    other groups of at least :data:`MIN_GROUP_N` agreements) with their ``…_scope_rate``,
+    ``…_scope_rate_low``, ``…_scope_rate_high``, ``…_scope_rate_cl_low``,
+    ``…_scope_rate_cl_high``, ``…_effective_n``, ``…_agreements``, ``…_scope_items``;
+    ``category_groups_compared`` / ``scope_groups_compared`` (groups of at least
+    :data:`MIN_GROUP_N` agreements) and ``category_differs_clearly`` /
+    ``scope_differs_clearly`` (False: no group differs clearly); ``needs_assistance``, ``assistance_<reason code>`` (counts),
     ``ending_soon``, ``ended_without_followup``.
     """
     f = metrics.executive_summary_facts(tbl, mp, min_n=MIN_GROUP_N)
@@ -122,23 +132,28 @@ def summary_facts(tbl, mp: metrics.Params) -> pd.DataFrame:
     for k in metrics.RATE_COLUMNS:
         if k != "agreements":
             row[k] = f[k]
-    for which in ("lowest_category", "lowest_scope"):
+    for k in ("scope_rate_cl_low", "scope_rate_cl_high", "effective_n", "design_effect"):
+        row[k] = f[k]
+    for which in GROUPS:
         low = f.get(which) or {}
         row[which] = low.get("label")
-        for k in ("scope_rate", "scope_rate_low", "scope_rate_high", "agreements", "scope_items"):
+        for k in GROUP_FACT_KEYS:
             row[f"{which}_{k}"] = low.get(k)
+    for what in ("category", "scope"):
+        row[f"{what}_groups_compared"] = int(f[f"{what}_groups_compared"])
+        row[f"{what}_differs_clearly"] = bool(f[f"{what}_differs_clearly"])
     row["needs_assistance"] = f["needs_assistance"]
     for code, n in f["assistance_by_reason"].items():
         row[f"assistance_{code}"] = n
     row["ending_soon"] = f["ending_soon"]
     row["ended_without_followup"] = f["ended_without_followup"]
     out = pd.DataFrame([row])
-    for which in ("lowest_category", "lowest_scope"):
+    for which in GROUPS:
         out[which] = out[which].astype("string")
-        for k in ("scope_rate", "scope_rate_low", "scope_rate_high"):
-            out[f"{which}_{k}"] = pd.to_numeric(out[f"{which}_{k}"]).astype("float64")
-        for k in ("agreements", "scope_items"):
-            out[f"{which}_{k}"] = pd.to_numeric(out[f"{which}_{k}"]).astype("Int64")
+        for k in GROUP_FACT_KEYS:
+            num = pd.to_numeric(out[f"{which}_{k}"])
+            whole = k in ("agreements", "scope_items")
+            out[f"{which}_{k}"] = num.astype("Int64" if whole else "float64")
     return out
 
 
@@ -212,7 +227,11 @@ def compute_tables(
         "ending_soon": metrics.ending_soon(tbl, mp),
         "ended_without_followup": metrics.ended_without_followup(tbl, mp),
         "summary_facts": summary_facts(tbl, mp),
+        "funnel_province": funnel_table(tbl, mp, "province"),
+        "funnel_unit": funnel_table(tbl, mp, "unit"),
     }
+    sizes = [*out["funnel_province"]["agreements"], *out["funnel_unit"]["agreements"], 1]
+    out["funnel_limits"] = funnel_limits(tbl, mp, int(max(sizes)))
     timing = metrics.time_to_first_followup(tbl, mp)
     out["time_to_first_followup"] = timing.summary
     out["time_to_first_followup_curve"] = timing.curve

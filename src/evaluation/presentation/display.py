@@ -49,6 +49,9 @@ KNOWN_KINDS = {
     "training_budget": "rupiah",
     "median_months": "number",
     "province": "text",
+    "effective_n": "number",
+    "design_effect": "number",
+    "position": "funnel_position",
 }
 #: Header of a rate shown with its 95% interval in one cell.
 INTERVAL_HEADERS = {
@@ -60,6 +63,10 @@ INTERVALS = {
     "scope_rate": ("scope_rate_low", "scope_rate_high"),
     "followup_rate": ("followup_rate_low", "followup_rate_high"),
 }
+#: Intervals shown on their own (``kolom=[..., "scope_rate_cl"]``): name -> (low, high).
+RANGES = {"scope_rate_cl": ("scope_rate_cl_low", "scope_rate_cl_high")}
+#: Flag column of the rate tables: its rows get :data:`SMALL_GROUP_MARK` after their label.
+SMALL_GROUP = "small_group"
 
 STYLE = """<style>
 .eval-table { font-size: 9pt; border-collapse: collapse; }
@@ -164,7 +171,7 @@ def column_kind(df: pd.DataFrame, column: str) -> str:
     if column in KNOWN_KINDS:
         return KNOWN_KINDS[column]
     if column.endswith(("_rate", "_rate_low", "_rate_high", "share")) or column.startswith(
-        "share_"
+        ("share_", "limit_")
     ):
         return "percent"
     if column.endswith("_on") or column.endswith("_date"):
@@ -210,8 +217,12 @@ def tabel(
         Any table: one of the tables of record (``T.rates_by_category``) or your own
         (e.g. ``T.needs_assistance.groupby("partner_category").size().reset_index(name="n")``).
     kolom
-        Columns to show, in order (default all but ``is_total`` and the ``…_low``/``…_high``
-        interval columns). Headers come from ``col.<name>`` in ``translations.toml``.
+        Columns to show, in order (default all but ``is_total``, ``small_group`` and the
+        ``…_low``/``…_high`` interval columns). Headers come from ``col.<name>`` in
+        ``translations.toml``. ``scope_rate_cl`` shows the cluster-aware interval
+        (``scope_rate_cl_low`` – ``scope_rate_cl_high``) in one cell. Rows flagged
+        ``small_group`` (fewer than 5 agreements) get " *" after their label (explain it
+        with ``catatan("note.small_group")``).
     judul
         Caption above the table (a translation key or text).
     jenis
@@ -250,12 +261,16 @@ def tabel(
     if total is not None:
         flag.iloc[len(df) :] = True
     if kolom is None:
+        pairs = [*INTERVALS.values(), *RANGES.values()]
         kolom = [
             c
             for c in data.columns
-            if c != "is_total" and not (interval and any(c in pair for pair in INTERVALS.values()))
+            if c not in ("is_total", SMALL_GROUP)
+            and not (interval and any(c in pair for pair in pairs))
         ]
-    kinds = {c: (jenis or {}).get(c) or column_kind(data, c) for c in kolom}
+    kinds = {
+        c: (jenis or {}).get(c) or ("text" if c in RANGES else column_kind(data, c)) for c in kolom
+    }
     limit = maks if maks is not None else (rep.params.top_n if (panjang and rep) else None)
     note = ""
     if limit is not None and len(data) > limit:
@@ -266,7 +281,8 @@ def tabel(
         intervals = {
             c: pair for c, pair in INTERVALS.items() if c in kolom and set(pair) <= set(data)
         }
-    plain = {c: k for c, k in kinds.items() if c not in intervals}
+    ranges = {c: pair for c, pair in RANGES.items() if c in kolom and set(pair) <= set(data)}
+    plain = {c: k for c, k in kinds.items() if c not in intervals and c not in ranges}
     shown = format_table(data, plain, lang) if plain else pd.DataFrame(index=data.index)
     headers = []
     for c in kolom:
@@ -279,9 +295,21 @@ def tabel(
             label = t(INTERVAL_HEADERS[c], lang)
             shown[label] = values
             headers.append(label)
+        elif c in ranges:
+            lo, hi = ranges[c]
+            label = column_label(c, lang)
+            shown[label] = [
+                fmt_interval(a, b, lang) for a, b in zip(data[lo], data[hi], strict=True)
+            ]
+            headers.append(label)
         else:
             headers.append(column_label(c, lang))
     shown = shown[headers]
+    if SMALL_GROUP in data and len(kolom):
+        small = (data[SMALL_GROUP].fillna(False).astype(bool) & ~flag).to_numpy()
+        first = shown.columns[0]
+        mark = t("label.small_group_mark", lang)
+        shown.loc[small, first] = [f"{v}{mark}" for v in shown.loc[small, first]]
     if flag.any() and len(kolom):
         all_label = t("label.all", lang)
         first = shown.columns[0]

@@ -56,17 +56,22 @@ def batang_tingkat(
     chart_id: str | None = None,
 ) -> Grafik | None:
     """Horizontal bars of a rate (``nilai``: ``scope_rate`` or ``followup_rate``) per
-    ``label`` group, with the 95% interval and n."""
+    ``label`` group, with the 95% interval and n. The scope rate's interval is the
+    cluster-aware one (``scope_rate_cl_low``/``_high``) when the table has it; groups flagged
+    ``small_group`` are drawn grey and hatched, after the ranked ones."""
     df = _rows(df)
     if not _has_items(df):
         return None
     n_col = "scope_items" if nilai == "scope_rate" else "agreements"
+    bounds = (f"{nilai}_low", f"{nilai}_high")
+    if nilai == "scope_rate" and {"scope_rate_cl_low", "scope_rate_cl_high"} <= set(df):
+        bounds = ("scope_rate_cl_low", "scope_rate_cl_high")
     fig = charts.rate_bar(
         df,
         label,
         rate_col=nilai,
-        low_col=f"{nilai}_low",
-        high_col=f"{nilai}_high",
+        low_col=bounds[0],
+        high_col=bounds[1],
         n_col=n_col,
         title=word(judul),
         lang=current_lang(),
@@ -143,10 +148,33 @@ def kurva_km(curve: pd.DataFrame, *, judul: str = "chart.km") -> Grafik | None:
     return Grafik(fig, "km")
 
 
+_FUNNEL_TITLES = {"province": "chart.funnel_province", "unit": "chart.funnel_unit"}
+
+
+def corong(
+    df: pd.DataFrame,
+    batas: pd.DataFrame,
+    label: str = "province",
+    *,
+    judul: str | None = None,
+    chart_id: str | None = None,
+) -> Grafik | None:
+    """Funnel plot of the follow-up rate per ``label`` group (``province`` or ``unit``)
+    against its number of agreements, with the 95% and 99.8% limits of ``batas``
+    (``T.funnel_province`` or ``T.funnel_unit`` with ``T.funnel_limits``)."""
+    if not len(df) or batas is None or not len(batas):
+        return None
+    fig = charts.funnel_plot(
+        df, batas, label, title=word(judul or _FUNNEL_TITLES.get(label, "")), lang=current_lang()
+    )
+    return Grafik(fig, chart_id or f"funnel-{label}")
+
+
 __all__ = [
     "Grafik",
     "batang_jumlah",
     "batang_tingkat",
+    "corong",
     "garis_tahun",
     "kurva_km",
     "peta_panas",

@@ -8,13 +8,14 @@ gives :func:`muat_laporan` (load the tables of record), the display helpers
 :func:`tabel`, :func:`teks`, :func:`catatan`, :func:`judul`, :func:`daftar`, :func:`bagian`,
 the chart module :mod:`grafik <evaluation.presentation.grafik>`, the blocks with generated
 sentences (:mod:`~evaluation.presentation.sections`, :mod:`~evaluation.presentation.annex`,
-:mod:`~evaluation.presentation.data_quality`) and ``pd`` (pandas) for your own tables.
+:mod:`~evaluation.presentation.data_quality`, :mod:`~evaluation.presentation.comparisons`) and ``pd`` (pandas) for your own tables.
 """
 
 import pandas as pd
 
 from evaluation.presentation import grafik
 from evaluation.presentation.annex import kartu_skor, sampul_lampiran
+from evaluation.presentation.comparisons import catatan_corong
 from evaluation.presentation.data_quality import kualitas_data
 from evaluation.presentation.display import bagian, catatan, daftar, judul, tabel, teks
 from evaluation.presentation.report import muat_laporan
@@ -31,6 +32,7 @@ from evaluation.presentation.sections import (
 __all__ = [
     "bagian",
     "catatan",
+    "catatan_corong",
     "daftar",
     "daftar_asistensi",
     "grafik",

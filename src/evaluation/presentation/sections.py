@@ -55,6 +55,50 @@ def sampul(L: Laporan) -> Html:
     return Html("".join(parts))
 
 
+def _has(f: pd.Series, col: str) -> bool:
+    return col in f.index and pd.notna(f[col])
+
+
+def _group_sentences(f: pd.Series, all_categories: bool, lang: str, vocab) -> list[str]:
+    """Lowest / highest category and scope, named only when the tables of record name them
+    (their cluster-aware interval clears every other group of at least 5 agreements), else
+    one sentence that no group differs clearly."""
+    out = []
+    kinds = (
+        ("category", vocab.partner_categories, "agreements", all_categories),
+        ("scope", vocab.scopes, "scope_items", True),
+    )
+    none_differs = {
+        "category": "summary.no_clear_difference_category",
+        "scope": "summary.no_clear_difference_scope",
+    }
+    for what, section, n_col, show in kinds:
+        if not show:
+            continue
+        named = False
+        for which in ("lowest", "highest"):
+            col = f"{which}_{what}"
+            if not _has(f, col):
+                continue
+            named = True
+            out.append(
+                t(
+                    f"summary.{col}",
+                    lang,
+                    **{what: section.display(f[col], lang)},
+                    rate=fmt_percent(f[f"{col}_scope_rate"], lang),
+                    interval=fmt_interval(
+                        f[f"{col}_scope_rate_cl_low"], f[f"{col}_scope_rate_cl_high"], lang
+                    ),
+                    n=fmt_int(f[f"{col}_{n_col}"], lang),
+                )
+            )
+        compared = int(f[f"{what}_groups_compared"]) if _has(f, f"{what}_groups_compared") else 0
+        if not named and compared >= 2:
+            out.append(t(none_differs[what], lang, n=fmt_int(compared, lang)))
+    return out
+
+
 def ringkasan_eksekutif(L: Laporan) -> Html:
     """The executive summary: one sentence per headline figure (table ``summary_facts``;
     per-category counts from ``headline_counts``; groups from the rate tables)."""
@@ -105,33 +149,7 @@ def ringkasan_eksekutif(L: Laporan) -> Html:
             in_progress=fmt_int(f["scope_items_in_progress"], lang),
         )
     )
-    from evaluation.analysis.tables import MIN_GROUP_N
-
-    qualifying = int((T.rates_by_category["agreements"] >= MIN_GROUP_N).sum())
-    if pd.notna(f["lowest_category"]) and p.category is None and qualifying >= 2:
-        items.append(
-            t(
-                "summary.lowest_category",
-                lang,
-                category=vocab.partner_categories.display(f["lowest_category"], lang),
-                rate=fmt_percent(f["lowest_category_scope_rate"], lang),
-                interval=fmt_interval(
-                    f["lowest_category_scope_rate_low"], f["lowest_category_scope_rate_high"], lang
-                ),
-                n=fmt_int(f["lowest_category_agreements"], lang),
-            )
-        )
-    qualifying = int((T.rates_by_scope["scope_items"] >= MIN_GROUP_N).sum())
-    if pd.notna(f["lowest_scope"]) and qualifying >= 2:
-        items.append(
-            t(
-                "summary.lowest_scope",
-                lang,
-                scope=vocab.scopes.display(f["lowest_scope"], lang),
-                rate=fmt_percent(f["lowest_scope_scope_rate"], lang),
-                n=fmt_int(f["lowest_scope_scope_items"], lang),
-            )
-        )
+    items += _group_sentences(f, p.category is None, lang, vocab)
     items.append(t("summary.needs_attention", lang, n=fmt_int(f["needs_assistance"], lang)))
     if f["needs_assistance"]:
         items.append(

@@ -48,6 +48,10 @@ def summary_sheets(
             "scope_rate_high": "percent",
             "followup_rate_low": "percent",
             "followup_rate_high": "percent",
+            "scope_rate_cl_low": "percent",
+            "scope_rate_cl_high": "percent",
+            "effective_n": "number",
+            "design_effect": "number",
         }
     )
     sheets = []

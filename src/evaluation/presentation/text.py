@@ -38,7 +38,10 @@ VOCAB_KINDS = {
     "outcome_type": "outcome_types",
     "document_type": "document_types",
 }
-KINDS = VALUE_KINDS + tuple(VOCAB_KINDS)
+#: Kinds whose values are codes worded by a translation table (``funnel_position`` ->
+#: ``funnel.<code>``).
+CODE_KINDS = {"funnel_position": "funnel"}
+KINDS = VALUE_KINDS + tuple(VOCAB_KINDS) + tuple(CODE_KINDS)
 
 
 def check_lang(lang: str) -> str:
@@ -293,6 +296,9 @@ def formatter(kind: str, lang: str = DEFAULT_LANG):
         return lambda v: "" if is_missing(v) else str(v)
     if kind in VOCAB_KINDS:
         return _vocab_display(kind, lang)
+    if kind in CODE_KINDS:
+        table = CODE_KINDS[kind]
+        return lambda v: "" if is_missing(v) else t(f"{table}.{v}", lang)
     raise ValueError(f"Unknown column kind {kind!r}; use one of {', '.join(KINDS)}.")
 
 

@@ -24,6 +24,7 @@ from evaluation.presentation.charts.embed import (
     safe_json,
     show,
 )
+from evaluation.presentation.charts.funnel import funnel_plot
 from evaluation.presentation.charts.heatmap import heatmap
 from evaluation.presentation.charts.lines import km_curves, line_by_year
 from evaluation.presentation.charts.style import (
@@ -39,6 +40,7 @@ __all__ = [
     "figure_html",
     "format_number",
     "format_pct",
+    "funnel_plot",
     "heatmap",
     "init_notebook",
     "km_curves",

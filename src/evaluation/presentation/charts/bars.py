@@ -24,6 +24,11 @@ from evaluation.presentation.charts.style import (
     format_pct,
     plain_text,
 )
+from evaluation.presentation.text import t
+
+#: Fill of a bar for a group too small to rank (fewer than 5 agreements): grey, hatched.
+SMALL_GROUP_COLOR = "#BDBDBD"
+SMALL_GROUP_PATTERN = "/"
 
 
 def rate_bar(
@@ -39,8 +44,9 @@ def rate_bar(
     lang: str = "id",
     sort: bool = True,
     short_labels: bool = True,
+    small_col: str | None = "small_group",
 ) -> go.Figure:
-    """Horizontal bars of a rate with Wilson error bars and an ``n = …`` label per bar.
+    """Horizontal bars of a rate with its interval as error bars and an ``n = …`` label.
 
     Parameters
     ----------
@@ -60,6 +66,10 @@ def rate_bar(
         Highest rate on top (rows with n = 0 last); False keeps the order of ``df``.
     short_labels
         Use the vocabulary's short labels on the axis (hover shows the full label).
+    small_col
+        Boolean column flagging groups too small to rank (``small_group`` of the rate
+        tables; ignored when absent): their bars are grey and hatched, their labels marked
+        " *", and they come after the ranked groups, in table order.
 
     Returns
     -------
@@ -75,12 +85,29 @@ def rate_bar(
     _check_lang(lang)
     _require(df, [label_col, rate_col, low_col, high_col, n_col])
     data = df[[label_col, rate_col, low_col, high_col, n_col]].copy()
+    data["_small"] = (
+        df[small_col].fillna(False).astype(bool).to_numpy()
+        if small_col and small_col in df
+        else False
+    )
     if sort:
-        data = data.assign(_n=pd.to_numeric(data[n_col]).fillna(0) > 0).sort_values(
-            ["_n", rate_col], ascending=[False, False], kind="stable", na_position="last"
+        data = data.assign(_n=pd.to_numeric(data[n_col]).fillna(0) > 0)
+        data["_r"] = data[rate_col].where(~data["_small"])
+        data = data.sort_values(
+            ["_n", "_small", "_r"],
+            ascending=[False, True, False],
+            kind="stable",
+            na_position="last",
         )
     raw = data[label_col].tolist()
-    axis = [_wrap(s, 30, 2) for s in display_labels(raw, label_col, lang, short=short_labels)]
+    small = data["_small"].tolist()
+    mark = t("label.small_group_mark", lang) if any(small) else ""
+    axis = [
+        _wrap(s, 30, 2) + (mark if sm else "")
+        for s, sm in zip(
+            display_labels(raw, label_col, lang, short=short_labels), small, strict=True
+        )
+    ]
     pos = list(range(len(axis)))
     full = [plain_text(s) for s in display_labels(raw, label_col, lang, short=False)]
     rate, low, high = _num(data[rate_col]), _num(data[low_col]), _num(data[high_col])
@@ -95,15 +122,22 @@ def rate_bar(
     hover = [
         f"<b>{f}</b><br>{_t('rate', lang)}: {format_pct(r, lang)}"
         f"<br>{_t('interval', lang)}: {format_pct(lo, lang)} – {format_pct(h, lang)}"
-        f"<br>n = {format_number(n, lang)}"
-        for f, r, lo, h, n in zip(full, rate, low, high, ns, strict=True)
+        f"<br>n = {format_number(n, lang)}" + (f"<br>{_t('small_group', lang)}" if sm else "")
+        for f, r, lo, h, n, sm in zip(full, rate, low, high, ns, small, strict=True)
     ]
     fig = go.Figure(
         go.Bar(
             y=pos,
             x=rate,
             orientation="h",
-            marker={"color": BAR_COLOR},
+            marker={
+                "color": [SMALL_GROUP_COLOR if sm else BAR_COLOR for sm in small],
+                "pattern": {
+                    "shape": [SMALL_GROUP_PATTERN if sm else "" for sm in small],
+                    "fgcolor": "#757575",
+                    "solidity": 0.3,
+                },
+            },
             error_x={
                 "type": "data",
                 "symmetric": False,

@@ -23,6 +23,9 @@ from evaluation.presentation.charts.style import (
     plain_text,
 )
 
+#: Fill of a cell of fewer than 5 agreements: not coloured by its rate.
+SMALL_CELL_COLOR = "#EEEEEE"
+
 
 def heatmap(
     df: pd.DataFrame,
@@ -36,6 +39,7 @@ def heatmap(
     row_order: Sequence[str] | None = None,
     col_order: Sequence[str] | None = None,
     short_labels: bool = True,
+    small_col: str | None = "small_group",
 ) -> go.Figure:
     """Category × scope grid drawn as vector shapes: one rect shape and one text per cell.
 
@@ -62,6 +66,10 @@ def heatmap(
         Order of rows/columns; default: order of first appearance in ``df``.
     short_labels
         Use the vocabulary's short labels on the axes.
+    small_col
+        Boolean column flagging cells of fewer than 5 agreements (``small_group`` of the rate
+        tables; ignored when absent): they are not coloured by their rate but light grey,
+        their rate and n still written.
 
     Returns
     -------
@@ -81,6 +89,12 @@ def heatmap(
     cells: dict[tuple[str, str], tuple[float | None, int]] = {}
     for r, c, v, n in zip(df[row_col], df[col_col], _num(df[value_col]), df[n_col], strict=True):
         cells[(str(r), str(c))] = (v, _int(n))
+    small_cells: set[tuple[str, str]] = set()
+    if small_col and small_col in df:
+        flags = df[small_col].fillna(False).astype(bool)
+        small_cells = {
+            (str(r), str(c)) for r, c, f in zip(df[row_col], df[col_col], flags, strict=True) if f
+        }
 
     row_axis = display_labels(rows, row_col, lang, short=short_labels)
     col_axis = display_labels(cols, col_col, lang, short=short_labels)
@@ -93,7 +107,14 @@ def heatmap(
         for j, c in enumerate(cols):
             value, n = cells.get((str(r), str(c)), (None, 0))
             empty = n == 0 or value is None
-            fill = "#FFFFFF" if empty else sample_colorscale(HEATMAP_SCALE, [0.1 + 0.85 * value])[0]
+            small = (str(r), str(c)) in small_cells
+            fill = (
+                "#FFFFFF"
+                if empty
+                else SMALL_CELL_COLOR
+                if small
+                else sample_colorscale(HEATMAP_SCALE, [0.1 + 0.85 * value])[0]
+            )
             shapes.append(
                 {
                     "type": "rect",
@@ -116,11 +137,12 @@ def heatmap(
                 f"{format_pct(value, lang, 0)}<br><span style='font-size:9px'>"
                 f"n={format_number(n, lang)}</span>"
             )
-            text_colors.append("#FFFFFF" if value >= 0.55 else "#1A1A1A")
+            text_colors.append("#FFFFFF" if value >= 0.55 and not small else "#1A1A1A")
             hovers.append(
                 f"<b>{plain_text(row_full[i])}</b><br>{plain_text(col_full[j])}"
                 f"<br>{_t(value_col, lang)}: {format_pct(value, lang)}"
                 f"<br>n = {format_number(n, lang)}"
+                + (f"<br>{_t('small_group', lang)}" if small else "")
             )
     fig = go.Figure(
         go.Scatter(
