@@ -154,6 +154,7 @@ def test_compute_tables_keys(full):
         "rates_by_category", "rates_by_scope", "rates_by_category_scope", "rates_overall",
         "headline_counts", "status_shares", "rates_by_year", "needs_assistance", "ending_soon",
         "ended_without_followup", "time_to_first_followup", "time_to_first_followup_curve",
+        "time_to_first_followup_at_risk", "time_to_first_followup_after", "cohort_followup",
         "outcomes_by_province", "outcomes_total", "outcomes_by_partner", "partner_scorecards",
         "data_quality", "data_quality_summary", "summary_facts", "report_parameters",
     }  # fmt: skip
@@ -323,8 +324,15 @@ def render_all(tables, lang="id", top_n=25) -> str:
         nbh.tabel(T.ending_soon, kolom=["partner_name", "ends_on", "days_left"], panjang=True),
         nbh.tabel(T.rates_by_year, kolom=["year", *rate_cols]),
         nbh.grafik.garis_tahun(T.rates_by_year),
+        nbh.tabel(T.cohort_followup),
+        nbh.grafik.garis_kohort(T.cohort_followup),
+        nbh.catatan_kohort(L),
         nbh.tabel(T.time_to_first_followup, kolom=["group", "n", "events", "median_months"]),
+        nbh.fakta_setelah(L),
         nbh.grafik.kurva_km(T.time_to_first_followup_curve),
+        nbh.kelompok_kecil(L),
+        nbh.tabel(T.time_to_first_followup_at_risk),
+        nbh.tabel(T.time_to_first_followup_after),
         nbh.luaran(L),
         nbh.perubahan(L),
         nbh.kualitas_data(L),
@@ -338,12 +346,23 @@ def render_all(tables, lang="id", top_n=25) -> str:
 @pytest.mark.parametrize(
     ("data", "params", "charts_in", "charts_out"),
     [
-        (make_data(), rp(), RATE_CHARTS | {"headline", "trend", "km"}, set()),
-        (make_data(), rp(lang="en", category=PD), {"rate-scope", "km"}, {"rate-category"}),
+        # three agreements: no Kaplan-Meier curve (fewer than 5), the cohort chart drawn
+        (make_data(), rp(), RATE_CHARTS | {"headline", "trend", "cohort"}, {"km"}),
+        (
+            make_data(),
+            rp(lang="en", category=PD),
+            {"rate-scope", "cohort"},
+            {"rate-category", "km"},
+        ),
         (make_data(), rp(category=LP, top_n=1), {"rate-scope"}, {"rate-category"}),
         (make_data(activities=False), rp(), RATE_CHARTS, set()),
-        (empty_data(), rp(), set(), RATE_CHARTS | {"km"}),
-        (empty_data(), rp(lang="en", category="Lembaga Keuangan"), set(), RATE_CHARTS | {"km"}),
+        (empty_data(), rp(), set(), RATE_CHARTS | {"km", "cohort"}),
+        (
+            empty_data(),
+            rp(lang="en", category="Lembaga Keuangan"),
+            set(),
+            RATE_CHARTS | {"km", "cohort"},
+        ),
     ],
     ids=["full", "en-pemda", "pendidikan-top1", "no-activities", "empty", "empty-en-category"],
 )

@@ -48,17 +48,33 @@ KNOWN_KINDS = {
     "year": "text",
     "training_budget": "rupiah",
     "median_months": "number",
+    "after_months": "int",
     "province": "text",
 }
 #: Header of a rate shown with its 95% interval in one cell.
 INTERVAL_HEADERS = {
     "scope_rate": "col.scope_rate_with_ci",
     "followup_rate": "col.followup_rate_with_ci",
+    "share_within_6m": "col.share_within_6m_with_ci",
+    "share_within_12m": "col.share_within_12m_with_ci",
+    "share_followed_within_12m": "col.share_followed_within_12m_with_ci",
+    "share_followed_within_24m": "col.share_followed_within_24m_with_ci",
+    "share_followed_up_later": "col.share_followed_up_later_with_ci",
 }
 #: Rates shown with their 95% interval in one cell when the low/high columns exist.
 INTERVALS = {
     "scope_rate": ("scope_rate_low", "scope_rate_high"),
     "followup_rate": ("followup_rate_low", "followup_rate_high"),
+    **{
+        c: (f"{c}_low", f"{c}_high")
+        for c in (
+            "share_within_6m",
+            "share_within_12m",
+            "share_followed_within_12m",
+            "share_followed_within_24m",
+            "share_followed_up_later",
+        )
+    },
 }
 
 STYLE = """<style>

@@ -25,7 +25,7 @@ from evaluation.presentation.charts.embed import (
     show,
 )
 from evaluation.presentation.charts.heatmap import heatmap
-from evaluation.presentation.charts.lines import km_curves, line_by_year
+from evaluation.presentation.charts.lines import cohort_shares, km_curves, line_by_year
 from evaluation.presentation.charts.style import (
     display_labels,
     format_number,
@@ -34,6 +34,7 @@ from evaluation.presentation.charts.style import (
 )
 
 __all__ = [
+    "cohort_shares",
     "count_bar",
     "display_labels",
     "figure_html",
