@@ -49,6 +49,11 @@ KNOWN_KINDS = {
     "training_budget": "rupiah",
     "median_months": "number",
     "after_months": "int",
+    "cohort": "text",
+    "cumulative_incidence": "percent",
+    "cumulative_incidence_ended": "percent",
+    "cumulative_incidence_12m": "percent",
+    "cumulative_incidence_24m": "percent",
     "province": "text",
 }
 #: Header of a rate shown with its 95% interval in one cell.

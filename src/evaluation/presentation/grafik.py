@@ -135,8 +135,10 @@ def garis_kohort(df: pd.DataFrame, *, judul: str = "chart.cohort") -> Grafik | N
 def kurva_km(curve: pd.DataFrame, *, judul: str = "chart.km") -> Grafik | None:
     """Share of agreements followed up by months since signing (Kaplan-Meier curves of the
     ``time_to_first_followup_curve`` table, with their 95% band when the table has
-    ``share_low`` / ``share_high``; the overall curve is labelled "Semua"/"All"). Groups
-    flagged ``drawn`` False (fewer than 5 agreements) are left out."""
+    ``share_low`` / ``share_high``, drawn around the overall curve only: overlapping bands
+    hide each other, the groups' intervals are in the ``time_to_first_followup`` table; the
+    overall curve is labelled "Semua"/"All"). Groups flagged ``drawn`` False (fewer than 5
+    agreements) are left out."""
     if "drawn" in curve:
         curve = curve[curve["drawn"].fillna(False).astype(bool)]
     if not len(curve):
@@ -152,6 +154,7 @@ def kurva_km(curve: pd.DataFrame, *, judul: str = "chart.km") -> Grafik | None:
         y="share_followed_up",
         low="share_low" if "share_low" in curve else None,
         high="share_high" if "share_high" in curve else None,
+        band_for=[t("label.all", lang)],
         title=word(judul),
         x_title=t("chart.km_x", lang),
         y_title=t("chart.km_y", lang),

@@ -139,11 +139,11 @@ def line_by_year(
                     hovertemplate="%{hovertext}<extra></extra>",
                 )
             )
-    _base_layout(fig, title=title, height=380, lang=lang)
+    _base_layout(fig, title=title, height=400 if age_col else 380, lang=lang)
     fig.update_layout(
         showlegend=True,
-        legend={"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
-        margin={"b": 80},
+        legend={"orientation": "h", "x": 0, "y": -0.3 if age_col else -0.18, "yanchor": "top"},
+        margin={"b": 110 if age_col else 80},
     )
     ticks: dict = {"tickvals": years, "tickformat": "d"}
     if age_col:
@@ -306,6 +306,7 @@ def km_curves(
     *,
     low: str | None = None,
     high: str | None = None,
+    band_for: Sequence[object] | None = None,
     title: str | None = None,
     x_title: str | None = None,
     y_title: str | None = None,
@@ -322,7 +323,10 @@ def km_curves(
     x, y
         Columns of the step points.
     low, high
-        Optional columns of a pointwise interval, drawn as a light step band per curve.
+        Optional columns of a pointwise interval, drawn as a light step band.
+    band_for
+        Values of ``group_col`` whose curve gets the band (default: every curve); overlapping
+        bands of several groups hide each other, so a report may band only the overall curve.
     title, x_title, y_title
         Chart and axis titles (plain text).
     lang
@@ -350,12 +354,12 @@ def km_curves(
         parts = [
             (g, n, curve_df[curve_df[group_col] == g]) for g, n in zip(groups, names, strict=True)
         ]
-    for k, (_, name, part) in enumerate(parts):
+    for k, (g, name, part) in enumerate(parts):
         part = part.sort_values(x, kind="stable")
         xs = _num(part[x])
         ys = _num(part[y])
         colour = PALETTE[k % len(PALETTE)]
-        if low and high:
+        if low and high and (band_for is None or g in band_for):
             band = part[part[low].notna() & part[high].notna()]
             bx, top = _steps(_num(band[x]), _num(band[high]))
             _, bottom = _steps(_num(band[x]), _num(band[low]))
