@@ -370,7 +370,7 @@ def km_curves(
                     fill="toself",
                     mode="lines",
                     line={"width": 0},
-                    fillcolor=_rgba(colour, 0.12),
+                    fillcolor=_rgba(colour, 0.22),
                     hoverinfo="skip",
                     showlegend=False,
                     name=_t("interval", lang),
