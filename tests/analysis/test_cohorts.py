@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import analysis_sample
 import numpy as np
 import pandas as pd
 import pytest
@@ -39,6 +40,12 @@ PD = VOCAB.partner_categories.labels[0]
 SCOPE = VOCAB.scopes.labels[0]
 AS_OF = date(2024, 3, 14)
 P = m.Params(as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def sample() -> m.Prepared:
+    """The bundled sample, prepared for as_of 2024-03-14."""
+    return analysis_sample.prepared()
 
 
 def tables() -> m.Tables:

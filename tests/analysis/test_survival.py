@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import analysis_sample
 import numpy as np
 import pandas as pd
 import pytest
@@ -42,6 +43,14 @@ VOCAB = load_vocabulary()
 PD, LP, LK, LKEU, LPEM = VOCAB.partner_categories.labels
 SCOPE = VOCAB.scopes.labels[0]
 P = m.Params(as_of=date(2024, 3, 14))
+
+
+@pytest.fixture(scope="module")
+def sample() -> m.Prepared:
+    """The bundled sample, prepared for as_of 2024-03-14."""
+    return analysis_sample.prepared()
+
+
 M = 30.4375
 
 
