@@ -44,8 +44,12 @@ Methodology (README "Methodology"; the parameters are the fields of :class:`Para
   2 ``no_realisation`` (assist), 3 ``stale`` only (watch); overlapping reasons add no priority.
 
 * **Time to first follow-up** (:func:`time_to_first_followup`): months (days / 30.4375) from
-  signing to the first Terlaksana activity; agreements without one are censored at ``as_of``, or
-  at ``ends_on`` if they ended earlier. Kaplan-Meier estimate.
+  signing to the first Terlaksana activity; agreements without one are censored at ``as_of``;
+  one that ended earlier without follow-up is a competing event (Kaplan-Meier censors it at
+  ``ends_on``; the Aalen-Johansen cumulative incidence counts it). See
+  :mod:`evaluation.analysis.survival`.
+* **Follow-up within 6 / 12 months by signing cohort**: only agreements observable that long
+  (``signed_on + h months <= as_of``). See :mod:`evaluation.analysis.cohorts`.
 """
 
 from __future__ import annotations

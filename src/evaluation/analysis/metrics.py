@@ -10,7 +10,9 @@ module (listed below, in the order of the flow) and is re-exported here unchange
 * :mod:`~evaluation.analysis.clustered`: cluster-aware scope-rate intervals (effective n)
 * :mod:`~evaluation.analysis.funnel`: funnel tables per province and unit
 * :mod:`~evaluation.analysis.triage`: needs assistance (reason codes), ending soon, ended
-* :mod:`~evaluation.analysis.survival`: time to first follow-up
+* :mod:`~evaluation.analysis.cohorts`: follow-up within 6 / 12 months by signing cohort
+* :mod:`~evaluation.analysis.survival`: time to first follow-up (Kaplan-Meier, with the
+  Greenwood and Aalen-Johansen estimators of :mod:`~evaluation.analysis.survival_stats`)
 * :mod:`~evaluation.analysis.outcomes`: local-government outcome indicators
 * :mod:`~evaluation.analysis.summary`: executive-summary facts
 * :mod:`~evaluation.analysis.changes`: comparison with a previous evaluation
@@ -22,6 +24,7 @@ chosen by the presentation layer in the report's language.
 
 from evaluation.analysis.changes import compare_snapshots
 from evaluation.analysis.clustered import CLUSTER_COLUMNS, MIN_GROUP_N
+from evaluation.analysis.cohorts import COHORT_COLUMNS, cohort_followup, with_cohort_age
 from evaluation.analysis.core import (
     DAYS_PER_MONTH,
     SCOPE_STATUS_COLUMNS,
@@ -64,8 +67,11 @@ from evaluation.analysis.rates import (
 )
 from evaluation.analysis.summary import executive_summary_facts
 from evaluation.analysis.survival import (
+    AFTER_COLUMNS,
+    AT_RISK_COLUMNS,
     KM_CURVE_COLUMNS,
     KM_SUMMARY_COLUMNS,
+    MIN_CURVE_N,
     FollowupTiming,
     time_to_first_followup,
 )
@@ -83,6 +89,12 @@ from evaluation.analysis.triage import (
 )
 
 __all__ = [
+    "AFTER_COLUMNS",
+    "AT_RISK_COLUMNS",
+    "COHORT_COLUMNS",
+    "MIN_CURVE_N",
+    "cohort_followup",
+    "with_cohort_age",
     "ASSISTANCE_COLUMNS",
     "CLUSTER_COLUMNS",
     "FUNNEL_COLUMNS",

@@ -1,4 +1,27 @@
-"""Time from signing to the first realised follow-up (Kaplan-Meier)."""
+"""Time from signing to the first realised follow-up: Kaplan-Meier and competing risk.
+
+The duration of an agreement is the time in months (days / 30.4375) from ``signed_on`` to the
+first of:
+
+* its first Terlaksana activity - **the event** (an activity dated before signing counts as 0);
+* its end date, when it ended before ``as_of`` without follow-up - **the competing event**
+  (it left the register of agreements in force unfollowed);
+* ``as_of``, still active without follow-up - **censored** (its outcome is not known yet).
+
+Two estimates are given side by side:
+
+* **Kaplan-Meier** of the share followed up (``1 - S``), the ended agreements counted as
+  censored at their end date (the earlier definition, kept so that the columns compare across
+  reports): it answers "how soon are agreements followed up, *if they stay in force*", and
+  reads higher than what really happened. 95% pointwise intervals from Greenwood's variance
+  on the log-log scale (:func:`~evaluation.analysis.survival_stats.greenwood_loglog`).
+* **Aalen-Johansen** cumulative incidence of the first follow-up with ending as the competing
+  event (:func:`~evaluation.analysis.survival_stats.aalen_johansen`): the share of agreements
+  actually followed up within ``t`` months of signing, never above the Kaplan-Meier share.
+
+Groups with fewer than :data:`MIN_CURVE_N` agreements are computed and listed but flagged
+``drawn`` False: a curve of two agreements is not shown next to one of 195.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +33,15 @@ import pandas as pd
 from evaluation.analysis.core import DAYS_PER_MONTH, _core
 from evaluation.analysis.frames import _normalise_by, _ns, _sort_groups
 from evaluation.analysis.inputs import Params
-from evaluation.analysis.stats import kaplan_meier, km_median, km_survival_at
+from evaluation.analysis.stats import kaplan_meier, km_median, wilson_interval
+from evaluation.analysis.survival_stats import aalen_johansen, greenwood_loglog, step_at
+
+#: Smallest group drawn as a curve (smaller groups are listed with ``drawn`` False).
+MIN_CURVE_N = 5
+#: Months at which the numbers at risk are given.
+AT_RISK_MONTHS = (0, 6, 12, 24, 36)
+#: Months after which "no follow-up yet" is followed further (:data:`AFTER_COLUMNS`).
+AFTER_MONTHS = (6, 12, 24)
 
 KM_SUMMARY_COLUMNS = [
     "group",
@@ -21,8 +52,47 @@ KM_SUMMARY_COLUMNS = [
     "share_followed_within_12m",
     "share_followed_within_24m",
     "is_total",
+    # added with the competing-risk estimate
+    "ended_without_followup",
+    "share_followed_within_12m_low",
+    "share_followed_within_12m_high",
+    "share_followed_within_24m_low",
+    "share_followed_within_24m_high",
+    "cumulative_incidence_12m",
+    "cumulative_incidence_24m",
+    "drawn",
 ]
-KM_CURVE_COLUMNS = ["group", "months", "share_followed_up", "is_total"]
+KM_CURVE_COLUMNS = [
+    "group",
+    "months",
+    "share_followed_up",
+    "is_total",
+    "share_low",
+    "share_high",
+    "at_risk",
+    "events",
+    "competing",
+    "censored",
+    "cumulative_incidence",
+    "cumulative_incidence_ended",
+    "drawn",
+]
+AT_RISK_COLUMNS = [
+    "group",
+    "n",
+    *[f"at_risk_{m}m" for m in AT_RISK_MONTHS],
+    "is_total",
+    "drawn",
+]
+AFTER_COLUMNS = [
+    "after_months",
+    "without_followup",
+    "followed_up_later",
+    "share_followed_up_later",
+    "share_followed_up_later_low",
+    "share_followed_up_later_high",
+    "median_months_observed_after",
+]
 #: Internal group name of the overall estimate (never a label: it holds a NUL character).
 _TOTAL = "\0total"
 
@@ -32,16 +102,75 @@ class FollowupTiming(NamedTuple):
 
     summary: pd.DataFrame
     curve: pd.DataFrame
+    at_risk: pd.DataFrame
+    after: pd.DataFrame
+
+
+def durations(tables: Any, params: Params) -> pd.DataFrame:
+    """One row per agreement: ``duration`` (months), ``cause`` (1 followed up, 2 ended
+    without follow-up, 0 censored at ``as_of``) and the agreement attributes one can group by.
+    """
+    core = _core(tables, params)
+    s = core.summary
+    as_of = params.as_of_ts
+    end = s["first_done_on"].where(s["followed_up"], s["ends_on"].where(~s["active"], as_of))
+    end = _ns(end)
+    dur = ((end - s["signed_on"]).dt.days / DAYS_PER_MONTH).clip(lower=0.0).astype("float64")
+    cause = np.where(s["followed_up"], 1, np.where(~s["active"], 2, 0)).astype("int64")
+    out = s[["agreement_id", "partner_category", "province", "unit", "document_type", "year"]]
+    return out.assign(duration=dur, cause=cause)
+
+
+def _estimate(d: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
+    """Summary row values and the curve (from (0, 0)) of one group."""
+    km = kaplan_meier(d["duration"], d["cause"] == 1)
+    aj = aalen_johansen(d["duration"], d["cause"])
+    gw = greenwood_loglog(km)
+    n = len(d)
+    curve = pd.DataFrame(
+        {
+            "months": np.r_[0.0, km["time"].to_numpy()],
+            "share_followed_up": np.r_[0.0, 1.0 - km["survival"].to_numpy()],
+            "share_low": np.r_[0.0, 1.0 - gw["survival_high"].to_numpy()],
+            "share_high": np.r_[0.0, 1.0 - gw["survival_low"].to_numpy()],
+            "at_risk": np.r_[n, aj["at_risk"].to_numpy()],
+            "events": np.r_[0, aj["events"].to_numpy()],
+            "competing": np.r_[0, aj["competing"].to_numpy()],
+            "censored": np.r_[0, aj["censored"].to_numpy()],
+            "cumulative_incidence": np.r_[0.0, aj["incidence"].to_numpy()],
+            "cumulative_incidence_ended": np.r_[0.0, aj["competing_incidence"].to_numpy()],
+        }
+    )
+    times = curve["months"].to_numpy()
+    km_done = bool(len(km)) and km["survival"].iloc[-1] == 0
+    aj_done = bool(len(aj)) and aj["at_risk"].iloc[-1] == (
+        aj["events"].iloc[-1] + aj["competing"].iloc[-1]
+    )
+
+    def at(col: str, t: float, settled: bool) -> float:
+        return step_at(times, curve[col].to_numpy(dtype="float64"), t, settled=settled)
+
+    row = {
+        "n": n,
+        "events": int((d["cause"] == 1).sum()),
+        "censored": int((d["cause"] != 1).sum()),
+        "ended_without_followup": int((d["cause"] == 2).sum()),
+        "median_months": km_median(km),
+    }
+    for h in (12, 24):
+        row[f"share_followed_within_{h}m"] = at("share_followed_up", h, km_done) if n else np.nan
+        row[f"share_followed_within_{h}m_low"] = at("share_low", h, km_done) if n else np.nan
+        row[f"share_followed_within_{h}m_high"] = at("share_high", h, km_done) if n else np.nan
+        row[f"cumulative_incidence_{h}m"] = at("cumulative_incidence", h, aj_done) if n else np.nan
+    for m in AT_RISK_MONTHS:
+        row[f"at_risk_{m}m"] = int((d["duration"] >= m).sum())
+    return row, curve
 
 
 def time_to_first_followup(
     tables: Any, params: Params, by: str | None = "partner_category"
 ) -> FollowupTiming:
-    """Kaplan-Meier estimate of the time from signing to the first realised follow-up.
-
-    Duration in months = days / 30.4375 from ``signed_on`` to the first Terlaksana activity
-    (event; an activity dated before signing counts as 0), else censored at ``as_of``, or at
-    ``ends_on`` when the agreement ended earlier without follow-up.
+    """Kaplan-Meier and Aalen-Johansen estimates of the time to the first realised follow-up.
 
     Parameters
     ----------
@@ -55,11 +184,24 @@ def time_to_first_followup(
     -------
     FollowupTiming
         ``summary``: one row per group that has agreements (vocabulary order; a missing
-        attribute is the group ``<NA>``) and a final overall row (``group`` missing, ``is_total`` True); columns ``group``, ``n``, ``events``, ``censored``,
-        ``median_months`` (nan if not reached), ``share_followed_within_12m`` and
-        ``share_followed_within_24m`` (``1 - S(t)``; nan when ``t`` lies beyond the group's
-        longest observation). ``curve``: ``group``, ``months``, ``share_followed_up``
-        (cumulative ``1 - S``), ``is_total``, starting at (0, 0) per group, for step plots.
+        attribute is the group ``<NA>``) and a final overall row (``group`` missing,
+        ``is_total`` True): ``n``, ``events`` (followed up), ``censored`` (not followed up:
+        still active or ended), ``median_months`` (Kaplan-Meier; nan if not reached),
+        ``share_followed_within_12m`` / ``_24m`` (Kaplan-Meier ``1 - S(t)``, nan beyond the
+        group's longest observation) with their ``_low`` / ``_high`` Greenwood log-log 95%
+        bounds, ``ended_without_followup`` (competing events), ``cumulative_incidence_12m`` /
+        ``_24m`` (Aalen-Johansen), ``drawn`` (``n >= MIN_CURVE_N``).
+        ``curve``: per group from (0, 0), one row per distinct duration: ``months``,
+        ``share_followed_up`` and its bounds ``share_low`` / ``share_high``, ``at_risk`` (just
+        before), ``events``, ``competing``, ``censored`` (at that time),
+        ``cumulative_incidence`` (of follow-up) and ``cumulative_incidence_ended`` (of
+        ending without follow-up), ``is_total``, ``drawn``.
+        ``at_risk``: per group (and overall) the numbers still at risk (duration >= t) at
+        0, 6, 12, 24 and 36 months.
+        ``after``: overall, for ``N`` in :data:`AFTER_MONTHS`: agreements without follow-up
+        in their first ``N`` months and still observed after (duration > N), how many were
+        followed up later (Wilson 95% interval) and the median months they were observed
+        after ``N``.
 
     Raises
     ------
@@ -70,64 +212,103 @@ def time_to_first_followup(
     """
     by_internal = _normalise_by(by, allow_scope=False)
     core = _core(tables, params)
-    s = core.summary
-    as_of = params.as_of_ts
-    end = s["first_done_on"].where(s["followed_up"], s["ends_on"].where(~s["active"], as_of))
-    end = _ns(end)
-    dur = ((end - s["signed_on"]).dt.days / DAYS_PER_MONTH).clip(lower=0.0).astype("float64")
-    df = pd.DataFrame({"duration": dur, "observed": s["followed_up"].astype(bool)})
+    df = durations(tables, params)
     groups: list[tuple[str, pd.DataFrame]] = []
     if by_internal:
         col = by_internal[0]
-        df["_g"] = s[col].astype("string").fillna("")
-        present = _sort_groups(s[[col]].drop_duplicates(), [col], core.vocab)[col]
+        key = df[col].astype("string").fillna("")
+        present = _sort_groups(df[[col]].drop_duplicates(), [col], core.vocab)[col]
         for g in present.astype("string").fillna(""):
-            groups.append((str(g), df[df["_g"] == g]))
+            groups.append((str(g), df[key == g]))
     groups.append((_TOTAL, df))
 
     rows, curves = [], []
     for name, d in groups:
-        km = kaplan_meier(d["duration"], d["observed"])
-        n = len(d)
-        events = int(d["observed"].sum())
+        row, curve = _estimate(d)
+        rows.append({"group": name, **row})
+        if len(d):
+            curves.append(curve.assign(group=name))
+    summary = pd.DataFrame(rows)
+    curve = pd.concat(curves, ignore_index=True) if curves else _estimate(df.iloc[:0])[1].iloc[:0]
+    if "group" not in curve:
+        curve["group"] = pd.Series([], dtype="string")
+    summary = _finish(summary)
+    curve = _finish(curve)
+    drawn = dict(zip(summary["group"].fillna(_TOTAL), summary["drawn"], strict=True))
+    curve["drawn"] = curve["group"].fillna(_TOTAL).map(drawn).astype(bool)
+    counts = ["n", "events", "censored", "ended_without_followup"]
+    at_risk = summary[AT_RISK_COLUMNS].copy()
+    summary = summary.astype({c: "int64" for c in counts})
+    for c in KM_SUMMARY_COLUMNS:
+        if c.startswith(("share_", "cumulative_", "median_")):
+            summary[c] = summary[c].astype("float64")
+    curve = curve.astype(
+        {
+            "months": "float64",
+            **{c: "int64" for c in ("at_risk", "events", "competing", "censored")},
+            **{
+                c: "float64"
+                for c in ("share_followed_up", "share_low", "share_high")
+                + ("cumulative_incidence", "cumulative_incidence_ended")
+            },
+        }
+    )
+    return FollowupTiming(
+        summary[KM_SUMMARY_COLUMNS],
+        curve[KM_CURVE_COLUMNS].reset_index(drop=True),
+        at_risk.reset_index(drop=True),
+        followup_after(df),
+    )
+
+
+def _finish(df: pd.DataFrame) -> pd.DataFrame:
+    """Group labels: "" (missing attribute) back to <NA>, the total flagged ``is_total``."""
+    df = df.copy()
+    df["group"] = df["group"].astype("string")
+    total = (df["group"] == _TOTAL).fillna(False).astype(bool)
+    df["is_total"] = total
+    if "n" in df:
+        df["drawn"] = (df["n"] >= MIN_CURVE_N).astype(bool)
+    df["group"] = df["group"].mask(df["group"] == "").mask(total)
+    return df
+
+
+def followup_after(df: pd.DataFrame, months: tuple[int, ...] = AFTER_MONTHS) -> pd.DataFrame:
+    """Of the agreements without follow-up in their first ``N`` months and observed past ``N``
+    (duration > N: not followed up, not ended and not censored by then), how many were
+    followed up later. ``df`` is :func:`durations` output; one row per ``N`` (:data:`AFTER_COLUMNS`).
+    """
+    rows = []
+    for m in months:
+        still = df[df["duration"] > m]
+        k = int((still["cause"] == 1).sum())
+        n = len(still)
         rows.append(
             {
-                "group": name,
-                "n": n,
-                "events": events,
-                "censored": n - events,
-                "median_months": km_median(km),
-                "share_followed_within_12m": 1.0 - km_survival_at(km, 12.0),
-                "share_followed_within_24m": 1.0 - km_survival_at(km, 24.0),
+                "after_months": m,
+                "without_followup": n,
+                "followed_up_later": k,
+                "median_months_observed_after": float((still["duration"] - m).median())
+                if n
+                else np.nan,
             }
         )
-        if n:
-            curves.append(
-                pd.DataFrame(
-                    {
-                        "group": [name] * (len(km) + 1),
-                        "months": np.r_[0.0, km["time"].to_numpy()],
-                        "share_followed_up": np.r_[0.0, 1.0 - km["survival"].to_numpy()],
-                    }
-                )
-            )
-    summary = pd.DataFrame(rows, columns=KM_SUMMARY_COLUMNS[:-1])
-    summary = summary.astype(
-        {"group": "string", "n": "int64", "events": "int64", "censored": "int64"}
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "after_months",
+            "without_followup",
+            "followed_up_later",
+            "median_months_observed_after",
+        ],
     )
-    for c in KM_SUMMARY_COLUMNS[4:-1]:
-        summary[c] = summary[c].astype("float64")
-    if curves:
-        curve = pd.concat(curves, ignore_index=True)
-    else:
-        curve = pd.DataFrame({"group": [], "months": [], "share_followed_up": []})
-    curve = curve.astype({"group": "string", "months": "float64", "share_followed_up": "float64"})
-    # groups whose attribute is missing (e.g. no province) were labelled "" above
-    summary["group"] = summary["group"].mask(summary["group"] == "")
-    curve["group"] = curve["group"].mask(curve["group"] == "")
-    # the overall estimate: no group label, flagged (the report words it "Semua" / "All")
-    for df in (summary, curve):
-        total = (df["group"] == _TOTAL).fillna(False).astype(bool)
-        df["is_total"] = total
-        df["group"] = df["group"].mask(total)
-    return FollowupTiming(summary[KM_SUMMARY_COLUMNS], curve[KM_CURVE_COLUMNS])
+    out = out.astype(
+        {"after_months": "int64", "without_followup": "int64", "followed_up_later": "int64"}
+    )
+    out["share_followed_up_later"] = (
+        out["followed_up_later"] / out["without_followup"].where(out["without_followup"] > 0)
+    ).astype("float64")
+    lo, hi = wilson_interval(out["followed_up_later"], out["without_followup"])
+    out["share_followed_up_later_low"], out["share_followed_up_later_high"] = lo, hi
+    out["median_months_observed_after"] = out["median_months_observed_after"].astype("float64")
+    return out[AFTER_COLUMNS]

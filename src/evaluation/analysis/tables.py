@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation import config
-from evaluation.analysis import metrics
+from evaluation.analysis import cohorts, metrics
 from evaluation.analysis.clustered import MIN_GROUP_N
 from evaluation.analysis.funnel import funnel_limits, funnel_table
 from evaluation.analysis.summary import GROUP_FACT_KEYS
@@ -221,7 +221,8 @@ def compute_tables(
         "rates_overall": metrics.overall_rates(tbl, mp),
         "headline_counts": metrics.headline_counts(tbl, mp),
         "status_shares": metrics.status_shares(tbl, mp, by="category"),
-        "rates_by_year": metrics.rates_by_signing_year(tbl, mp),
+        "rates_by_year": cohorts.with_cohort_age(metrics.rates_by_signing_year(tbl, mp), tbl, mp),
+        "cohort_followup": cohorts.cohort_followup(tbl, mp),
         "needs_assistance": _join_reasons(assistance := metrics.needs_assistance(tbl, mp)),
         "assistance_by_unit": metrics.assistance_by_unit(assistance),
         "ending_soon": metrics.ending_soon(tbl, mp),
@@ -235,6 +236,8 @@ def compute_tables(
     timing = metrics.time_to_first_followup(tbl, mp)
     out["time_to_first_followup"] = timing.summary
     out["time_to_first_followup_curve"] = timing.curve
+    out["time_to_first_followup_at_risk"] = timing.at_risk
+    out["time_to_first_followup_after"] = timing.after
     outcomes = metrics.outcome_indicators(tbl, mp)
     out["outcomes_by_province"] = outcomes["by_province"]
     out["outcomes_total"] = outcomes["total"]

@@ -48,6 +48,12 @@ KNOWN_KINDS = {
     "year": "text",
     "training_budget": "rupiah",
     "median_months": "number",
+    "after_months": "int",
+    "cohort": "text",
+    "cumulative_incidence": "percent",
+    "cumulative_incidence_ended": "percent",
+    "cumulative_incidence_12m": "percent",
+    "cumulative_incidence_24m": "percent",
     "province": "text",
     "effective_n": "number",
     "design_effect": "number",
@@ -57,11 +63,26 @@ KNOWN_KINDS = {
 INTERVAL_HEADERS = {
     "scope_rate": "col.scope_rate_with_ci",
     "followup_rate": "col.followup_rate_with_ci",
+    "share_within_6m": "col.share_within_6m_with_ci",
+    "share_within_12m": "col.share_within_12m_with_ci",
+    "share_followed_within_12m": "col.share_followed_within_12m_with_ci",
+    "share_followed_within_24m": "col.share_followed_within_24m_with_ci",
+    "share_followed_up_later": "col.share_followed_up_later_with_ci",
 }
 #: Rates shown with their 95% interval in one cell when the low/high columns exist.
 INTERVALS = {
     "scope_rate": ("scope_rate_low", "scope_rate_high"),
     "followup_rate": ("followup_rate_low", "followup_rate_high"),
+    **{
+        c: (f"{c}_low", f"{c}_high")
+        for c in (
+            "share_within_6m",
+            "share_within_12m",
+            "share_followed_within_12m",
+            "share_followed_within_24m",
+            "share_followed_up_later",
+        )
+    },
 }
 #: Intervals shown on their own (``kolom=[..., "scope_rate_cl"]``): name -> (low, high).
 RANGES = {"scope_rate_cl": ("scope_rate_cl_low", "scope_rate_cl_high")}

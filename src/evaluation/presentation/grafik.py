@@ -120,15 +120,32 @@ def status_bertumpuk(
 
 
 def garis_tahun(df: pd.DataFrame, *, judul: str = "chart.trend") -> Grafik | None:
-    """Rates by signing year (the ``rates_by_year`` table)."""
+    """Rates by signing year (the ``rates_by_year`` table); each year's tick shows the
+    cohort's median age in months when the table has ``age_median_months``."""
     if not len(df):
         return None
-    return Grafik(charts.line_by_year(df, title=word(judul), lang=current_lang()), "trend")
+    age = "age_median_months" if "age_median_months" in df else None
+    fig = charts.line_by_year(df, title=word(judul), age_col=age, lang=current_lang())
+    return Grafik(fig, "trend")
+
+
+def garis_kohort(df: pd.DataFrame, *, judul: str = "chart.cohort") -> Grafik | None:
+    """Share of each signing cohort followed up within 6 and 12 months, with 95% intervals
+    (the ``cohort_followup`` table); cohorts too young to be observed are not drawn."""
+    if not len(df) or not any(df[f"observable_{h}m"].sum() > 0 for h in (6, 12)):
+        return None
+    return Grafik(charts.cohort_shares(df, title=word(judul), lang=current_lang()), "cohort")
 
 
 def kurva_km(curve: pd.DataFrame, *, judul: str = "chart.km") -> Grafik | None:
     """Share of agreements followed up by months since signing (Kaplan-Meier curves of the
-    ``time_to_first_followup_curve`` table; the overall curve is labelled "Semua"/"All")."""
+    ``time_to_first_followup_curve`` table, with their 95% band when the table has
+    ``share_low`` / ``share_high``, drawn around the overall curve only: overlapping bands
+    hide each other, the groups' intervals are in the ``time_to_first_followup`` table; the
+    overall curve is labelled "Semua"/"All"). Groups flagged ``drawn`` False (fewer than 5
+    agreements) are left out."""
+    if "drawn" in curve:
+        curve = curve[curve["drawn"].fillna(False).astype(bool)]
     if not len(curve):
         return None
     lang = current_lang()
@@ -140,6 +157,9 @@ def kurva_km(curve: pd.DataFrame, *, judul: str = "chart.km") -> Grafik | None:
         curve,
         "group",
         y="share_followed_up",
+        low="share_low" if "share_low" in curve else None,
+        high="share_high" if "share_high" in curve else None,
+        band_for=[t("label.all", lang)],
         title=word(judul),
         x_title=t("chart.km_x", lang),
         y_title=t("chart.km_y", lang),
@@ -175,6 +195,7 @@ __all__ = [
     "batang_jumlah",
     "batang_tingkat",
     "corong",
+    "garis_kohort",
     "garis_tahun",
     "kurva_km",
     "peta_panas",

@@ -8,7 +8,8 @@ gives :func:`muat_laporan` (load the tables of record), the display helpers
 :func:`tabel`, :func:`teks`, :func:`catatan`, :func:`judul`, :func:`daftar`, :func:`bagian`,
 the chart module :mod:`grafik <evaluation.presentation.grafik>`, the blocks with generated
 sentences (:mod:`~evaluation.presentation.sections`, :mod:`~evaluation.presentation.annex`,
-:mod:`~evaluation.presentation.data_quality`, :mod:`~evaluation.presentation.comparisons`) and ``pd`` (pandas) for your own tables.
+:mod:`~evaluation.presentation.data_quality`, :mod:`~evaluation.presentation.comparisons`,
+:mod:`~evaluation.presentation.timing`) and ``pd`` (pandas) for your own tables.
 """
 
 import pandas as pd
@@ -28,16 +29,20 @@ from evaluation.presentation.sections import (
     ringkasan_eksekutif,
     sampul,
 )
+from evaluation.presentation.timing import catatan_kohort, fakta_setelah, kelompok_kecil
 
 __all__ = [
     "bagian",
     "catatan",
     "catatan_corong",
+    "catatan_kohort",
     "daftar",
     "daftar_asistensi",
+    "fakta_setelah",
     "grafik",
     "judul",
     "kartu_skor",
+    "kelompok_kecil",
     "kualitas_data",
     "luaran",
     "metodologi",

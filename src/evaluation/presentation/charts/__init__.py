@@ -26,7 +26,7 @@ from evaluation.presentation.charts.embed import (
 )
 from evaluation.presentation.charts.funnel import funnel_plot
 from evaluation.presentation.charts.heatmap import heatmap
-from evaluation.presentation.charts.lines import km_curves, line_by_year
+from evaluation.presentation.charts.lines import cohort_shares, km_curves, line_by_year
 from evaluation.presentation.charts.style import (
     display_labels,
     format_number,
@@ -35,6 +35,7 @@ from evaluation.presentation.charts.style import (
 )
 
 __all__ = [
+    "cohort_shares",
     "count_bar",
     "display_labels",
     "figure_html",
