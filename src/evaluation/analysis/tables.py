@@ -21,7 +21,9 @@ import pandas as pd
 from evaluation import config
 from evaluation.analysis import assumptions as assumption_log
 from evaluation.analysis import coverage, metrics
+from evaluation.analysis.core import DAYS_PER_MONTH
 from evaluation.analysis.changes import (
+    BASELINE_MONTHS,
     BASELINE_NONE,
     BASELINE_PREVIOUS,
     BASELINE_SAME_DATA,
@@ -35,6 +37,11 @@ from evaluation.vocab.loader import load_vocabulary
 MIN_GROUP_N = 5
 #: Name of the one-row table holding the parameters the tables were computed with.
 PARAMETERS_TABLE = "report_parameters"
+#: Method constants the methodology section states (``report_parameters``): the level of every
+#: interval, the funnel-plot control limits and the cohort follow-up windows (months).
+INTERVAL_LEVEL = 0.95
+FUNNEL_LEVELS = (0.95, 0.998)
+COHORT_MONTHS = (6, 12)
 
 
 def metric_params(rp: ReportParams) -> metrics.Params:
@@ -161,7 +168,10 @@ def parameters_table(
 
     ``previous_as_of`` is the date of the earlier report compared with (missing otherwise);
     ``baseline`` says what the ``changes_*`` tables compare with (``previous_report``,
-    ``same_data_12m_earlier`` or ``none``) and ``baseline_as_of`` its date.
+    ``same_data_12m_earlier`` or ``none``) and ``baseline_as_of`` its date. The method
+    constants the methodology states follow (``baseline_months``, ``min_group_n``,
+    ``interval_level``, ``funnel_inner``/``funnel_outer``, ``cohort_short_months``/
+    ``cohort_long_months``, ``days_per_month``).
     """
     if baseline is None:
         baseline = BASELINE_PREVIOUS if previous else BASELINE_NONE
@@ -182,6 +192,14 @@ def parameters_table(
                 "previous_as_of": previous.isoformat() if previous else None,
                 "baseline": baseline,
                 "baseline_as_of": baseline_on.isoformat() if baseline_on else None,
+                "baseline_months": BASELINE_MONTHS,
+                "min_group_n": MIN_GROUP_N,
+                "interval_level": INTERVAL_LEVEL,
+                "funnel_inner": FUNNEL_LEVELS[0],
+                "funnel_outer": FUNNEL_LEVELS[1],
+                "cohort_short_months": COHORT_MONTHS[0],
+                "cohort_long_months": COHORT_MONTHS[1],
+                "days_per_month": DAYS_PER_MONTH,
             }
         ]
     ).astype(

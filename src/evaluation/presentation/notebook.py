@@ -17,6 +17,7 @@ from evaluation.presentation import grafik
 from evaluation.presentation.annex import kartu_skor, sampul_lampiran
 from evaluation.presentation.data_quality import kualitas_data
 from evaluation.presentation.display import bagian, catatan, daftar, judul, tabel, teks
+from evaluation.presentation.methodology import asumsi
 from evaluation.presentation.report import muat_laporan
 from evaluation.presentation.sections import (
     daftar_asistensi,
@@ -29,6 +30,7 @@ from evaluation.presentation.sections import (
 )
 
 __all__ = [
+    "asumsi",
     "bagian",
     "catatan",
     "daftar",
