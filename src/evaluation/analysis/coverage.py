@@ -78,4 +78,9 @@ def expected_scopes(tbl: Prepared) -> pd.DataFrame:
     )
 
 
-__all__ = ["EXPECTED_COLUMNS", "WITHOUT_SCOPE_COLUMNS", "agreements_without_scope", "expected_scopes"]
+__all__ = [
+    "EXPECTED_COLUMNS",
+    "WITHOUT_SCOPE_COLUMNS",
+    "agreements_without_scope",
+    "expected_scopes",
+]

@@ -135,7 +135,13 @@ def _scope_coverage(L: Laporan) -> list[Html]:
             ]
             cols = [
                 t(f"col.{c}", lang)
-                for c in ("partner_name", "agreement_id", "category", "signed_on", "source_location")
+                for c in (
+                    "partner_name",
+                    "agreement_id",
+                    "category",
+                    "signed_on",
+                    "source_location",
+                )
             ]
             parts.append(Html(f"<p>{esc(text)}</p>"))
             parts.append(Html(table_html(pd.DataFrame(rows, columns=cols), long=True)))

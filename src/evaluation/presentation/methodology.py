@@ -83,9 +83,7 @@ def baseline_text(L: Laporan) -> str:
         return t("methodology.changes_previous", lang, date=fmt_date(on, lang))
     if kind == "same_data_12m_earlier" and not is_missing(on):
         return t("methodology.changes_same_data", lang, date=fmt_date(on, lang), months=months)
-    return t(
-        "methodology.changes_none", lang, months=months, since=fmt_date(L.params.since, lang)
-    )
+    return t("methodology.changes_none", lang, months=months, since=fmt_date(L.params.since, lang))
 
 
 def metodologi(L: Laporan) -> Html:
@@ -166,7 +164,11 @@ def metodologi(L: Laporan) -> Html:
         parts.append(_heading("methodology.h_imputations", lang))
         parts.append(_para("methodology.imputations", lang))
         shown = [
-            (t(f"imputation.{r.code}", lang), fmt_int(r.rows, lang), fmt_int(r.rows_in_window, lang))
+            (
+                t(f"imputation.{r.code}", lang),
+                fmt_int(r.rows, lang),
+                fmt_int(r.rows_in_window, lang),
+            )
             for r in imp.itertuples()
         ]
         cols = [t(f"col.{c}", lang) for c in ("rule", "rows", "rows_in_window")]
