@@ -13,7 +13,6 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from registers import AS_OF, make_register
 
 from evaluation.analysis.tables import compute_tables
 from evaluation.params import ReportParams
@@ -21,6 +20,7 @@ from evaluation.presentation import notebook as nbh
 from evaluation.presentation.report import from_tables
 from evaluation.presentation.text import t
 from evaluation.vocab.loader import load_vocabulary
+from registers import AS_OF, make_register
 
 
 def _text(block) -> str:

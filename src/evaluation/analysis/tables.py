@@ -21,7 +21,6 @@ import pandas as pd
 from evaluation import config
 from evaluation.analysis import assumptions as assumption_log
 from evaluation.analysis import coverage, metrics
-from evaluation.analysis.core import DAYS_PER_MONTH
 from evaluation.analysis.changes import (
     BASELINE_MONTHS,
     BASELINE_NONE,
@@ -29,6 +28,7 @@ from evaluation.analysis.changes import (
     BASELINE_SAME_DATA,
     baseline_as_of,
 )
+from evaluation.analysis.core import DAYS_PER_MONTH
 from evaluation.params import ReportParams
 from evaluation.vocab.loader import load_vocabulary
 
