@@ -205,9 +205,22 @@ def asumsi(L: Laporan) -> Html | None:
         t(f"col.{c}", lang)
         for c in ("assumption", "reason", "effect", "rows_affected", "quality", "impact")
     ]
-    shown = pd.DataFrame(rows, columns=cols)
+    # the count and the two ratings never wrap inside a word (the text columns take the width)
+    nowrap = ' style="white-space: nowrap"'
+    head = "".join(f"<th>{esc(c)}</th>" for c in cols)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td>{esc(v)}</td>" for v in r[:3])
+        + "".join(f"<td{nowrap}>{esc(v)}</td>" for v in r[3:])
+        + "</tr>"
+        for r in rows
+    )
+    table = (
+        f'<table class="eval-table long"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
     intro = Html(f"<p>{esc(t('note.assumptions', lang))}</p>")
-    return bagian("section.assumptions", intro, Html(table_html(shown, long=True, wide=(0, 2))))
+    return bagian("section.assumptions", intro, Html(table))
 
 
 __all__ = ["PARAMETERS", "asumsi", "baseline_text", "metodologi"]
