@@ -1,6 +1,6 @@
 """Tests of the imputation counts and the assumptions log (evaluation.analysis.assumptions).
 
-The register is the ``register`` fixture (tests/registers.py); the counts are read off
+The register is ``make_register()`` of tests/registers.py (fixture ``register``); the counts are read off
 its docstring by hand:
 
     default_end_term       Perjanjian r2 (A1) and r6 (A5, before since); r9 not processed
@@ -22,11 +22,19 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import pytest
 
 from evaluation.analysis import assumptions as log
 from evaluation.analysis import metrics
 from evaluation.analysis.tables import compute_tables
 from evaluation.params import ReportParams
+from registers import make_register
+
+
+@pytest.fixture
+def register() -> dict:
+    return make_register()
+
 
 AS_OF = date(2024, 3, 14)
 

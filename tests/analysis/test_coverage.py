@@ -1,6 +1,6 @@
 """Tests of the scope coverage checks (evaluation.analysis.coverage).
 
-Register: the ``register`` fixture (tests/registers.py). In the window (A5 signed before
+Register: ``make_register()`` of tests/registers.py (fixture ``register``). In the window (A5 signed before
 since is out): Pemerintah Daerah A1 (S1, S2), A4 (S1); Lembaga Pendidikan A2 (S2), A3 (S8),
 A6 (no scope). The vocabulary's typical scopes: Pemerintah Daerah 1-5, Lembaga Pendidikan
 2, 8, 9, 10. So: A6 has no scope; Pemda scope 1 is carried by 2, scope 2 by 1, scopes 3, 4, 5 by
@@ -12,8 +12,17 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from evaluation.analysis import coverage, metrics
 from evaluation.vocab.loader import load_vocabulary
+from registers import make_register
+
+
+@pytest.fixture
+def register() -> dict:
+    return make_register()
+
 
 AS_OF = date(2024, 3, 14)
 

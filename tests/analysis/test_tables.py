@@ -1,6 +1,6 @@
 """Tests of compute_tables' changes baseline (evaluation.analysis.tables).
 
-The register is the ``register`` fixture (tests/registers.py). Without a previous
+The register is ``make_register()`` of tests/registers.py (fixture ``register``). Without a previous
 report the changes compare with the same data at 2024-03-14 minus 12 months = 2023-03-14:
 
     baseline 2023-03-14: agreements A1, A2, A4 (signed exactly on the baseline date), A6 = 4;
@@ -25,6 +25,13 @@ import pytest
 from evaluation.analysis import changes
 from evaluation.analysis.tables import compute_tables
 from evaluation.params import ReportParams
+from registers import make_register
+
+
+@pytest.fixture
+def register() -> dict:
+    return make_register()
+
 
 AS_OF = date(2024, 3, 14)
 S2 = "Pendidikan dan Pelatihan Calon PMI"
