@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,23 @@ from evaluation.analysis.frames import _OUT_NAME, _isin, _sort_groups
 from evaluation.analysis.inputs import Params
 from evaluation.analysis.rates import _rates_from_core
 from evaluation.analysis.triage import _assistance_from_core
+
+#: Without an earlier report, the changes compare with the same data this many months earlier.
+BASELINE_MONTHS = 12
+#: ``report_parameters.baseline``: what the changes were compared with.
+BASELINE_PREVIOUS = "previous_report"
+BASELINE_SAME_DATA = "same_data_12m_earlier"
+BASELINE_NONE = "none"
+
+
+def baseline_as_of(as_of: date, months: int = BASELINE_MONTHS) -> date:
+    """``as_of`` minus ``months`` calendar months (the day capped at the month's last day:
+    2024-02-29 minus 12 months is 2023-02-28).
+
+    >>> baseline_as_of(date(2024, 3, 14))
+    datetime.date(2023, 3, 14)
+    """
+    return (pd.Timestamp(as_of) - pd.DateOffset(months=months)).date()
 
 
 def compare_snapshots(

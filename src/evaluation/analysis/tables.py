@@ -19,8 +19,17 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation import config
-from evaluation.analysis import cohorts, metrics
+from evaluation.analysis import assumptions as assumption_log
+from evaluation.analysis import cohorts, coverage, metrics
+from evaluation.analysis.changes import (
+    BASELINE_MONTHS,
+    BASELINE_NONE,
+    BASELINE_PREVIOUS,
+    BASELINE_SAME_DATA,
+    baseline_as_of,
+)
 from evaluation.analysis.clustered import MIN_GROUP_N
+from evaluation.analysis.core import DAYS_PER_MONTH
 from evaluation.analysis.funnel import funnel_limits, funnel_table
 from evaluation.analysis.summary import GROUP_FACT_KEYS
 from evaluation.params import ReportParams
@@ -28,6 +37,11 @@ from evaluation.vocab.loader import load_vocabulary
 
 #: Name of the one-row table holding the parameters the tables were computed with.
 PARAMETERS_TABLE = "report_parameters"
+#: Method constants the methodology section states (``report_parameters``): the level of every
+#: interval, the funnel-plot control limits and the cohort follow-up windows (months).
+INTERVAL_LEVEL = 0.95
+FUNNEL_LEVELS = (0.95, 0.998)
+COHORT_MONTHS = (6, 12)
 
 
 def metric_params(rp: ReportParams) -> metrics.Params:
@@ -158,9 +172,26 @@ def summary_facts(tbl, mp: metrics.Params) -> pd.DataFrame:
 
 
 def parameters_table(
-    rp: ReportParams, is_sample: bool = False, previous: date | None = None
+    rp: ReportParams,
+    is_sample: bool = False,
+    previous: date | None = None,
+    *,
+    baseline: str | None = None,
+    baseline_on: date | None = None,
 ) -> pd.DataFrame:
-    """The parameters the tables were computed with, as one row (``report_parameters``)."""
+    """The parameters the tables were computed with, as one row (``report_parameters``).
+
+    ``previous_as_of`` is the date of the earlier report compared with (missing otherwise);
+    ``baseline`` says what the ``changes_*`` tables compare with (``previous_report``,
+    ``same_data_12m_earlier`` or ``none``) and ``baseline_as_of`` its date. The method
+    constants the methodology states follow (``baseline_months``, ``min_group_n``,
+    ``interval_level``, ``funnel_inner``/``funnel_outer``, ``cohort_short_months``/
+    ``cohort_long_months``, ``days_per_month``).
+    """
+    if baseline is None:
+        baseline = BASELINE_PREVIOUS if previous else BASELINE_NONE
+    if baseline_on is None and baseline == BASELINE_PREVIOUS:
+        baseline_on = previous
     return pd.DataFrame(
         [
             {
@@ -174,9 +205,27 @@ def parameters_table(
                 "default_term_years": config.DEFAULT_TERM_YEARS,
                 "is_sample": bool(is_sample),
                 "previous_as_of": previous.isoformat() if previous else None,
+                "baseline": baseline,
+                "baseline_as_of": baseline_on.isoformat() if baseline_on else None,
+                "baseline_months": BASELINE_MONTHS,
+                "min_group_n": MIN_GROUP_N,
+                "interval_level": INTERVAL_LEVEL,
+                "funnel_inner": FUNNEL_LEVELS[0],
+                "funnel_outer": FUNNEL_LEVELS[1],
+                "cohort_short_months": COHORT_MONTHS[0],
+                "cohort_long_months": COHORT_MONTHS[1],
+                "days_per_month": DAYS_PER_MONTH,
             }
         ]
-    ).astype({"as_of": "string", "category": "string", "previous_as_of": "string"})
+    ).astype(
+        {
+            "as_of": "string",
+            "category": "string",
+            "previous_as_of": "string",
+            "baseline": "string",
+            "baseline_as_of": "string",
+        }
+    )
 
 
 def compute_tables(
@@ -244,6 +293,8 @@ def compute_tables(
     out["outcomes_by_partner"] = outcomes["by_partner"]
     out["partner_scorecards"] = scorecards(tbl, mp)
     prev_as_of = None
+    changes = None
+    baseline, baseline_on = BASELINE_NONE, None
     if previous_dir is not None:
         prev_as_of = previous_as_of(Path(previous_dir))
         if prev_as_of is not None and prev_as_of < rp.as_of:
@@ -251,17 +302,36 @@ def compute_tables(
             ptbl = metrics.Tables(prev["agreements"], prev["scope_items"], prev["activities"])
             pmp = replace(mp, as_of=prev_as_of)
             changes = metrics.compare_snapshots(ptbl, tbl, pmp, mp)
-            for key, df in changes.items():
-                out[f"changes_{key}"] = _join_reasons(df)
+            baseline, baseline_on = BASELINE_PREVIOUS, prev_as_of
         else:
             prev_as_of = None
+    if changes is None:
+        # No earlier report: the same data as they stood 12 months earlier (agreements signed
+        # and activities dated by then), when that date is still inside the window.
+        earlier = baseline_as_of(rp.as_of)
+        if earlier >= rp.since:
+            raw = metrics.Tables(data["agreements"], data["scope_items"], data["activities"])
+            changes = metrics.compare_snapshots(raw, tbl, replace(mp, as_of=earlier), mp)
+            baseline, baseline_on = BASELINE_SAME_DATA, earlier
+    for key, df in (changes or {}).items():
+        out[f"changes_{key}"] = _join_reasons(df)
+    if not isinstance(tbl, metrics.Prepared):
+        tbl = metrics.prepare(tbl, mp)
+    out["imputations"] = assumption_log.imputations(data, tbl)
+    out["assumptions"] = assumption_log.assumptions(
+        data, tbl, out["imputations"], is_sample=is_sample
+    )
+    out["agreements_without_scope"] = coverage.agreements_without_scope(tbl)
+    out["expected_scopes"] = coverage.expected_scopes(tbl)
     dq = data.get("data_quality")
     if dq is not None:
         out["data_quality"] = dq.copy()
     summ = data.get("ingest_summary")
     if summ is not None and len(summ):
         out["data_quality_summary"] = summ.copy()
-    out[PARAMETERS_TABLE] = parameters_table(rp, is_sample, prev_as_of)
+    out[PARAMETERS_TABLE] = parameters_table(
+        rp, is_sample, prev_as_of, baseline=baseline, baseline_on=baseline_on
+    )
     return out
 
 

@@ -1,7 +1,8 @@
 """The data-quality appendix: every input row accounted for, remarks grouped by kind.
 
 One function, :func:`kualitas_data`, reading the tables ``data_quality_summary`` and
-``data_quality`` of the report (written by ingestion, copied as tables of record).
+``data_quality`` of the report (written by ingestion, copied as tables of record), and the scope
+coverage checks ``agreements_without_scope`` and ``expected_scopes`` (computed in analysis).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import pandas as pd
 from evaluation.presentation.display import Html, bagian, esc, tabel, table_html
 from evaluation.presentation.remarks import remark_texts
 from evaluation.presentation.report import Laporan
-from evaluation.presentation.text import fmt_int, t
+from evaluation.presentation.text import fmt_date, fmt_int, t
+from evaluation.vocab.loader import load_vocabulary
 
 
 def _problem_kind(problem: str, code: str | None = None) -> str:
@@ -106,7 +108,69 @@ def kualitas_data(L: Laporan) -> Html:
             )
     else:
         parts.append(Html(f"<p>{esc(t('note.dq_clean', lang))}</p>"))
+    parts.extend(_scope_coverage(L))
     return bagian("section.data_quality", *parts)
+
+
+def _scope_coverage(L: Laporan) -> list[Html]:
+    """Agreements without any scope, and scopes a category is expected to carry that none of
+    its agreements carries (tables ``agreements_without_scope``, ``expected_scopes``)."""
+    T, lang = L.tabel, L.lang
+    vocab = load_vocabulary()
+    parts: list[Html] = []
+    none = T.get("agreements_without_scope")
+    if none is not None:
+        parts.append(Html(f"<h3>{esc(t('section.dq_without_scope', lang))}</h3>"))
+        if len(none):
+            text = t("note.dq_without_scope", lang, n=fmt_int(len(none), lang))
+            rows = [
+                (
+                    "" if pd.isna(r.partner_name) else str(r.partner_name),
+                    str(r.agreement_id),
+                    vocab.partner_categories.display(r.partner_category, lang, short=True),
+                    fmt_date(r.signed_on, lang),
+                    f"{r.source_file} / {r.source_sheet} / {fmt_int(r.source_row, lang)}",
+                )
+                for r in none.itertuples()
+            ]
+            cols = [
+                t(f"col.{c}", lang)
+                for c in (
+                    "partner_name",
+                    "agreement_id",
+                    "category",
+                    "signed_on",
+                    "source_location",
+                )
+            ]
+            parts.append(Html(f"<p>{esc(text)}</p>"))
+            parts.append(Html(table_html(pd.DataFrame(rows, columns=cols), long=True)))
+        else:
+            parts.append(Html(f"<p>{esc(t('note.dq_without_scope_none', lang))}</p>"))
+    expected = T.get("expected_scopes")
+    if expected is not None:
+        unused = expected[(expected["agreements"] > 0) & ~expected["used"].astype(bool)]
+        parts.append(Html(f"<h3>{esc(t('section.dq_expected_scopes', lang))}</h3>"))
+        if len(unused):
+            text = t("note.dq_expected_scopes", lang, n=fmt_int(len(unused), lang))
+            rows = [
+                (
+                    vocab.partner_categories.display(r.category, lang),
+                    vocab.scopes.display(r.scope, lang),
+                    fmt_int(r.agreements, lang),
+                    fmt_int(r.agreements_with_scope, lang),
+                )
+                for r in unused.itertuples()
+            ]
+            cols = [
+                t(f"col.{c}", lang)
+                for c in ("category", "scope", "agreements", "agreements_with_scope")
+            ]
+            parts.append(Html(f"<p>{esc(text)}</p>"))
+            parts.append(Html(table_html(pd.DataFrame(rows, columns=cols))))
+        else:
+            parts.append(Html(f"<p>{esc(t('note.dq_expected_scopes_none', lang))}</p>"))
+    return parts
 
 
 __all__ = ["kualitas_data"]

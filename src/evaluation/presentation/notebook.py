@@ -19,6 +19,7 @@ from evaluation.presentation.annex import kartu_skor, sampul_lampiran
 from evaluation.presentation.comparisons import catatan_corong
 from evaluation.presentation.data_quality import kualitas_data
 from evaluation.presentation.display import bagian, catatan, daftar, judul, tabel, teks
+from evaluation.presentation.methodology import asumsi
 from evaluation.presentation.report import muat_laporan
 from evaluation.presentation.sections import (
     daftar_asistensi,
@@ -32,6 +33,7 @@ from evaluation.presentation.sections import (
 from evaluation.presentation.timing import catatan_kohort, fakta_setelah, kelompok_kecil
 
 __all__ = [
+    "asumsi",
     "bagian",
     "catatan",
     "catatan_corong",

@@ -16,6 +16,7 @@ import pandas as pd
 
 from evaluation.analysis.outcomes import LOCAL_GOVERNMENT
 from evaluation.presentation.display import Html, bagian, daftar, esc, tabel, table_html
+from evaluation.presentation.methodology import metodologi  # re-exported (notebook API)
 from evaluation.presentation.report import Laporan
 from evaluation.presentation.text import (
     fmt_date,
@@ -24,7 +25,6 @@ from evaluation.presentation.text import (
     fmt_percent,
     fmt_rupiah,
     has_key,
-    methodology_text,
     t,
 )
 from evaluation.presentation.titles import _category_text
@@ -274,15 +274,33 @@ def luaran(L: Laporan) -> Html | None:
     return bagian("section.outcomes", *parts)
 
 
+def _baseline(L: Laporan) -> tuple[str | None, object, object]:
+    """(kind, date, months) of the changes' baseline (table ``report_parameters``)."""
+    row = L.tabel.report_parameters.iloc[0]
+    kind = row.get("baseline")
+    if kind is None or pd.isna(kind):  # tables written before the baseline columns
+        kind = "previous_report" if L.previous_as_of is not None else None
+    on = row.get("baseline_as_of")
+    on = L.previous_as_of if on is None or pd.isna(on) else on
+    return (None if kind is None else str(kind)), on, row.get("baseline_months")
+
+
 def perubahan(L: Laporan) -> Html:
-    """What changed since the previous evaluation (tables ``changes_*``)."""
+    """What changed since the previous evaluation, or (without one) over the last 12 months
+    of the same data (tables ``changes_*``; the baseline from ``report_parameters``)."""
     T, lang = L.tabel, L.lang
     summ = T.get("changes_summary")
-    if summ is None:
+    kind, on, months = _baseline(L)
+    if summ is None or kind not in ("previous_report", "same_data_12m_earlier"):
         return bagian("section.changes", Html(f"<p>{esc(t('note.no_previous', lang))}</p>"))
-    parts = [
-        Html(f"<p>{esc(t('note.compared_with', lang, date=fmt_date(L.previous_as_of, lang)))}</p>")
-    ]
+    if kind == "same_data_12m_earlier":
+        months = fmt_int(months, lang)
+        heading = t("section.changes_baseline", lang, months=months)
+        note = t("note.compared_same_data", lang, date=fmt_date(on, lang), months=months)
+    else:
+        heading = "section.changes"
+        note = t("note.compared_with", lang, date=fmt_date(on, lang))
+    parts = [Html(f"<p>{esc(note)}</p>")]
     rows = []
     for r in summ.itertuples():
         if r.unit == "fraction":
@@ -331,25 +349,7 @@ def perubahan(L: Laporan) -> Html:
                 panjang=True,
             )
         )
-    return bagian("section.changes", *parts)
-
-
-def metodologi(L: Laporan) -> Html:
-    """The methodology, with this report's parameters (table ``report_parameters``)."""
-    p = L.params
-    term = int(L.tabel.report_parameters["default_term_years"].iloc[0])
-    text = methodology_text(
-        L.lang,
-        as_of=p.as_of,
-        since=p.since,
-        grace_months=p.grace_months,
-        stale_months=p.stale_months,
-        expiry_months=p.expiry_months,
-        default_term_years=term,
-        low_rate=p.low_rate,
-    )
-    paras = "".join(f"<p>{esc(x.strip())}</p>" for x in text.split("\n\n") if x.strip())
-    return bagian("section.methodology", Html(paras))
+    return bagian(heading, *parts)
 
 
 __all__ = [

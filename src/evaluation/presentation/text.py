@@ -384,21 +384,22 @@ def methodology_text(
     default_term_years: int = config.DEFAULT_TERM_YEARS,
     low_rate: float = config.LOW_RATE,
 ) -> str:
-    """The methodology paragraph (message ``methodology.text``) with dates and numbers formatted.
+    """The methodology's rule paragraphs (messages ``methodology.text``, the definitions, and
+    ``methodology.triage``, the tier rule), with dates and numbers formatted, separated by a
+    blank line.
 
     Raises
     ------
     ParameterError
         If ``lang`` is not a report language.
     """
-    return t(
-        "methodology.text",
-        lang,
-        as_of=fmt_date(as_of, lang),
-        since=fmt_date(since, lang),
-        grace_months=grace_months,
-        stale_months=stale_months,
-        expiry_months=expiry_months,
-        default_term_years=default_term_years,
-        low_rate=fmt_percent(low_rate, lang, digits=0),
-    )
+    kw = {
+        "as_of": fmt_date(as_of, lang),
+        "since": fmt_date(since, lang),
+        "grace_months": grace_months,
+        "stale_months": stale_months,
+        "expiry_months": expiry_months,
+        "default_term_years": default_term_years,
+        "low_rate": fmt_percent(low_rate, lang, digits=0),
+    }
+    return "\n\n".join(t(key, lang, **kw) for key in ("methodology.text", "methodology.triage"))
