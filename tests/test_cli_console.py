@@ -70,3 +70,17 @@ def test_crash_log_goes_to_the_failure_folder_not_the_project_root(tmp_path, mon
     assert f"rinciannya di {logs[0]}" in err
     assert "kesalahan internal yang tak terduga (RuntimeError: kaput)" in err
     assert not (ROOT / "evaluation-error.log").exists()
+
+
+def test_version_is_printed_from_the_package_metadata():
+    from importlib.metadata import version
+
+    import evaluation
+
+    done = subprocess.run(
+        [sys.executable, "-m", "evaluation", "--version"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"evaluation {version('evaluation')}"
+    assert config.package_version() in (version("evaluation"), evaluation.__version__)

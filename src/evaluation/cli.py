@@ -123,6 +123,7 @@ def build_parser(lang: str = "id") -> argparse.ArgumentParser:
 
     with argparse_language(lang):
         p = Parser(prog="evaluation", description=h("cli.description"), lang=lang)
+        p.add_argument("--version", action="version", version=f"%(prog)s {config.package_version()}")
         p.add_argument(
             "--lang", dest="ui_lang", default=lang, choices=LANGS, help=h("cli.lang_help")
         )

@@ -53,3 +53,16 @@ LOW_RATE = 0.5
 
 #: Workbook file types read from the raw folder.
 INPUT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+
+
+def package_version() -> str:
+    """The installed version of the package (its metadata), else the source's
+    ``evaluation.__version__`` (running from a checkout that is not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("evaluation")
+    except PackageNotFoundError:
+        from evaluation import __version__
+
+        return __version__

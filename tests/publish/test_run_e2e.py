@@ -42,6 +42,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import math
+import json
 import re
 import shutil
 import subprocess
@@ -314,6 +315,12 @@ def test_report_folder_holds_every_output(built, folder):
         assert pdf.read_bytes().startswith(b"%PDF-"), pdf
     # Nothing left behind: no staging folder, no failure folder; the index of evaluations.
     assert sorted(p.name for p in built["out"].iterdir()) == [AS_OF, "index.html"]
+    # run.json records the version of the tool that built the report
+    from evaluation import config
+
+    run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    assert run["version"] == config.package_version()
+    assert re.fullmatch(r"\d+\.\d+\.\d+\S*", run["version"])
 
 
 def test_main_pdf_is_tagged_with_outline_and_numbered_contents(folder):

@@ -408,6 +408,7 @@ def _build(
     else:
         echo("[4/4] PDF: skipped (--no-pdf)")
     run_info = {
+        "version": config.package_version(),
         "parameters": rp.to_notebook(),
         "raw_dir": str(raw_dir),
         "previous": str(prev) if prev else None,
