@@ -54,7 +54,11 @@ def test_file_names_with_line_breaks_are_printed_escaped(tmp_path, capsys):
     assert cli.main(["ingest", "--raw", str(raw), "--out", str(tmp_path / "out")]) == 0
     printed = capsys.readouterr().out
     assert "baik\\u202e.xlsx / Perjanjian" in printed and "\u202e" not in printed
-    assert "  [ignored] catatan\\r\\n.txt: " in printed
+    assert "  [diabaikan] catatan\\r\\n.txt: " in printed  # Bahasa Indonesia by default
+    assert (
+        cli.main(["ingest", "--raw", str(raw), "--out", str(tmp_path / "out"), "--lang", "en"]) == 0
+    )
+    assert "  [ignored] catatan\\r\\n.txt: " in capsys.readouterr().out
 
 
 def test_crash_log_goes_to_the_failure_folder_not_the_project_root(tmp_path, monkeypatch, capsys):

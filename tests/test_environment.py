@@ -56,7 +56,7 @@ def test_package_metadata_licence_authors_urls_version():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert meta["license"] == "MIT" and (ROOT / "LICENSE").read_text().startswith("MIT License")
     assert meta["authors"] and meta["urls"]["Homepage"].startswith("https://")
-    assert meta["dynamic"] == ["version"]  # one version: evaluation.__version__
+    assert meta["dynamic"] == ["version"]  # one version: evaluation.config.VERSION
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     import evaluation
 

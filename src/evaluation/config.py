@@ -10,6 +10,8 @@ from datetime import date
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+#: The version of the source (pyproject.toml reads it from here; ``evaluation.__version__``).
+VERSION = "0.1.0"
 
 
 def _find_project_root() -> Path:
@@ -63,6 +65,4 @@ def package_version() -> str:
     try:
         return version("evaluation")
     except PackageNotFoundError:
-        from evaluation import __version__
-
-        return __version__
+        return VERSION

@@ -38,7 +38,6 @@ from evaluation.params import ReportParams
 from evaluation.presentation import notebook as nbh
 from evaluation.presentation import sheets as reporting_sheets
 from evaluation.presentation import titles as reporting
-from evaluation.presentation.remarks import remark_texts
 from evaluation.presentation.report import from_tables, muat_laporan
 from evaluation.presentation.sheets import summary_sheets
 from evaluation.presentation.workbook import XLSX_KINDS, write_summary_xlsx

@@ -340,7 +340,10 @@ def test_summary_xlsx_dtypes_and_edge_values(tmp_path):
     # infinite numbers cannot be stored: empty cells
     assert cell("ratio", 2).value is None and cell("ratio", 3).value is None
     # numbers keep 16 significant digits (Excel itself shows 15)
-    assert cell("ratio", 4).value == pytest.approx(0.1 + 0.2, rel=1e-15) and cell("ratio", 4).number_format == "0.0%"
+    assert (
+        cell("ratio", 4).value == pytest.approx(0.1 + 0.2, rel=1e-15)
+        and cell("ratio", 4).number_format == "0.0%"
+    )
     # booleans are words in the report's language
     assert [cell("flag", r).value for r in (2, 3, 4)] == ["Ya", "Tidak", "Ya"]
     # a timezone-aware date keeps its local calendar day (23:30 in Jakarta is still the 14th)

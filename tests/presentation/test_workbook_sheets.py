@@ -9,6 +9,7 @@ import shutil
 import openpyxl
 import pytest
 
+from conftest import ROOT
 from evaluation.analysis.tables import compute_tables
 from evaluation.ingest import ingest, load_processed, write_processed
 from evaluation.params import check_params
@@ -16,8 +17,6 @@ from evaluation.presentation.sheets import summary_sheets
 from evaluation.presentation.text import load_translations
 from evaluation.presentation.workbook import write_summary_xlsx
 from evaluation.presentation.xlsx_cells import header_label, infer_kind
-
-from conftest import ROOT
 
 TITLE = "Laporan Evaluasi & Uji"
 SNAKE = re.compile(r"[a-z0-9]_[a-z0-9]|::")

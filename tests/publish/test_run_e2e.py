@@ -41,8 +41,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import math
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -546,10 +546,15 @@ def test_formula_partner_is_text_in_xlsx_and_quoted_in_csv(folder):
 
 
 # --------------------------------------------------------------------------- English
+#: The console lines of the English run (for the test of their language).
+EN_MESSAGES: list[str] = []
+
+
 @pytest.fixture(scope="module")
 def built_en(built, raw_dir, tmp_path_factory) -> Path:
     """English, HTML only, main report only; reuses the processed tables of ``built``."""
     out = tmp_path_factory.mktemp("run_en")
+    messages = EN_MESSAGES
     t0 = time.perf_counter()
     folder = run_report(
         raw_dir=raw_dir,
@@ -560,10 +565,24 @@ def built_en(built, raw_dir, tmp_path_factory) -> Path:
         notebooks_dir=NOTEBOOKS,
         pdf=False,
         per_category=False,
-        echo=lambda m: None,
+        echo=messages.append,
     )
     print(f"\nEnglish run_report (HTML only): {time.perf_counter() - t0:.1f} s")
     return folder
+
+
+def test_console_speaks_the_report_language(built, built_en):
+    """Progress lines in Bahasa Indonesia by default, in English for an English report."""
+    id_log, en_log = "\n".join(built["messages"]), "\n".join(EN_MESSAGES)
+    for line in ("[1/4] Membaca data: ", "[2/4] Tabel rekaman: ", "[3/4] Notebook: menjalankan ",
+                 "[4/4] PDF: mencetak ", "Laporan siap dalam ", "semua evaluasi di "):  # fmt: skip
+        assert line in id_log, line
+    for word in ("Ingest:", "Tables of record", "executing", "Report ready", "WARNING", " s,"):
+        assert word not in id_log, word
+    for line in ("[1/4] Ingest: ", "[2/4] Tables of record: ", "[4/4] PDF: skipped",
+                 "Report ready in "):  # fmt: skip
+        assert line in en_log, line
+    assert "Laporan siap" not in en_log and "detik" not in en_log
 
 
 def test_english_report_has_english_headings(built_en):

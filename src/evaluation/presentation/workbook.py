@@ -117,8 +117,6 @@ def _check_size(df: pd.DataFrame, sheet_name: str) -> None:
         )
 
 
-
-
 class _Formats:
     """The workbook's cell formats, created once each."""
 
