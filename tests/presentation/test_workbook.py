@@ -412,9 +412,9 @@ def test_summary_xlsx_many_rows_across_chunks(tmp_path, monkeypatch):
         assert ws[f"B{r}"].value == i
         assert ws[f"C{r}"].value == (None if i % 5 == 0 else pytest.approx(i / 100))
         assert ws[f"D{r}"].value == ("Lembaga Kesehatan" if i % 2 == 0 else "Pemerintah Daerah")
-    # widest sampled value "Nama Mitra"/"Mitra 9": 10 characters + 2 -> the minimum, 12
-    # (XlsxWriter stores Excel's width with its padding: 12.71)
-    assert int(ws.column_dimensions["A"].width) == 12
+    # widest sampled value "Mitra 49" (8 characters; the header "Nama Mitra" wraps onto two
+    # lines) + 2 -> the minimum, 10 (XlsxWriter stores Excel's width with its padding: 10.71)
+    assert int(ws.column_dimensions["A"].width) == 10
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Besar").to_python()
     assert len(rows) == n + 1 and rows[n][1] == n - 1
 

@@ -21,6 +21,8 @@ memory (about 3 µs a cell).
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -106,6 +108,13 @@ def _display_width(value: object) -> int:
         return min(len(f"{value:,.2f}"), 18)
     text = str(value)
     return max((len(line) for line in text.splitlines()), default=0)
+
+
+def _header_width(header: str) -> int:
+    """Width a header needs: it wraps onto two lines in the header row, so half its length
+    (and its longest word) plus room for the filter button, 8 to 40 characters."""
+    longest = max((len(w) for w in header.split()), default=0)
+    return min(max(8, longest + 2, math.ceil(len(header) / 2) + 2), 40)
 
 
 def _check_size(df: pd.DataFrame, sheet_name: str) -> None:
@@ -198,13 +207,21 @@ def _write_column(ws, j: int, values: list, kind: str, fm: _Formats, wrap: bool)
 
 
 def _write_text(ws, i: int, j: int, value: str, fm: _Formats, wrap: bool) -> None:
-    text = clean_cell_text(value)
+    text, quoted = _clean_text(value)
     if not text:
         return
-    if text.startswith(FORMULA_PREFIXES):  # Excel keeps it text even after the cell is edited
+    if quoted:  # Excel keeps it text even after the cell is edited
         ws.write_string(i, j, text, fm.quote_wrap if wrap else fm.quote)
     else:
         ws.write_string(i, j, text, fm.wrap if wrap else fm.text)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _clean_text(value: str) -> tuple[str, bool]:
+    """``value`` as the cell stores it, and whether it needs the quote prefix (memoised: the
+    same partner, province and status words repeat down a column)."""
+    text = clean_cell_text(value)
+    return text, text.startswith(FORMULA_PREFIXES)
 
 
 def _write_table_sheet(
@@ -224,7 +241,7 @@ def _write_table_sheet(
             )
         columns.append((kind, column_values(s, kind, lang)))
     for j, (header, (kind, values)) in enumerate(zip(headers, columns, strict=True)):
-        width = min(max(len(header), 8), 40)
+        width = _header_width(header)
         for v in values[:WIDTH_SAMPLE_ROWS]:
             width = max(width, _display_width(v))
         wrap = width + 2 > MAX_WIDTH
@@ -329,6 +346,7 @@ def write_summary_xlsx(
                 "strings_to_formulas": False,
                 "strings_to_urls": False,
                 "nan_inf_to_errors": False,
+                "in_memory": True,  # no temporary file per part (the file itself is atomic)
             },
         )
         wb.set_properties({"title": title[:255], "author": "evaluation"})

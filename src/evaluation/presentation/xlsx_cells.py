@@ -155,7 +155,22 @@ def column_values(s: pd.Series, kind: str, lang: str) -> list[object]:
         ]
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         if getattr(s.dt, "tz", None) is not None:
-            s = s.dt.tz_localize(None)
+            s = s.dt.tz_localize(None)  # the local calendar day and time
+        if kind == "date" or (s.dropna() == s.dropna().dt.normalize()).all():
+            days = s.dt.date.astype(object)
+            return [None if m else d for d, m in zip(days.tolist(), s.isna().tolist(), strict=True)]
+    if (
+        kind in NUMERIC_KINDS
+        and (pd.api.types.is_integer_dtype(s.dtype) or pd.api.types.is_float_dtype(s.dtype))
+        and not pd.api.types.is_bool_dtype(s.dtype)
+    ):
+        values = s.astype("float64").to_numpy()
+        finite = np.isfinite(values)
+        as_int = pd.api.types.is_integer_dtype(s.dtype)
+        return [
+            (int(v) if as_int else float(v)) if ok else None
+            for v, ok in zip(values.tolist(), finite.tolist(), strict=True)
+        ]
     values = [excel_value(v, kind) for v in s.to_numpy(dtype=object).tolist()]
     if kind == "text":
         return [v if v is None or isinstance(v, str) else str(v) for v in values]
