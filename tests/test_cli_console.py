@@ -54,7 +54,11 @@ def test_file_names_with_line_breaks_are_printed_escaped(tmp_path, capsys):
     assert cli.main(["ingest", "--raw", str(raw), "--out", str(tmp_path / "out")]) == 0
     printed = capsys.readouterr().out
     assert "baik\\u202e.xlsx / Perjanjian" in printed and "\u202e" not in printed
-    assert "  [ignored] catatan\\r\\n.txt: " in printed
+    assert "  [diabaikan] catatan\\r\\n.txt: " in printed  # Bahasa Indonesia by default
+    assert (
+        cli.main(["ingest", "--raw", str(raw), "--out", str(tmp_path / "out"), "--lang", "en"]) == 0
+    )
+    assert "  [ignored] catatan\\r\\n.txt: " in capsys.readouterr().out
 
 
 def test_crash_log_goes_to_the_failure_folder_not_the_project_root(tmp_path, monkeypatch, capsys):
@@ -70,3 +74,17 @@ def test_crash_log_goes_to_the_failure_folder_not_the_project_root(tmp_path, mon
     assert f"rinciannya di {logs[0]}" in err
     assert "kesalahan internal yang tak terduga (RuntimeError: kaput)" in err
     assert not (ROOT / "evaluation-error.log").exists()
+
+
+def test_version_is_printed_from_the_package_metadata():
+    from importlib.metadata import version
+
+    import evaluation
+
+    done = subprocess.run(
+        [sys.executable, "-m", "evaluation", "--version"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"evaluation {version('evaluation')}"
+    assert config.package_version() in (version("evaluation"), evaluation.__version__)

@@ -3,21 +3,50 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from conftest import CANONICAL, run_cli, write_xlsx
 
+#: The console in each language: header words, total word, a quarantined row, the remark.
+CONSOLE = {
+    "id": (
+        "berkas / lembar",
+        ["dibaca", "dipakai", "diperbaiki", "dikarantina", "diabaikan"],
+        "jumlah",
+        "[dikarantina] p.xlsx, lembar 'Perjanjian' baris 3 kolom 'Kategori Mitra'",
+        ["Membaca ", "Perjanjian: 4 (", "Semua ", "Ditulis ", "Selesai dalam "],
+        ["Agreements:", "quarantined", "Wrote ", "remarks", "row 3", "Done in"],
+    ),
+    "en": (
+        "file / sheet",
+        ["read", "used", "fixed", "quarant.", "ignored"],
+        "total",
+        "[quarantined] p.xlsx, sheet 'Perjanjian' row 3 column 'Kategori Mitra'",
+        ["Ingesting ", "Agreements: 4 (", "All ", "Wrote ", "Done in "],
+        ["Perjanjian: 4", "dikarantina", "Ditulis", "catatan", "baris 3", "Selesai"],
+    ),
+}
 
-def test_ingest_prints_summary_and_exits_0_with_warnings(tmp_path):
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_ingest_prints_summary_and_exits_0_with_warnings(tmp_path, lang):
+    """Bahasa Indonesia by default; English with --lang en (progress, table, remarks)."""
+    head, words, total_word, quarantined, starts, foreign = CONSOLE[lang]
     raw = tmp_path / "raw"
     ag = [list(r) for r in CANONICAL["Perjanjian"]]
     ag[2][3] = "Lembaga Swadaya"  # quarantined: a warning, not a failure
     write_xlsx(raw / "p.xlsx", {**CANONICAL, "Perjanjian": ag})
     out = tmp_path / "out"
-    res = run_cli("ingest", "--raw", str(raw), "--out", str(out))
+    extra = ["--lang", "en"] if lang == "en" else []
+    res = run_cli("ingest", "--raw", str(raw), "--out", str(out), *extra)
     assert res["rc"] == 0, res["stderr"]
     lines = res["stdout"].splitlines()
-    header = next(line for line in lines if line.startswith("file / sheet"))
-    assert header.split()[-5:] == ["read", "used", "fixed", "quarant.", "ignored"]
+    header = next(line for line in lines if line.startswith(head))
+    assert header.split()[-5:] == words
+    for start in starts:
+        assert any(line.lstrip().startswith(start) for line in lines), (start, lines)
+    for word in foreign:  # nothing of the other language
+        assert word not in res["stdout"], word
     rows = {
         line.split(" / ")[1].rsplit(None, 5)[0]: line.split()[-5:]
         for line in lines
@@ -28,9 +57,9 @@ def test_ingest_prints_summary_and_exits_0_with_warnings(tmp_path):
         "Ruang Lingkup": ["6", "5", "0", "1", "0"],
         "Tindak Lanjut": ["5", "4", "0", "1", "0"],
     }
-    total = next(line for line in lines if line.startswith("total"))
+    total = next(line for line in lines if line.startswith(total_word))
     assert total.split()[1:] == ["16", "13", "0", "3", "0"]
-    assert "[quarantined] p.xlsx, sheet 'Perjanjian' row 3 column 'Kategori Mitra'" in res["stdout"]
+    assert quarantined in res["stdout"]
     assert "Traceback" not in res["stderr"]
     dq = pd.read_csv(out / "data_quality.csv", dtype=str, keep_default_na=False)
     assert dq.columns.tolist() == [

@@ -1,5 +1,6 @@
 """Evaluation of BP2MI cooperation agreements: ingestion, implementation rates, reports."""
 
+from evaluation.config import VERSION as __version__
 from evaluation.errors import (
     EvaluationError,
     InputError,
@@ -10,6 +11,7 @@ from evaluation.errors import (
 from evaluation.vocab.loader import load_vocabulary
 
 __all__ = [
+    "__version__",
     "EvaluationError",
     "InputError",
     "NotebookError",
@@ -17,4 +19,3 @@ __all__ = [
     "RenderError",
     "load_vocabulary",
 ]
-__version__ = "0.1.0"

@@ -61,10 +61,11 @@ def _crash_log(text: str) -> Path | None:
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from evaluation.ingest import run_ingest
+    from evaluation.presentation.console import ingest_say
 
     t0 = time.perf_counter()
     _echo(t("cli.ingesting", args.ui_lang, folder=printable(args.raw)))
-    run_ingest(Path(args.raw), Path(args.out), echo=_echo)
+    run_ingest(Path(args.raw), Path(args.out), say=ingest_say(_echo, args.ui_lang))
     _echo(t("cli.done", args.ui_lang, seconds=f"{time.perf_counter() - t0:.1f}"))
     return 0
 
@@ -123,6 +124,9 @@ def build_parser(lang: str = "id") -> argparse.ArgumentParser:
 
     with argparse_language(lang):
         p = Parser(prog="evaluation", description=h("cli.description"), lang=lang)
+        p.add_argument(
+            "--version", action="version", version=f"%(prog)s {config.package_version()}"
+        )
         p.add_argument(
             "--lang", dest="ui_lang", default=lang, choices=LANGS, help=h("cli.lang_help")
         )

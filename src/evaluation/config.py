@@ -10,6 +10,8 @@ from datetime import date
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+#: The version of the source (pyproject.toml reads it from here; ``evaluation.__version__``).
+VERSION = "0.1.0"
 
 
 def _find_project_root() -> Path:
@@ -53,3 +55,14 @@ LOW_RATE = 0.5
 
 #: Workbook file types read from the raw folder.
 INPUT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+
+
+def package_version() -> str:
+    """The installed version of the package (its metadata), else the source's
+    ``evaluation.__version__`` (running from a checkout that is not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("evaluation")
+    except PackageNotFoundError:
+        return VERSION

@@ -53,6 +53,11 @@ def test_template_prints_landscape_one_page_wide_with_filters(tmp_path):
         assert ws.sheet_properties.pageSetUpPr.fitToPage is True
         assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
         assert ws.print_title_rows == "$1:$1"
+        assert ws.oddHeader.left.text.endswith("&A") and "&P" in ws.oddFooter.center.text
+    help_sheet = wb.worksheets[0]  # the instructions print the same way, without filters
+    assert help_sheet.page_setup.orientation == "landscape"
+    assert help_sheet.sheet_properties.pageSetUpPr.fitToPage is True
+    assert "Halaman &P dari &N" == help_sheet.oddFooter.center.text
 
 
 def test_what_the_guide_accepts_is_accepted_by_template_and_ingestion(tmp_path):

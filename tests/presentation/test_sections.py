@@ -38,7 +38,6 @@ from evaluation.params import ReportParams
 from evaluation.presentation import notebook as nbh
 from evaluation.presentation import sheets as reporting_sheets
 from evaluation.presentation import titles as reporting
-from evaluation.presentation.remarks import remark_texts
 from evaluation.presentation.report import from_tables, muat_laporan
 from evaluation.presentation.sheets import summary_sheets
 from evaluation.presentation.workbook import XLSX_KINDS, write_summary_xlsx
@@ -250,22 +249,24 @@ def test_summary_sheets_are_valid_and_write(tmp_path, full, lang):
         assert isinstance(df, pd.DataFrame), name
         assert set(kinds) <= set(df.columns), name
         assert set(kinds.values()) <= set(XLSX_KINDS), name
-    # the tables of record an analyst filters in Excel are there, whole
+    # the tables of record an analyst filters in Excel are there, every row, for people:
+    # reason codes worded in one column each, machine columns left out
     for key in ("rates_by_category", "rates_by_scope", "rates_by_category_scope",
                 "needs_assistance", "partner_scorecards", "data_quality"):  # fmt: skip
         full = tables[key]
-        if key == "data_quality":  # one problem column, in the report's language
-            full = full.assign(problem=remark_texts(full, lang)).drop(columns=["fields"])
-        if key == "needs_assistance":  # plus the reasons and next steps, worded
-            full = reporting_sheets.with_worded_reasons(full, params)
-            assert full["reason_text"].str.len().gt(0).all()
-            assert full["suggested_action"].str.len().gt(0).all()
+        shown = reporting_sheets.for_people(full, params)
+        assert not set(shown.columns) & set(reporting_sheets.MACHINE_COLUMNS), key
+        if key == "needs_assistance":  # the reasons and next steps, worded
+            assert shown["reason_text"].str.len().gt(0).all()
+            assert shown["suggested_action"].str.len().gt(0).all()
         same = [
             df
             for _, df, _ in sheets
-            if set(df.columns) == set(full.columns) and df.equals(full[list(df.columns)])
+            if list(df.columns) == list(shown.columns) and len(df) == len(full)
         ]
         assert len(same) == 1, key
+        if "agreement_id" in full.columns:
+            assert list(same[0]["agreement_id"]) == list(full["agreement_id"]), key
     path = write_summary_xlsx(tmp_path / "ringkasan.xlsx", sheets, title="uji", lang=lang)
     wb = openpyxl.load_workbook(path)
     assert len(wb.sheetnames) == len(sheets) + 1  # plus the cover sheet
@@ -459,7 +460,7 @@ def test_excel_assistance_sheet_words_the_reasons_in_the_report_language(full):
         assist = next(df for _, df, _ in sheets if "reason_text" in df.columns)
         x1 = assist.set_index("agreement_id").loc["X1"]
         assert x1["reason_text"].startswith(text)  # X1: stale, last activity 2021-01-01
-        assert x1["reasons"] == "stale"  # the code stays beside its words
+        assert "reasons" not in assist.columns  # codes stay in the CSV tables of record
 
 
 def _summary_html(tables, lang="id") -> str:

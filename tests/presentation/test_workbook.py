@@ -225,9 +225,10 @@ def test_summary_xlsx_formats_and_content(tmp_path, table):
 
     about = wb["Tentang"]
     assert about["A1"].value == "Laporan Evaluasi Pelaksanaan Kerja Sama"
-    assert about["A4"].value == "Per Kategori Mitra"
-    assert about["A4"].hyperlink.location == "'Per Kategori Mitra'!A1"
-    assert about["A5"].hyperlink.location == "'Per Kategori Mitra (2)'!A1"
+    assert [about["A4"].value, about["B4"].value] == ["Daftar lembar", "Baris"]
+    assert about["A5"].value == "Per Kategori Mitra" and about["B5"].value == 3
+    assert about["A5"].hyperlink.location == "'Per Kategori Mitra'!A1"
+    assert about["A6"].hyperlink.location == "'Per Kategori Mitra (2)'!A1"
 
 
 def test_summary_xlsx_injection_strings_are_inert(tmp_path):
@@ -322,6 +323,10 @@ def test_summary_xlsx_dtypes_and_edge_values(tmp_path):
     path = write_summary_xlsx(tmp_path / "d.xlsx", [("D", df, kinds)], "x", cover=False)
     ws = openpyxl.load_workbook(path)["D"]
     row = {c.value: c.column_letter for c in ws[1]}
+    # names without a col.<name> message become words, never snake_case
+    assert {"Ratio", "Flag", "Stamp", "Mixed", "Old date"} <= set(row)
+    row.update({"ratio": row["Ratio"], "flag": row["Flag"], "stamp": row["Stamp"]})
+    row.update({"mixed": row["Mixed"], "old_date": row["Old date"]})
 
     def cell(col, r):
         return ws[f"{row[col]}{r}"]
@@ -332,11 +337,15 @@ def test_summary_xlsx_dtypes_and_edge_values(tmp_path):
     assert cell("Perjanjian", 4).value == -3
     assert cell("Nilai", 2).value == 2.5 and "Rp" in cell("Nilai", 2).number_format
     assert cell("Nilai", 3).value is None and cell("Nilai", 4).value == 1e-9
-    # infinite numbers cannot be stored: empty cells; full float precision is kept
+    # infinite numbers cannot be stored: empty cells
     assert cell("ratio", 2).value is None and cell("ratio", 3).value is None
-    assert cell("ratio", 4).value == 0.1 + 0.2 and cell("ratio", 4).number_format == "0.0%"
-    assert [cell("flag", r).value for r in (2, 3, 4)] == [True, False, True]
-    assert cell("flag", 2).data_type == "b"
+    # numbers keep 16 significant digits (Excel itself shows 15)
+    assert (
+        cell("ratio", 4).value == pytest.approx(0.1 + 0.2, rel=1e-15)
+        and cell("ratio", 4).number_format == "0.0%"
+    )
+    # booleans are words in the report's language
+    assert [cell("flag", r).value for r in (2, 3, 4)] == ["Ya", "Tidak", "Ya"]
     # a timezone-aware date keeps its local calendar day (23:30 in Jakarta is still the 14th)
     assert cell("Tanggal Penandatanganan", 2).value == datetime(2024, 3, 14)
     assert cell("Tanggal Penandatanganan", 2).number_format == "DD/MM/YYYY"
@@ -380,7 +389,6 @@ def test_summary_xlsx_datetime_in_general_column(tmp_path):
 def test_summary_xlsx_many_rows_across_chunks(tmp_path, monkeypatch):
     from evaluation.presentation import workbook as excel
 
-    monkeypatch.setattr(excel, "CHUNK_ROWS", 7)
     monkeypatch.setattr(excel, "WIDTH_SAMPLE_ROWS", 10)
     n = 50
     names = [f"Mitra {i}" for i in range(n)]
@@ -397,32 +405,38 @@ def test_summary_xlsx_many_rows_across_chunks(tmp_path, monkeypatch):
     path = write_summary_xlsx(tmp_path / "big.xlsx", [("Besar", df, kinds)], "x")
     ws = openpyxl.load_workbook(path)["Besar"]
     assert ws.max_row == n + 1
-    assert ws.auto_filter.ref == f"A1:D{n + 1}"
+    assert ws.tables["Tabel1"].ref == f"A1:D{n + 1}"
     for i in range(n):
         r = i + 2
         assert ws[f"A{r}"].value == names[i]
         assert ws[f"B{r}"].value == i
         assert ws[f"C{r}"].value == (None if i % 5 == 0 else pytest.approx(i / 100))
         assert ws[f"D{r}"].value == ("Lembaga Kesehatan" if i % 2 == 0 else "Pemerintah Daerah")
-    # widest sampled value "Nama Mitra"/"Mitra 9": 10 characters + 2 -> the minimum, 12
-    assert ws.column_dimensions["A"].width == 12
+    # widest sampled value "Mitra 49" (8 characters; the header "Nama Mitra" wraps onto two
+    # lines) + 2 -> the minimum, 10 (XlsxWriter stores Excel's width with its padding: 10.71)
+    assert int(ws.column_dimensions["A"].width) == 10
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Besar").to_python()
     assert len(rows) == n + 1 and rows[n][1] == n - 1
 
 
 def test_summary_xlsx_widths_fitted_to_sample(tmp_path):
+    from evaluation.presentation import workbook as excel
+
     df = pd.DataFrame({"notes": ["a" * 30, "b\n" + "c" * 50, None], "zz": [1, 22, 333]})
     path = write_summary_xlsx(tmp_path / "w.xlsx", [("W", df, {})], "x")
     ws = openpyxl.load_workbook(path)["W"]
-    assert ws.column_dimensions["A"].width == 52  # longest line, 50, + 2
-    assert ws.column_dimensions["B"].width == 10  # short values: the minimum
+    # longest line, 50, + 2 is more than the widest column: capped, and the text wraps
+    assert int(ws.column_dimensions["A"].width) == excel.MAX_WIDTH
+    assert ws["A3"].alignment.wrap_text and not ws["B3"].alignment.wrap_text
+    assert int(ws.column_dimensions["B"].width) == 10  # short values: the minimum
 
 
 def test_summary_xlsx_duplicate_columns_and_unicode_cleanup(tmp_path):
     df = pd.DataFrame([["a", "b\ud800c"], ["d\x1f", "e"]], columns=["notes", "notes"], dtype=object)
     path = write_summary_xlsx(tmp_path / "dup.xlsx", [("Dup", df, {})], "x")
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Dup").to_python()
-    assert rows == [["Keterangan", "Keterangan"], ["a", "bc"], ["d", "e"]]
+    # an Excel table needs distinct headers: the repeat is numbered
+    assert rows == [["Keterangan", "Keterangan (2)"], ["a", "bc"], ["d", "e"]]
 
 
 def test_summary_xlsx_too_many_rows(tmp_path):

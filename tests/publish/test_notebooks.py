@@ -70,7 +70,7 @@ def test_notebook_runs_top_to_bottom_with_its_defaults(path, tmp_path):
 
     raw = tmp_path / "data" / "raw"
     write_sample(raw)
-    run_ingest(raw, tmp_path / "data" / "processed", echo=lambda m: None)
+    run_ingest(raw, tmp_path / "data" / "processed")
     nb_dir = tmp_path / "notebooks"
     nb_dir.mkdir()
     shutil.copy(path, nb_dir / path.name)

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import math
 import re
 import shutil
@@ -317,6 +318,12 @@ def test_report_folder_holds_every_output(built, folder):
         assert pdf.read_bytes().startswith(b"%PDF-"), pdf
     # Nothing left behind: no staging folder, no failure folder; the index of evaluations.
     assert sorted(p.name for p in built["out"].iterdir()) == [AS_OF, "index.html"]
+    # run.json records the version of the tool that built the report
+    from evaluation import config
+
+    run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    assert run["version"] == config.package_version()
+    assert re.fullmatch(r"\d+\.\d+\.\d+\S*", run["version"])
 
 
 def test_main_pdf_is_tagged_with_outline_and_numbered_contents(folder):
@@ -564,10 +571,15 @@ def test_formula_partner_is_text_in_xlsx_and_quoted_in_csv(folder):
 
 
 # --------------------------------------------------------------------------- English
+#: The console lines of the English run (for the test of their language).
+EN_MESSAGES: list[str] = []
+
+
 @pytest.fixture(scope="module")
 def built_en(built, raw_dir, tmp_path_factory) -> Path:
     """English, HTML only, main report only; reuses the processed tables of ``built``."""
     out = tmp_path_factory.mktemp("run_en")
+    messages = EN_MESSAGES
     t0 = time.perf_counter()
     folder = run_report(
         raw_dir=raw_dir,
@@ -578,10 +590,24 @@ def built_en(built, raw_dir, tmp_path_factory) -> Path:
         notebooks_dir=NOTEBOOKS,
         pdf=False,
         per_category=False,
-        echo=lambda m: None,
+        echo=messages.append,
     )
     print(f"\nEnglish run_report (HTML only): {time.perf_counter() - t0:.1f} s")
     return folder
+
+
+def test_console_speaks_the_report_language(built, built_en):
+    """Progress lines in Bahasa Indonesia by default, in English for an English report."""
+    id_log, en_log = "\n".join(built["messages"]), "\n".join(EN_MESSAGES)
+    for line in ("[1/4] Membaca data: ", "[2/4] Tabel rekaman: ", "[3/4] Notebook: menjalankan ",
+                 "[4/4] PDF: mencetak ", "Laporan siap dalam ", "semua evaluasi di "):  # fmt: skip
+        assert line in id_log, line
+    for word in ("Ingest:", "Tables of record", "executing", "Report ready", "WARNING", " s,"):
+        assert word not in id_log, word
+    for line in ("[1/4] Ingest: ", "[2/4] Tables of record: ", "[4/4] PDF: skipped",
+                 "Report ready in "):  # fmt: skip
+        assert line in en_log, line
+    assert "Laporan siap" not in en_log and "detik" not in en_log
 
 
 def test_english_report_has_english_headings(built_en):

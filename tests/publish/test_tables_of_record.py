@@ -213,10 +213,11 @@ def test_analysts_notebooks_are_run_into_the_pack_and_a_failing_one_is_reported(
         echo=lines.append,
     )
     log = "\n".join(lines)
-    assert "unchanged since the last run, kept: laporan_evaluasi.ipynb" in log
-    executed = re.findall(r"^\s+(\S+\.ipynb)[^:]*: executed", log, re.M)
+    # (the console speaks Bahasa Indonesia by default)
+    assert "tidak berubah sejak penyusunan terakhir, dipakai lagi: laporan_evaluasi.ipynb" in log
+    executed = re.findall(r"^\s+(\S+\.ipynb)[^:]*: dijalankan", log, re.M)
     assert executed == ["analisis_unit.ipynb"]  # the main report was not executed again
-    assert "analisis_rusak.ipynb: FAILED" in log  # (a failed one has nothing to keep)
+    assert "analisis_rusak.ipynb: GAGAL" in log  # (a failed one has nothing to keep)
     assert (final / f"laporan_evaluasi_{AS_OF}.pdf").read_bytes() == main_pdf
     html = (final / "analis" / f"analisis_unit_{AS_OF}.html").read_text(encoding="utf-8")
     assert "Bagian baru dari analis" in html

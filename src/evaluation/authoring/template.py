@@ -72,8 +72,11 @@ from evaluation.authoring.template_text import (  # noqa: F401  (public constant
 )
 from evaluation.vocab.loader import ColumnSpec, SheetSpec, Vocabulary, load_vocabulary
 
-
 # ------------------------------------------------------------------------------ sheets
+#: Left part of every printed page's header (the sheet name follows).
+PRINT_TITLE = "Data Perjanjian Kerja Sama BP2MI"
+
+
 def _write_lists(wb: Workbook, vocab: Vocabulary) -> dict[str, _ListRange]:
     ws = wb.create_sheet(LISTS_SHEET)
     ranges = {}
@@ -206,16 +209,26 @@ def _write_data_sheet(
     return ws
 
 
-def _print_setup(ws: Worksheet, ref: str) -> None:
-    """Autofilter on the header row; printed landscape on A4, one page wide, header repeated."""
+def _print_setup(ws: Worksheet, ref: str | None) -> None:
+    """Autofilter on the header row (``ref``; None: no table, no repeated header); printed
+    landscape on A4, one page wide, header repeated, the sheet's name in the page header and
+    "Halaman N dari M" in the footer."""
+    _page_setup(ws)
+    if ref is None:
+        return
     ws.auto_filter.ref = ref
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = True
+
+
+def _page_setup(ws: Worksheet) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages down as needed
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
-    ws.print_options.gridLines = True
+    ws.oddHeader.left.text = f"{PRINT_TITLE} — &A"
+    ws.oddFooter.center.text = "Halaman &P dari &N"
 
 
 def _put(cell, value: object, kind: str) -> None:
@@ -346,6 +359,7 @@ def build_template(vocabulary: Vocabulary | None = None) -> Workbook:
     lists = wb[LISTS_SHEET]
     wb.move_sheet(lists, offset=len(wb.sheetnames) - 1 - wb.index(lists))
     _write_instructions(instructions, vocab)
+    _print_setup(instructions, None)
     wb.active = 0
     return wb
 

@@ -90,7 +90,9 @@ _HELP = {
     "outcome_type": "Luaran yang dihasilkan kegiatan, bila ada.",
     "value": (
         "Anggaran dalam Rupiah atau jumlah orang yang dilatih: sebaiknya angka saja "
-        "(misalnya 1500000000); 'Rp 1.500.000' atau '1,5 miliar' juga dibaca."
+        "(misalnya 1500000000); juga dibaca 'Rp 1.500.000', 'Rp1.500.000,00', "
+        "'Rp. 1.500.000,-', '1,5 juta', 'Rp 1,5 miliar', '250 ribu' dan '120 orang'; "
+        "'Rp -' berarti kosong."
     ),
     "evidence": "Rujukan bukti dukung: nomor surat, tautan atau nama berkas dokumen.",
 }
@@ -174,7 +176,7 @@ def _allowed_text(col: ColumnSpec, vocab: Vocabulary) -> str:
             "'14 Maret 2024' juga dibaca."
         )
     if kind == "number":
-        return "Angka 0 atau lebih; 'Rp 1.500.000' atau '1,5 miliar' juga dibaca."
+        return "Angka 0 atau lebih; 'Rp 1.500.000', '1,5 juta' atau '1,5 miliar' juga dibaca."
     if kind == "id":
         return "Teks; sama persis di ketiga lembar."
     return "Teks bebas."

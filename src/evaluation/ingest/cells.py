@@ -407,7 +407,32 @@ def _invalid_date(value: object) -> Note:
 
 def _not_a_number(value: object) -> Note:
     shown = _show(value)
-    return Note(f"'{shown}' is not a number", code="number_not_a_number", value=shown)
+    return Note(
+        f"'{shown}' is not a number; write digits (1500000) or a form such as "
+        "Rp 1.500.000 or 1,5 miliar",
+        code="number_not_a_number",
+        value=shown,
+    )
+
+
+#: Money and count forms the analysts' guide (docs/panduan_analis.md, section 1) and the
+#: template's help sheet promise, with their values (``Rp -`` is nil: an empty cell);
+#: tests/ingest/test_money.py writes each into a real workbook and checks that the guide
+#: lists exactly these.
+MONEY_EXAMPLES: dict[str, float | None] = {
+    "1500000": 1_500_000.0,
+    "Rp 1.500.000": 1_500_000.0,
+    "Rp1.500.000,00": 1_500_000.0,
+    "Rp. 1.500.000,-": 1_500_000.0,
+    "IDR 1,500,000": 1_500_000.0,
+    "1,5 juta": 1_500_000.0,
+    "Rp 1,5 miliar": 1_500_000_000.0,
+    "250 ribu": 250_000.0,
+    "2,5 M": 2_500_000_000.0,
+    "1,5 juta rupiah": 1_500_000.0,
+    "Rp -": None,
+    "120 orang": 120.0,
+}
 
 
 _SCALE_WORDS = {
@@ -471,9 +496,15 @@ def parse_number(value: object) -> tuple[float | None, Note | None]:
     text = _normal_text(value)
     if not text or text in {"-", "–"}:
         return None, None
+    currency = re.match(r"^(rp\.?|idr)\s*", text)
+    if currency:
+        text = text[currency.end() :]
+        if text in {"-", "–"}:  # "Rp -": nil, as in Indonesian accounts
+            return None, None
     neg = text.startswith("-") or (text.startswith("(") and text.endswith(")"))
     text = text.strip("()-").strip()
-    text = re.sub(r"^(rp\.?|idr)\s*", "", text)
+    text = re.sub(r"^(rp\.?|idr)\s*", "", text)  # "-Rp 500.000", "(Rp 500.000)"
+    text = re.sub(r"\s*(rupiah|idr)$", "", text)  # "1,5 juta rupiah"
     text = text.replace(" ", "").replace("\u00a0", "") if not re.search(r"[a-z]", text) else text
     text = re.sub(r"\s*(orang|org|peserta|people)$", "", text)
     m = _RE_NUMBER_WORD.match(text.replace(" ", "") if text.count(" ") > 1 else text)

@@ -150,8 +150,106 @@ def format_summary(result: IngestResult) -> str:
     return "\n".join(lines)
 
 
-def run_ingest(raw_dir: Path, out_dir: Path, echo: Callable[[str], None] = print) -> IngestResult:
-    """Ingest ``raw_dir`` into ``out_dir`` and print the summary and the problems.
+#: Receives one console event: a message key (``cli.<key>`` in translations.toml) and its
+#: fields. Remarks travel as ``{"code", "fields", "problem"}`` so that the command line words
+#: them in the reader's language (ingest imports no presentation code).
+Say = Callable[[str, dict], None]
+
+
+def _remark(r) -> dict:
+    return {
+        "code": getattr(r, "code", "") or "",
+        "fields": getattr(r, "fields", "") or "",
+        "problem": printable(getattr(r, "problem", "") or ""),
+    }
+
+
+def console_events(result: IngestResult, out_dir: Path) -> list[tuple[str, dict]]:
+    """What ``evaluation ingest`` tells the reader, as ``(key, fields)`` events in order: the
+    per-sheet table (read = used + fixed + quarantined + ignored), the sheets not read, the
+    counts, entries of the folder not read, quarantined rows (up to 15), the other remarks
+    grouped by kind with a count and the first place, and what was written."""
+    events: list[tuple[str, dict]] = [("ingest_table_head", {})]
+    s = result.summary
+    for r in s.itertuples():
+        events.append(
+            ("ingest_table_row", {
+                "label": printable(f"{r.file} / {r.sheet}"), "read": r.read, "used": r.used,
+                "fixed": r.fixed, "quarantined": r.quarantined, "ignored": r.ignored,
+            })
+        )  # fmt: skip
+    events.append(
+        ("ingest_table_total", {
+            k: int(s[k].sum()) for k in ("read", "used", "fixed", "quarantined", "ignored")
+        })
+    )  # fmt: skip
+    q = result.quality
+    if len(q):
+        skipped = q[q["code"].isin(NOT_READ_CODES) & q["row"].isna()]
+        if len(skipped):
+            events.append(("ingest_not_read_head", {}))
+            for r in skipped.itertuples():
+                events.append(
+                    ("ingest_not_read", {"file": printable(r.file), "sheet": printable(r.sheet),
+                                         "remark": _remark(r)})
+                )  # fmt: skip
+    counts = result.agreements["partner_category"].value_counts()
+    events.append(
+        ("ingest_counts", {
+            "agreements": len(result.agreements),
+            "categories": ", ".join(f"{k}: {v}" for k, v in counts.items()),
+            "scope_items": len(result.scope_items), "activities": len(result.activities),
+        })
+    )  # fmt: skip
+    if len(q):
+        # Entries of the input folder that are not read, each on its own line.
+        whole_file = q["sheet"].fillna("").eq("") & q["row"].isna()
+        for r in q[whole_file].itertuples():
+            events.append(
+                ("ingest_file_remark", {"action": r.action, "file": printable(r.file),
+                                        "remark": _remark(r)})
+            )  # fmt: skip
+        q = q[~whole_file]
+        # Quarantined rows one by one (they are missing from the figures), up to 15 ...
+        quarantined = q[q["action"] == "quarantined"]
+        for r in quarantined.head(15).itertuples():
+            events.append(
+                ("ingest_quarantined", {
+                    "file": printable(r.file), "sheet": printable(r.sheet),
+                    "row": None if pd.isna(r.row) else r.row,
+                    "column": printable(r.column) if r.column else "", "remark": _remark(r),
+                })
+            )  # fmt: skip
+        if len(quarantined) > 15:
+            events.append(("ingest_more_quarantined", {"n": len(quarantined) - 15}))
+        # ... other remarks grouped by kind (their code), with a count and the first location.
+        rest = q[q["action"] != "quarantined"]
+        kinds = rest["code"].where(
+            rest["code"].fillna("") != "",
+            rest["problem"].str.replace(r"'[^']*'|\([^)]*\)|\d[\d\-/.]*", "…", regex=True),
+        )
+        for (action, _kind), grp in rest.groupby([rest["action"], kinds], sort=False):
+            first = next(grp.itertuples())
+            events.append(
+                ("ingest_grouped", {
+                    "action": action, "n": len(grp), "remark": _remark(first),
+                    "file": printable(first.file), "sheet": printable(first.sheet),
+                    "row": None if pd.isna(first.row) else first.row,
+                })
+            )  # fmt: skip
+        events.append(
+            ("ingest_all_remarks", {"n": len(result.quality),
+                                    "path": str(Path(out_dir) / "data_quality.csv")})
+        )  # fmt: skip
+    if result.is_sample:
+        events.append(("ingest_sample", {}))
+    events.append(("ingest_wrote", {"folder": f"{Path(out_dir)}/"}))
+    return events
+
+
+def run_ingest(raw_dir: Path, out_dir: Path, say: Say | None = None) -> IngestResult:
+    """Ingest ``raw_dir`` into ``out_dir`` and tell ``say`` the summary and the problems
+    (:func:`console_events`; the command line words them in the reader's language).
 
     Raises
     ------
@@ -160,46 +258,7 @@ def run_ingest(raw_dir: Path, out_dir: Path, echo: Callable[[str], None] = print
     """
     result = ingest(raw_dir)
     write_processed(result, out_dir)
-    echo(format_summary(result))
-    counts = result.agreements["partner_category"].value_counts()
-    echo(
-        f"Agreements: {len(result.agreements)} ("
-        + ", ".join(f"{k}: {v}" for k, v in counts.items())
-        + f"); scope items: {len(result.scope_items)}; activities: {len(result.activities)}"
-    )
-    q = result.quality
-    if len(q):
-        # Entries of the input folder that are not read, each on its own line.
-        whole_file = q["sheet"].fillna("").eq("") & q["row"].isna()
-        for r in q[whole_file].itertuples():
-            echo(f"  [{r.action}] {printable(r.file)}: {printable(r.problem)}")
-        q = q[~whole_file]
-        # Quarantined rows one by one (they are missing from the figures), up to 15 ...
-        quarantined = q[q["action"] == "quarantined"]
-        for r in quarantined.head(15).itertuples():
-            row = "" if pd.isna(r.row) else f" row {r.row}"
-            col = f" column '{r.column}'" if r.column else ""
-            echo(
-                f"  [quarantined] {printable(r.file)}, sheet '{printable(r.sheet)}'{row}{col}: "
-                f"{printable(r.problem)}"
-            )
-        if len(quarantined) > 15:
-            echo(f"  … and {len(quarantined) - 15} more quarantined rows")
-        # ... other remarks grouped by kind (their code), with a count and the first location.
-        rest = q[q["action"] != "quarantined"]
-        kinds = rest["code"].where(
-            rest["code"].fillna("") != "",
-            rest["problem"].str.replace(r"'[^']*'|\([^)]*\)|\d[\d\-/.]*", "…", regex=True),
-        )
-        for (action, _kind), grp in rest.groupby([rest["action"], kinds], sort=False):
-            first = grp.iloc[0]
-            row = "" if pd.isna(first["row"]) else f" row {first['row']}"
-            echo(
-                f"  [{action}] {len(grp)} x {printable(first['problem'])} (first: "
-                f"{printable(first['file'])}, sheet '{printable(first['sheet'])}'{row})"
-            )
-        echo(f"  All {len(result.quality)} remarks: {Path(out_dir) / 'data_quality.csv'}")
-    if result.is_sample:
-        echo("Note: the input is the bundled SYNTHETIC SAMPLE, not official data.")
-    echo(f"Wrote {Path(out_dir)}/ (agreements, scope_items, activities .parquet; data_quality.csv)")
+    if say is not None:
+        for key, fields in console_events(result, out_dir):
+            say(key, fields)
     return result

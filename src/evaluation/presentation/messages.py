@@ -65,3 +65,17 @@ def load_translations(path: str | Path | None = None) -> dict[str, dict[str, str
     """
     p = Path(path) if path is not None else TRANSLATIONS_PATH
     return _load(p, p.stat().st_mtime)
+
+
+def message(key: str, lang: str = DEFAULT_LANG, **kw: object) -> str:
+    """Text of message ``key`` in ``lang`` (Indonesian if missing), placeholders filled from
+    ``kw`` (no number or date formatting: the console's messages take ready text).
+
+    Raises
+    ------
+    KeyError
+        If the message does not exist or a placeholder has no value.
+    """
+    entry = load_translations()[key]
+    text = entry.get(lang) or entry["id"]
+    return text.format_map(kw) if kw else text

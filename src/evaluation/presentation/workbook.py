@@ -11,45 +11,37 @@ Text that came from analysts' spreadsheets ends up in files that officials open 
 Every file is written atomically: to a temporary file in the same folder, then renamed, so
 a crash never leaves half a file behind.
 
-How the workbook is written (speed): openpyxl builds the workbook with everything except the
-table bodies (cover sheet, styled header rows, frozen panes, auto-filters, column widths and
-the cell styles the bodies use), saved to memory; the body rows of each table sheet are then
-generated column by column as SpreadsheetML text (``<row>``/``<c>`` elements, strings inline,
-numbers and dates as numbers with a shared style) and streamed into that sheet's
-``<sheetData>`` while the archive is copied to the output file. Writing a million cells
-through openpyxl's cell objects takes about 30-50 µs a cell (``write_only=True`` is no faster
-without lxml, which this project does not install); this path costs about 1 µs a cell.
+``ringkasan.xlsx`` is written with XlsxWriter: each table sheet is an Excel Table (header
+row, filter buttons, banded rows) with print setup (A4 landscape, one page wide, the header
+row repeated on every page, the title in the page header and "page N of M" in the footer).
+What each cell holds and what each header says: :mod:`evaluation.presentation.xlsx_cells`.
+XlsxWriter's ``constant_memory`` mode cannot write tables, so the workbook is built in
+memory (about 3 µs a cell).
 """
 
 from __future__ import annotations
 
-import io
+import functools
+import math
 import re
-import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.hyperlink import Hyperlink
+import xlsxwriter
 
 from evaluation.atomic import atomic_path
-from evaluation.presentation.sheet_xml import (  # noqa: F401  (re-exported)
+from evaluation.presentation.text import DEFAULT_LANG, check_lang, t
+from evaluation.presentation.xlsx_cells import (  # noqa: F401  (re-exported)
     DATETIME_FORMAT,
     NUMBER_FORMATS,
-    _Column,
-    _Styles,
-)
-from evaluation.presentation.text import (
-    DEFAULT_LANG,
-    VOCAB_KINDS,
-    check_lang,
-    column_label,
-    t,
+    NUMERIC_KINDS,
+    XLSX_KINDS,
+    column_values,
+    header_label,
+    infer_kind,
+    unique_headers,
 )
 from evaluation.safe_csv import (  # noqa: F401  (re-exported: the workbook's own guards)
     _ILLEGAL_CHARS,
@@ -70,22 +62,14 @@ _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 MAX_SHEET_NAME = 31
 
 
-#: Column kinds accepted by :func:`write_summary_xlsx` (``general``: Excel's General format).
-XLSX_KINDS = (*NUMBER_FORMATS, "text", "general", *VOCAB_KINDS)
-
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
-TITLE_FONT = Font(bold=True, size=14)
-
 #: Column widths are fitted to the header and the first this many rows of a table.
 WIDTH_SAMPLE_ROWS = 1_000
-#: Table rows turned into XML per step (bounds the memory of the text being built).
-CHUNK_ROWS = 5_000
-#: zlib level of the output archive. 6 (zlib's default, as openpyxl uses) keeps the file as
-#: small as before; 1 saves about 0.8 s on the 1.4 million cells of a scale-100 report but
-#: makes the file about 35 % larger (7.2 instead of 5.3 MB).
-COMPRESS_LEVEL = 6
+#: Widest column (characters); longer text wraps inside it, so a sheet fits a page's width.
+MAX_WIDTH = 50
+#: Excel's limit on the text of a page header or footer.
+_MAX_HEADER_CHARS = 255
+HEADER_BG = "#1F4E79"
+TABLE_STYLE = "Table Style Light 9"
 
 
 # ------------------------------------------------------------------------------ Excel
@@ -115,34 +99,6 @@ def excel_sheet_name(name: object, taken: Sequence[str] = ()) -> str:
     return candidate
 
 
-def _infer_kind(s: pd.Series) -> str:
-    if pd.api.types.is_bool_dtype(s.dtype):
-        return "general"
-    if pd.api.types.is_integer_dtype(s.dtype):
-        return "int"
-    if pd.api.types.is_float_dtype(s.dtype):
-        return "general"
-    if pd.api.types.is_datetime64_any_dtype(s.dtype):
-        return "date"
-    return "text"
-
-
-def _write_string(cell, value: str) -> None:
-    text = clean_cell_text(value)
-    cell.value = text
-    # openpyxl turns "=..." into a formula and "#N/A" into an error: force a string.
-    cell.data_type = "s"
-    if text.startswith(FORMULA_PREFIXES):
-        cell.quotePrefix = True  # Excel keeps it text even after the cell is edited
-
-
-def _set_cell(cell, value: object) -> None:
-    if isinstance(value, str):
-        _write_string(cell, value)
-    else:
-        cell.value = value
-
-
 def _display_width(value: object) -> int:
     if value is None:
         return 0
@@ -154,6 +110,13 @@ def _display_width(value: object) -> int:
     return max((len(line) for line in text.splitlines()), default=0)
 
 
+def _header_width(header: str) -> int:
+    """Width a header needs: it wraps onto two lines in the header row, so half its length
+    (and its longest word) plus room for the filter button, 8 to 40 characters."""
+    longest = max((len(w) for w in header.split()), default=0)
+    return min(max(8, longest + 2, math.ceil(len(header) / 2) + 2), 40)
+
+
 def _check_size(df: pd.DataFrame, sheet_name: str) -> None:
     if len(df) + 1 > MAX_ROWS or df.shape[1] > MAX_COLUMNS:
         raise ValueError(
@@ -163,114 +126,139 @@ def _check_size(df: pd.DataFrame, sheet_name: str) -> None:
         )
 
 
-def _table_columns(
-    df: pd.DataFrame, kinds: Mapping[str, str], lang: str, styles: _Styles
-) -> list[_Column]:
+class _Formats:
+    """The workbook's cell formats, created once each."""
+
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        self.wb = wb
+        self.header = wb.add_format(
+            {"bold": True, "font_color": "#FFFFFF", "bg_color": HEADER_BG, "text_wrap": True,
+             "valign": "vcenter", "border": 1}
+        )  # fmt: skip
+        self.number = {k: wb.add_format({"num_format": f}) for k, f in NUMBER_FORMATS.items()}
+        self.datetime = wb.add_format({"num_format": DATETIME_FORMAT})
+        self.text = wb.add_format({"valign": "top"})
+        self.wrap = wb.add_format({"valign": "top", "text_wrap": True})
+        self.quote = wb.add_format({"valign": "top", "quote_prefix": True})
+        self.quote_wrap = wb.add_format({"valign": "top", "quote_prefix": True, "text_wrap": True})
+        self.title = wb.add_format({"bold": True, "font_size": 14})
+        self.link = wb.add_format({"font_color": "#0563C1", "underline": 1})
+
+
+def _page_text(text: str) -> str:
+    """``text`` safe inside a page header or footer (``&`` is a control character there)."""
+    return clean_cell_text(text).replace("\n", " ").replace("&", "&&")[:120]
+
+
+def _print_setup(ws, title: str, lang: str, repeat_header: bool = True) -> None:
+    """A4 landscape, one page wide (as many pages long as needed), the header row on every
+    page, the title in the page header and "page N of M" in the footer."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    if repeat_header:
+        ws.repeat_rows(0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_header(f"&L{_page_text(title)}&R&A"[:_MAX_HEADER_CHARS])
+    footer = t("xlsx.page_footer", lang, page="\x01", pages="\x02").replace("&", "&&")
+    ws.set_footer("&C" + footer.replace("\x01", "&P").replace("\x02", "&N"))
+
+
+def _write_column(ws, j: int, values: list, kind: str, fm: _Formats, wrap: bool) -> None:
+    """Write the body cells of column ``j`` (rows 1…); None leaves a cell empty."""
+    if kind in NUMERIC_KINDS:
+        fmt = fm.number.get(kind)
+        for i, v in enumerate(values, start=1):
+            if v is None:
+                continue
+            if isinstance(v, bool):
+                ws.write_boolean(i, j, v)
+            elif isinstance(v, (int, float)):
+                ws.write_number(i, j, v, fmt)
+            elif isinstance(v, datetime):
+                ws.write_datetime(i, j, v, fm.datetime)
+            elif isinstance(v, date):
+                ws.write_datetime(i, j, v, fm.number["date"])
+            else:
+                _write_text(ws, i, j, str(v), fm, wrap)
+        return
+    if kind == "date":
+        for i, v in enumerate(values, start=1):
+            if isinstance(v, (date, datetime)):
+                ws.write_datetime(i, j, v, fm.number["date"])
+            elif v is not None:
+                _write_text(ws, i, j, str(v), fm, wrap)
+        return
+    for i, v in enumerate(values, start=1):
+        if v is None:
+            continue
+        if isinstance(v, str):
+            _write_text(ws, i, j, v, fm, wrap)
+        elif isinstance(v, bool):
+            ws.write_boolean(i, j, v)
+        elif isinstance(v, (int, float)):
+            ws.write_number(i, j, v)
+        elif isinstance(v, datetime):
+            ws.write_datetime(i, j, v, fm.datetime)
+        elif isinstance(v, date):
+            ws.write_datetime(i, j, v, fm.number["date"])
+        else:
+            _write_text(ws, i, j, str(v), fm, wrap)
+
+
+def _write_text(ws, i: int, j: int, value: str, fm: _Formats, wrap: bool) -> None:
+    text, quoted = _clean_text(value)
+    if not text:
+        return
+    if quoted:  # Excel keeps it text even after the cell is edited
+        ws.write_string(i, j, text, fm.quote_wrap if wrap else fm.quote)
+    else:
+        ws.write_string(i, j, text, fm.wrap if wrap else fm.text)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _clean_text(value: str) -> tuple[str, bool]:
+    """``value`` as the cell stores it, and whether it needs the quote prefix (memoised: the
+    same partner, province and status words repeat down a column)."""
+    text = clean_cell_text(value)
+    return text, text.startswith(FORMULA_PREFIXES)
+
+
+def _write_table_sheet(
+    ws, index: int, df: pd.DataFrame, kinds: Mapping[str, str], lang: str, title: str,
+    fm: _Formats,
+) -> None:  # fmt: skip
+    """One table sheet: an Excel Table (header row, filters) with widths and print setup."""
+    headers = unique_headers([header_label(c, lang) for c in df.columns])
     columns = []
     for j, col in enumerate(df.columns):
         s = df.iloc[:, j]
-        kind = kinds.get(col) or _infer_kind(s)
+        kind = kinds.get(col) or infer_kind(col, s)
         if kind not in XLSX_KINDS:
             raise ValueError(
                 f"Unknown column kind {kind!r} for column {col!r}; "
                 f"use one of {', '.join(XLSX_KINDS)}."
             )
-        columns.append(_Column(s, kind, lang, styles))
-    return columns
-
-
-def _write_table_header(ws, df: pd.DataFrame, columns: Sequence[_Column], lang: str) -> None:
-    """Header row (styled), column widths, frozen header and auto-filter of a table sheet.
-
-    Widths fit the header and the first :data:`WIDTH_SAMPLE_ROWS` rows.
-    """
-    sample = df.iloc[:WIDTH_SAMPLE_ROWS]
-    for j, (col, column) in enumerate(zip(df.columns, columns, strict=True), start=1):
-        cell = ws.cell(row=1, column=j)
-        _set_cell(cell, column_label(str(col), lang))
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = HEADER_ALIGNMENT
-        width = min(max(len(str(cell.value)), 8), 40)
-        for raw in sample.iloc[:, j - 1].to_numpy(dtype=object).tolist():
-            width = max(width, _display_width(column.value(raw)))
-        ws.column_dimensions[get_column_letter(j)].width = min(max(width + 2, 10), 60)
-    ws.row_dimensions[1].height = 30
-    ws.freeze_panes = "A2"
+        columns.append((kind, column_values(s, kind, lang)))
+    for j, (header, (kind, values)) in enumerate(zip(headers, columns, strict=True)):
+        width = _header_width(header)
+        for v in values[:WIDTH_SAMPLE_ROWS]:
+            width = max(width, _display_width(v))
+        wrap = width + 2 > MAX_WIDTH
+        ws.set_column(j, j, min(max(width + 2, 10), MAX_WIDTH))
+        _write_column(ws, j, values, kind, fm, wrap)
     if len(df.columns):
-        last = get_column_letter(len(df.columns))
-        ws.auto_filter.ref = f"A1:{last}{max(len(df) + 1, 1)}"
-
-
-def _write_table_rows(fh: IO[bytes], df: pd.DataFrame, columns: Sequence[_Column]) -> None:
-    """Write the ``<row>`` elements of the table body (rows 2...) to ``fh`` as UTF-8."""
-    letters = [get_column_letter(j) for j in range(1, len(columns) + 1)]
-    for start in range(0, len(df) if columns else 0, CHUNK_ROWS):
-        chunk = df.iloc[start : start + CHUNK_ROWS]
-        tails = [column.tails(chunk.iloc[:, j]) for j, column in enumerate(columns)]
-        parts = []
-        for r, row in enumerate(zip(*tails, strict=True), start=start + 2):
-            cells = [
-                f'<c r="{c}{r}"{tail}'
-                for c, tail in zip(letters, row, strict=True)
-                if tail is not None
-            ]
-            if cells:
-                parts.append(f'<row r="{r}">{"".join(cells)}</row>')
-        fh.write("".join(parts).encode("utf-8"))
-
-
-_DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
-_EMPTY_SHEET_DATA = re.compile(rb"<sheetData\s*/>")
-
-
-def _splice_sheet(xml: bytes, dimension: str) -> tuple[bytes, bytes]:
-    """Split a sheet written by openpyxl where the body rows go (before ``</sheetData>``).
-
-    Raises
-    ------
-    RuntimeError
-        If the sheet has no ``sheetData`` element (openpyxl changed its output).
-    """
-    xml = _DIMENSION.sub(f'<dimension ref="{dimension}"/>'.encode(), xml, count=1)
-    at = xml.rfind(b"</sheetData>")
-    if at >= 0:
-        return xml[:at], xml[at:]
-    empty = _EMPTY_SHEET_DATA.search(xml)
-    if empty is None:
-        raise RuntimeError("Worksheet XML written by openpyxl has no <sheetData> element.")
-    return xml[: empty.start()] + b"<sheetData>", b"</sheetData>" + xml[empty.end() :]
-
-
-def _save_with_bodies(
-    wb: Workbook,
-    bodies: Sequence[tuple[object, str, Callable[[IO[bytes]], None]]],
-    tmp: Path,
-) -> None:
-    """Save ``wb`` to ``tmp``; ``bodies`` holds ``(sheet, dimension, write rows)`` per table
-    sheet, whose rows are streamed into the sheet's ``<sheetData>`` after its header."""
-    buf = io.BytesIO()
-    wb.save(buf)  # assigns each sheet its part name (ws.path)
-    by_member = {ws.path.lstrip("/"): (dim, body) for ws, dim, body in bodies}
-    with (
-        zipfile.ZipFile(buf) as src,
-        zipfile.ZipFile(
-            tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL
-        ) as out,
-    ):
-        for info in src.infolist():
-            member = info.filename  # a name: the archive's compression level applies
-            data = src.read(info)
-            spliced = by_member.get(info.filename)
-            if spliced is None:
-                out.writestr(member, data)
-                continue
-            dimension, body = spliced
-            head, tail = _splice_sheet(data, dimension)
-            with out.open(member, "w", force_zip64=True) as fh:
-                fh.write(head)
-                body(fh)
-                fh.write(tail)
+        ws.add_table(
+            0, 0, max(len(df), 1), len(df.columns) - 1,
+            {
+                "name": f"Tabel{index}",
+                "style": TABLE_STYLE,
+                "columns": [{"header": h, "header_format": fm.header} for h in headers],
+            },
+        )  # fmt: skip
+        ws.set_row(0, 30)
+    ws.freeze_panes(1, 0)
+    _print_setup(ws, title, lang)
 
 
 def write_summary_xlsx(
@@ -280,22 +268,25 @@ def write_summary_xlsx(
     lang: str = DEFAULT_LANG,
     cover: bool = True,
 ) -> Path:
-    """Write ``ringkasan.xlsx``: one formatted sheet per report table, atomically.
+    """Write ``ringkasan.xlsx``: one Excel Table per report table, atomically.
 
-    Each table sheet has its header in row 1 (translated through ``col.<name>`` messages,
-    bold on a dark fill, frozen, with an auto-filter), one row per table row and column widths
-    fitted to the header and the first 1,000 rows. Values stay numbers and dates; only their
-    Excel number format changes: ``percent`` -> ``0.0%`` (fractions 0..1), ``date`` ->
-    ``DD/MM/YYYY``, ``int`` -> ``#,##0``, ``number`` -> ``#,##0.0``, ``rupiah`` /
-    ``rupiah_compact`` -> ``"Rp "#,##0``; ``text`` forces text and vocabulary kinds
-    (``category``, ``scope``, ``status``, ``outcome_type``, ``document_type``) show the label
-    in ``lang``. Columns without a kind are inferred from the dtype (integers -> ``int``,
-    datetimes -> ``date``, floats and booleans left in General format, everything else
-    text). Every string is stored as a string, never as a formula (one starting with ``=``,
-    ``+``, ``-``, ``@`` or tab is also marked "quote prefix", so Excel keeps it text after an
-    edit); control characters are removed and text is cut to 32,767 characters. Missing
-    values, empty strings and infinite numbers leave the cell empty; a date-and-time outside
-    a ``date`` column shows as ``DD/MM/YYYY HH:MM:SS``.
+    Each table sheet is an Excel Table (banded rows, filter buttons) whose header row is
+    worded in ``lang`` (:func:`~evaluation.presentation.xlsx_cells.header_label`; repeats
+    numbered), frozen and repeated on every printed page; the sheet prints A4 landscape, one
+    page wide, with the title in the page header and the page number in the footer. Column
+    widths fit the header and the first 1,000 rows (at most 50 characters; longer text
+    wraps). Values stay numbers and dates; only their Excel number format changes:
+    ``percent`` -> ``0.0%`` (fractions 0..1), ``date`` -> ``DD/MM/YYYY``, ``int`` ->
+    ``#,##0``, ``number`` -> ``#,##0.0``, ``year`` -> ``0`` (2018, never 2.018), ``rupiah`` /
+    ``rupiah_compact`` -> ``"Rp "#,##0``; ``bool`` shows Ya/Tidak (Yes/No), ``text`` forces
+    text and the vocabulary kinds (``category``, ``scope``, ``status``, ``outcome_type``,
+    ``document_type``) show the label in ``lang``. Columns without a kind get one from
+    their name and dtype (:func:`~evaluation.presentation.xlsx_cells.infer_kind`). Every
+    string is stored as a string, never as a formula (one starting with ``=``, ``+``, ``-``,
+    ``@`` or tab is also marked "quote prefix", so Excel keeps it text after an edit);
+    control characters are removed and text is cut to 32,767 characters. Missing values,
+    empty strings and infinite numbers leave the cell empty; a date-and-time outside a
+    ``date`` column shows as ``DD/MM/YYYY HH:MM:SS``.
 
     Parameters
     ----------
@@ -305,11 +296,11 @@ def write_summary_xlsx(
         ``(sheet name, table, {column: kind})`` per sheet, in order. Names are made
         Excel-safe and unique (:func:`excel_sheet_name`).
     title
-        Workbook title (document properties, and the first line of the cover sheet).
+        Workbook title (document properties, the cover sheet's first line, page headers).
     lang
-        ``"id"`` or ``"en"``: headers, vocabulary labels and the cover sheet's text.
+        ``"id"`` or ``"en"``: headers, words and the cover sheet's text.
     cover
-        Add a first sheet (``Tentang`` / ``About``) with the title and a linked list of
+        Add a first sheet (``Tentang`` / ``About``) with the title and a linked table of
         the sheets.
 
     Returns
@@ -327,51 +318,71 @@ def write_summary_xlsx(
         If the file cannot be written.
     """
     check_lang(lang)
-    wb = Workbook()
-    wb.properties.title = clean_cell_text(str(title))[:255]
-    wb.properties.creator = "evaluation"
-    about = wb.active
+    title = clean_cell_text(str(title))
     names: list[str] = []
+    about_name = None
     if cover:
-        about.title = excel_sheet_name(t("xlsx.about_sheet", lang))
-        names.append(about.title)
-    else:
-        wb.remove(about)
-
-    styles: _Styles | None = None
-    bodies: list[tuple[object, str, Callable[[IO[bytes]], None]]] = []
-    table_names = []
+        about_name = excel_sheet_name(t("xlsx.about_sheet", lang))
+        names.append(about_name)
+    planned = []
     for name, df, kinds in sheets:
         sheet_name = excel_sheet_name(name, names)
         _check_size(df, sheet_name)
+        for col, kind in (kinds or {}).items():
+            if kind not in XLSX_KINDS:
+                raise ValueError(
+                    f"Unknown column kind {kind!r} for column {col!r}; "
+                    f"use one of {', '.join(XLSX_KINDS)}."
+                )
         names.append(sheet_name)
-        table_names.append(sheet_name)
-        ws = wb.create_sheet(sheet_name)
-        if styles is None:
-            styles = _Styles(ws)
-        columns = _table_columns(df, kinds or {}, lang, styles)
-        _write_table_header(ws, df, columns, lang)
-        last = get_column_letter(max(len(columns), 1))
-        dimension = f"A1:{last}{len(df) + 1 if columns else 1}"
-        bodies.append((ws, dimension, lambda fh, d=df, c=columns: _write_table_rows(fh, d, c)))
-
-    if cover:
-        _set_cell(about.cell(row=1, column=1), str(title))
-        about.cell(row=1, column=1).font = TITLE_FONT
-        _set_cell(about.cell(row=3, column=1), t("xlsx.sheets", lang))
-        about.cell(row=3, column=1).font = Font(bold=True)
-        for i, sheet_name in enumerate(table_names, start=4):
-            cell = about.cell(row=i, column=1)
-            _set_cell(cell, sheet_name)
-            quoted = sheet_name.replace("'", "''")
-            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{quoted}'!A1")
-            cell.font = Font(color="0563C1", underline="single")
-        _set_cell(about.cell(row=len(table_names) + 5, column=1), t("xlsx.formats_note", lang))
-        about.column_dimensions["A"].width = 60
-    if not wb.sheetnames:
-        wb.create_sheet("Sheet")
+        planned.append((sheet_name, df, kinds or {}))
 
     target = Path(path)
     with atomic_path(target) as tmp:
-        _save_with_bodies(wb, bodies, tmp)
+        wb = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "nan_inf_to_errors": False,
+                "in_memory": True,  # no temporary file per part (the file itself is atomic)
+            },
+        )
+        wb.set_properties({"title": title[:255], "author": "evaluation"})
+        fm = _Formats(wb)
+        about = wb.add_worksheet(about_name) if cover else None
+        for index, (sheet_name, df, kinds) in enumerate(planned, start=1):
+            ws = wb.add_worksheet(sheet_name)
+            _write_table_sheet(ws, index, df, kinds, lang, title, fm)
+        if about is not None:
+            _write_cover(about, title, [(n, len(df)) for n, df, _ in planned], lang, fm)
+        if not planned and about is None:
+            wb.add_worksheet("Sheet")
+        wb.close()
     return target
+
+
+def _write_cover(ws, title: str, sheets: list[tuple[str, int]], lang: str, fm: _Formats) -> None:
+    """The cover sheet: the title, a note on the formats and a table linking every sheet."""
+    ws.write_string(0, 0, title, fm.title)
+    ws.write_string(1, 0, t("xlsx.formats_note", lang))
+    ws.set_column(0, 0, 60)
+    ws.set_column(1, 1, 12)
+    for i, (name, rows) in enumerate(sheets, start=4):
+        quoted = name.replace("'", "''")
+        ws.write_url(i, 0, f"internal:'{quoted}'!A1", fm.link, string=name)
+        ws.write_number(i, 1, rows, fm.number["int"])
+    ws.add_table(
+        3, 0, 3 + max(len(sheets), 1), 1,
+        {
+            "name": "DaftarLembar",
+            "style": TABLE_STYLE,
+            "autofilter": False,
+            "columns": [
+                {"header": t("xlsx.sheets", lang), "header_format": fm.header},
+                {"header": t("xlsx.rows", lang), "header_format": fm.header},
+            ],
+        },
+    )  # fmt: skip
+    _print_setup(ws, title, lang, repeat_header=False)

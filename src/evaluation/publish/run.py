@@ -26,6 +26,7 @@ from evaluation.params import (
     check_params,
     parse_cli_pairs,
 )
+from evaluation.presentation.messages import message as _t
 from evaluation.publish.notebooks import KERNEL, execute_all  # noqa: F401  (KERNEL re-exported)
 from evaluation.publish.reuse import BUILD_KEYS, job_key, reuse_unchanged
 
@@ -150,6 +151,7 @@ def run_report(
         HTML or PDF could not be produced (e.g. no Chromium).
     """
     from evaluation.ingest import is_up_to_date, read_manifest, run_ingest
+    from evaluation.presentation.console import ingest_say
 
     t_start = time.perf_counter()
     raw_params = dict(params) if isinstance(params, dict) else parse_cli_pairs(params or [])
@@ -170,12 +172,18 @@ def run_report(
     t0 = time.perf_counter()
     if is_up_to_date(raw_dir, processed_dir):
         echo(
-            f"[1/4] Ingest: {processed_dir} is up to date with {raw_dir} ({time.perf_counter() - t0:.1f} s)"
+            _t(
+                "cli.report_ingest_fresh",
+                lang,
+                processed=processed_dir,
+                raw=raw_dir,
+                s=f"{time.perf_counter() - t0:.1f}",
+            )
         )
     else:
-        echo(f"[1/4] Ingest: reading {raw_dir} …")
-        run_ingest(raw_dir, processed_dir, echo=lambda m: echo("      " + m))
-        echo(f"      done in {time.perf_counter() - t0:.1f} s")
+        echo(_t("cli.report_ingest", lang, raw=raw_dir))
+        run_ingest(raw_dir, processed_dir, say=ingest_say(lambda m: echo("      " + m), lang))
+        echo(_t("cli.report_ingest_done", lang, s=f"{time.perf_counter() - t0:.1f}"))
     manifest = read_manifest(processed_dir) or {}
     is_sample = bool(manifest.get("is_sample"))
     from evaluation.analysis.tables import (
@@ -212,14 +220,21 @@ def run_report(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    echo(f"Report ready in {time.perf_counter() - t_start:.1f} s: {final}/")
+    echo(_t("cli.report_ready", lang, s=f"{time.perf_counter() - t_start:.1f}", folder=final))
     for p in sorted(final.rglob("*")):
         if p.is_file() and p.suffix in {".pdf", ".html", ".xlsx"}:
             echo(f"  {p}")
-    echo(f"  {final / 'tables'}/ ({len(list((final / 'tables').glob('*.csv')))} CSV tables)")
+    echo(
+        _t(
+            "cli.report_csv",
+            lang,
+            folder=final / "tables",
+            n=len(list((final / "tables").glob("*.csv"))),
+        )
+    )
     from evaluation.publish.index import write_index
 
-    echo(f"  {write_index(out_dir, lang=rp.lang)} (every evaluation in {out_dir})")
+    echo(_t("cli.report_index", lang, path=write_index(out_dir, lang=rp.lang), out=out_dir))
     return final
 
 
@@ -264,10 +279,7 @@ def _build(
         title=titles.title_text(rp, is_sample),
         lang=rp.lang,
     )
-    echo(
-        f"[2/4] Tables of record: {len(tables)} (Parquet + CSV) + ringkasan.xlsx "
-        f"({time.perf_counter() - t0:.1f} s)"
-    )
+    echo(_t("cli.report_tables", rp.lang, n=len(tables), s=f"{time.perf_counter() - t0:.1f}"))
 
     # --- notebooks ----------------------------------------------------------------------
     base_params = {
@@ -318,8 +330,12 @@ def _build(
                 )
             )
         echo(
-            f"      tables of record per category: {len(jobs) - 1} "
-            f"({time.perf_counter() - t_cat:.1f} s)"
+            _t(
+                "cli.report_tables_category",
+                rp.lang,
+                n=len(jobs) - 1,
+                s=f"{time.perf_counter() - t_cat:.1f}",
+            )
         )
         annex = notebooks_dir / ANNEX_NOTEBOOK
         if annex.exists():
@@ -357,19 +373,28 @@ def _build(
     n_workers = max(1, min(workers or (os.cpu_count() or 1), len(todo) or 1, 4))
     t0 = time.perf_counter()
     if reused:
-        echo(f"      unchanged since the last run, kept: {', '.join(sorted(reused))}")
-    echo(
-        f"[3/4] Notebooks: executing {len(todo)} with papermill parameters "
-        f"({n_workers} kernels in parallel) and rendering HTML …"
-    )
+        echo(_t("cli.report_reused", rp.lang, names=", ".join(sorted(reused))))
+    echo(_t("cli.report_notebooks", rp.lang, n=len(todo), workers=n_workers))
     cwd = str(notebooks_dir.resolve())
-    results = execute_all(todo, cwd, n_workers, on_result=lambda r: _progress(r, echo))
+    results = execute_all(todo, cwd, n_workers, on_result=lambda r: _progress(r, echo, rp.lang))
     results += [{"ok": True, "label": lb, "executed": str(reused[lb])} for lb in reused]
     # an analyst's notebook that fails is reported (with its cell) and left out of the pack
     own_failed = [r for r in results if not r["ok"] and r["label"] in analyst_labels]
     for r in own_failed:
-        cell = f"cell {r['cell']}" if r.get("cell") is not None else "a cell"
-        echo(f"      WARNING: {r['label']} failed in {cell}: {r['error'][:300]} (left out)")
+        cell = (
+            _t("cli.report_cell", rp.lang, cell=r["cell"])
+            if r.get("cell") is not None
+            else _t("cli.report_a_cell", rp.lang)
+        )
+        echo(
+            _t(
+                "cli.report_own_failed",
+                rp.lang,
+                label=r["label"],
+                cell=cell,
+                error=r["error"][:300],
+            )
+        )
         for suffix_ in (".html", ".pdf"):
             Path(r["executed"]).with_suffix(suffix_).unlink(missing_ok=True)
     if own:
@@ -393,7 +418,7 @@ def _build(
             cell=r.get("cell"),
             kept_at=str(kept) if kept else None,
         )
-    echo(f"      notebooks done in {time.perf_counter() - t0:.1f} s")
+    echo(_t("cli.report_notebooks_done", rp.lang, s=f"{time.perf_counter() - t0:.1f}"))
 
     # --- PDFs: one Chromium prints them all --------------------------------------------
     if pdf:
@@ -401,13 +426,14 @@ def _build(
 
         t0 = time.perf_counter()
         pdf_jobs = [(j.html, j.pdf) for j in jobs if j.pdf is not None and j.label not in reused]
-        echo(f"[4/4] PDF: printing {len(pdf_jobs)} with Chromium …")
+        echo(_t("cli.report_pdf", rp.lang, n=len(pdf_jobs)))
         label = titles.footer_text(rp, is_sample)
         print_pdfs(pdf_jobs, footer_label=label, lang=rp.lang)
-        echo(f"      PDFs done in {time.perf_counter() - t0:.1f} s")
+        echo(_t("cli.report_pdf_done", rp.lang, s=f"{time.perf_counter() - t0:.1f}"))
     else:
-        echo("[4/4] PDF: skipped (--no-pdf)")
+        echo(_t("cli.report_pdf_skipped", rp.lang))
     run_info = {
+        "version": config.package_version(),
         "parameters": rp.to_notebook(),
         "raw_dir": str(raw_dir),
         "previous": str(prev) if prev else None,
@@ -468,11 +494,19 @@ def write_analyst_index(folder: Path, results: list[dict], labels: set[str]) -> 
     (folder / "DAFTAR.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _progress(r: dict, echo) -> None:
+def _progress(r: dict, echo, lang: str = "id") -> None:
     if r["ok"]:
-        echo(f"      {r['label']}: executed {r['execute_s']:.1f} s, HTML {r['html_s']:.1f} s")
+        echo(
+            _t(
+                "cli.report_progress",
+                lang,
+                label=r["label"],
+                run=f"{r['execute_s']:.1f}",
+                html=f"{r['html_s']:.1f}",
+            )
+        )
     else:
-        echo(f"      {r['label']}: FAILED ({r['error'][:200]})")
+        echo(_t("cli.report_progress_failed", lang, label=r["label"], error=r["error"][:200]))
 
 
 __all__ = ["run_report", "find_previous", "NotebookJob"]
