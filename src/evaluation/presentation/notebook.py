@@ -7,7 +7,7 @@
 gives :func:`muat_laporan` (load the tables of record), the display helpers
 :func:`tabel`, :func:`teks`, :func:`catatan`, :func:`judul`, :func:`daftar`, :func:`bagian`,
 the chart module :mod:`grafik <evaluation.presentation.grafik>`, the blocks with generated
-sentences (:mod:`~evaluation.presentation.sections`, :mod:`~evaluation.presentation.annex`,
+sentences (:mod:`~evaluation.presentation.sections`, :mod:`~evaluation.presentation.triage`, :mod:`~evaluation.presentation.annex`,
 :mod:`~evaluation.presentation.data_quality`) and ``pd`` (pandas) for your own tables.
 """
 
@@ -19,16 +19,20 @@ from evaluation.presentation.data_quality import kualitas_data
 from evaluation.presentation.display import bagian, catatan, daftar, judul, tabel, teks
 from evaluation.presentation.report import muat_laporan
 from evaluation.presentation.sections import (
-    daftar_asistensi,
     luaran,
     metodologi,
-    pengantar_asistensi,
     perubahan,
     ringkasan_eksekutif,
     sampul,
 )
+from evaluation.presentation.triage import (
+    asistensi_per_unit,
+    daftar_asistensi,
+    pengantar_asistensi,
+)
 
 __all__ = [
+    "asistensi_per_unit",
     "bagian",
     "catatan",
     "daftar",

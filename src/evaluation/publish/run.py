@@ -264,9 +264,12 @@ def _build(
         title=titles.title_text(rp, is_sample),
         lang=rp.lang,
     )
+    from evaluation.publish.units import UNIT_DIR, write_unit_pages
+
+    unit_pages = write_unit_pages(tables, rp, is_sample, staging / UNIT_DIR)
     echo(
         f"[2/4] Tables of record: {len(tables)} (Parquet + CSV) + ringkasan.xlsx "
-        f"({time.perf_counter() - t0:.1f} s)"
+        f"+ {len(unit_pages)} unit lists ({time.perf_counter() - t0:.1f} s)"
     )
 
     # --- notebooks ----------------------------------------------------------------------
@@ -401,6 +404,7 @@ def _build(
 
         t0 = time.perf_counter()
         pdf_jobs = [(j.html, j.pdf) for j in jobs if j.pdf is not None and j.label not in reused]
+        pdf_jobs += [(h, h.with_suffix(".pdf")) for h in unit_pages]  # same Chromium
         echo(f"[4/4] PDF: printing {len(pdf_jobs)} with Chromium …")
         label = titles.footer_text(rp, is_sample)
         print_pdfs(pdf_jobs, footer_label=label, lang=rp.lang)
