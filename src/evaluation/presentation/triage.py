@@ -24,8 +24,9 @@ from evaluation.presentation.wording import (
 )
 from evaluation.vocab.loader import load_vocabulary
 
-#: The tiers, most urgent first (as :data:`evaluation.analysis.triage.TIERS`).
+#: The tiers, most urgent first (as :data:`evaluation.analysis.triage.TIERS`), and their names.
 TIER_NUMBERS = (1, 2, 3)
+_TIER_NAMES = {1: "tier.name_1", 2: "tier.name_2", 3: "tier.name_3"}
 
 
 def tier_rules(p, lang: str) -> list[str]:
@@ -161,7 +162,7 @@ def tier_sections(
             "tier.heading",
             lang,
             tier=tier,
-            name=t(f"tier.name_{tier}", lang),
+            name=t(_TIER_NAMES[tier], lang),
             n=fmt_int(len(rows), lang),
         )
         parts.append(f'<h{level} class="eval-tier" data-tier="{tier}">{esc(heading)}</h{level}>')

@@ -75,8 +75,10 @@ def short_reasons_text(
 def steps_text(row: Mapping[str, object], lang: str, short: bool = False, sep: str = "; ") -> str:
     """The suggested next step of every reason of the row, in reason order, joined by ``sep``
     (``short``: the brief wording of the report's lists)."""
-    key = "step_short" if short else "step"
-    return sep.join(t(f"{key}.{c}", lang) for c in reason_codes(row.get("reasons")))
+    codes = reason_codes(row.get("reasons"))
+    if short:
+        return sep.join(t(f"step_short.{c}", lang) for c in codes)
+    return sep.join(t(f"step.{c}", lang) for c in codes)
 
 
 def fmt_number_signed(x: float, lang: str, digits: int = 1) -> str:
