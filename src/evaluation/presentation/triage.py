@@ -51,13 +51,16 @@ def tier_rules(p, lang: str) -> list[str]:
     ]
 
 
-def tier_counts(df: pd.DataFrame) -> dict[int, int]:
-    """Number of rows of ``needs_assistance`` in each tier (every tier present, 0 if none)."""
-    counts = df["tier"].value_counts() if len(df) else pd.Series(dtype="int64")
-    return {k: int(counts.get(k, 0)) for k in TIER_NUMBERS}
+def tier_counts(df: pd.DataFrame | list[dict]) -> dict[int, int]:
+    """Number of rows of ``needs_assistance`` (a DataFrame or its records) in each tier
+    (every tier present, 0 if none)."""
+    tiers = df["tier"].tolist() if isinstance(df, pd.DataFrame) else [r["tier"] for r in df]
+    return {k: sum(1 for x in tiers if x == k) for k in TIER_NUMBERS}
 
 
-def counts_text(df: pd.DataFrame, lang: str, key: str = "tier.counts", **kw: object) -> str:
+def counts_text(
+    df: pd.DataFrame | list[dict], lang: str, key: str = "tier.counts", **kw: object
+) -> str:
     """The sentence with the number of agreements in each tier (message ``key``)."""
     c = tier_counts(df)
     return t(
@@ -88,8 +91,12 @@ def _end_cell(row: Mapping[str, object], lang: str, days: bool) -> str:
     return text
 
 
+def _missing(v: object) -> bool:
+    return v is None or (not isinstance(v, str | list | tuple) and bool(pd.isna(v)))
+
+
 def tier_table(
-    rows: pd.DataFrame,
+    records: list[dict],
     tier: int,
     lang: str,
     stale_months: int,
@@ -97,52 +104,52 @@ def tier_table(
     show_unit: bool = True,
     full: bool = False,
 ) -> str:
-    """One tier's rows as an HTML table.
+    """One tier's rows (``needs_assistance`` records) as an HTML table.
 
     Columns: priority, partner, category, (unit), end date (marked when assumed; days left in
     tier 1), scope implementation, the tier's measure of urgency (tier 2: months without a
     realised follow-up; tier 3: last activity), every reason (``full``: as sentences, for the
     per-unit lists; else briefly) and every next step, one per line."""
-    vocab = load_vocabulary()
-    records = rows.to_dict("records")
-    data: dict[str, list[str]] = {
-        "#": [fmt_int(x, lang) for x in rows["priority"]],
-        t("col.partner_name", lang): rows["partner_name"].fillna("").astype(str).tolist(),
-        t("col.category", lang): [
-            vocab.partner_categories.display(c, lang, short=True) for c in rows["partner_category"]
-        ],
-    }
-    if show_unit:
-        data[t("col.unit", lang)] = [
-            t("tier.no_unit", lang) if pd.isna(u) else str(u) for u in rows["unit"]
-        ]
-    data[t("col.ends_on", lang)] = [_end_cell(r, lang, days=tier == 1) for r in records]
-    data[t("col.scope_rate", lang)] = [
-        f"{fmt_percent(r['scope_rate'], lang)} ({fmt_int(r['scope_items_done'], lang)}/"
-        f"{fmt_int(r['scope_items'], lang)})"
-        for r in records
-    ]
-    if tier == 2:
-        data[t("col.months_without_realisation", lang)] = [
-            fmt_int(x, lang) for x in rows["months_without_realisation"]
-        ]
-    elif tier == 3:
-        data[t("col.last_activity_on", lang)] = [
-            fmt_date(d, lang) for d in rows["last_activity_on"]
-        ]
-    # One line per reason and per step: every applicable step, not only the first reason's.
+    categories = load_vocabulary().partner_categories
     reasons = reasons_text if full else short_reasons_text
-    data[t("col.reasons", lang)] = [reasons(r, lang, stale_months, sep="\n") for r in records]
-    data[t("col.suggested_action", lang)] = [
-        steps_text(r, lang, short=True, sep="\n") for r in records
-    ]
-    shown = pd.DataFrame(data)
-    n = len(shown.columns)
+    header = ["#", t("col.partner_name", lang), t("col.category", lang)]
+    if show_unit:
+        header.append(t("col.unit", lang))
+    header += [t("col.ends_on", lang), t("col.scope_rate", lang)]
+    if tier == 2:
+        header.append(t("col.months_without_realisation", lang))
+    elif tier == 3:
+        header.append(t("col.last_activity_on", lang))
+    header += [t("col.reasons", lang), t("col.suggested_action", lang)]
+    rows = []
+    for r in records:
+        row = [
+            fmt_int(r["priority"], lang),
+            "" if _missing(r["partner_name"]) else str(r["partner_name"]),
+            categories.display(r["partner_category"], lang, short=True),
+        ]
+        if show_unit:
+            row.append(t("tier.no_unit", lang) if _missing(r["unit"]) else str(r["unit"]))
+        row.append(_end_cell(r, lang, days=tier == 1))
+        row.append(
+            f"{fmt_percent(r['scope_rate'], lang)} ({fmt_int(r['scope_items_done'], lang)}/"
+            f"{fmt_int(r['scope_items'], lang)})"
+        )
+        if tier == 2:
+            row.append(fmt_int(r["months_without_realisation"], lang))
+        elif tier == 3:
+            row.append(fmt_date(r["last_activity_on"], lang))
+        # One line per reason and per step: every applicable step, not only the first one's.
+        row.append(reasons(r, lang, stale_months, sep="\n"))
+        row.append(steps_text(r, lang, short=True, sep="\n"))
+        rows.append(row)
+    shown = pd.DataFrame(rows, columns=header)
+    n = len(header)
     return table_html(shown, long=True, wide=(1, n - 2, n - 1), cut=(1, 3) if show_unit else (1,))
 
 
 def tier_sections(
-    df: pd.DataFrame,
+    df: pd.DataFrame | list[dict],
     lang: str,
     p,
     term_years: int,
@@ -153,11 +160,13 @@ def tier_sections(
     level: int = 3,
 ) -> str:
     """Every tier as a heading with its count and its table (``limit``: at most that many
-    rows per tier, with a note), and the footnote on assumed end dates when one is shown."""
+    rows per tier, with a note), and the footnote on assumed end dates when one is shown.
+    ``df``: ``needs_assistance`` rows in priority order (a DataFrame or its records)."""
+    records = df.to_dict("records") if isinstance(df, pd.DataFrame) else df
     parts = []
     assumed_shown = False
     for tier in TIER_NUMBERS:
-        rows = df[df["tier"] == tier]
+        rows = [r for r in records if r["tier"] == tier]
         heading = t(
             "tier.heading",
             lang,
@@ -166,13 +175,12 @@ def tier_sections(
             n=fmt_int(len(rows), lang),
         )
         parts.append(f'<h{level} class="eval-tier" data-tier="{tier}">{esc(heading)}</h{level}>')
-        if not len(rows):
+        if not rows:
             parts.append(f'<p class="catatan">{esc(t("tier.none", lang))}</p>')
             continue
-        top = rows if limit is None else rows.head(limit)
+        top = rows if limit is None else rows[:limit]
         parts.append(tier_table(top, tier, lang, p.stale_months, show_unit=show_unit, full=full))
-        if "ends_on_assumed" in top.columns:
-            assumed_shown |= bool(top["ends_on_assumed"].fillna(False).astype(bool).any())
+        assumed_shown |= any(_assumed(r) for r in top)
         if len(rows) > len(top):
             note = t(
                 "tier.top_n", lang, shown=fmt_int(len(top), lang), total=fmt_int(len(rows), lang)

@@ -12,6 +12,7 @@ print_pdfs`). Agreements without a unit share one page, :data:`NO_UNIT_SLUG`. An
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 from pathlib import Path
 from string import Template
 
@@ -48,16 +49,23 @@ def _slug(unit: object, taken: set[str]) -> str:
     return slug
 
 
+@lru_cache(maxsize=1)
+def _template() -> tuple[Template, str]:
+    """The page template and the report's stylesheet (read once)."""
+    page = Template((_TEMPLATES / "unit" / "unit.html").read_text(encoding="utf-8"))
+    return page, (_TEMPLATES / "report" / "report.css").read_text(encoding="utf-8")
+
+
 def _page(title: str, body: str, lang: str) -> str:
-    css = (_TEMPLATES / "report" / "report.css").read_text(encoding="utf-8")
-    return Template((_TEMPLATES / "unit" / "unit.html").read_text(encoding="utf-8")).substitute(
+    page, css = _template()
+    return page.substitute(
         lang=lang, title=html.escape(title), css=css, table_style=STYLE, body=body
     )
 
 
 def unit_page(
     unit: object,
-    rows: pd.DataFrame,
+    rows: list[dict],
     rp: ReportParams,
     term_years: int,
     is_sample: bool,
@@ -69,7 +77,7 @@ def unit_page(
     unit
         The unit's name (missing: the agreements without a unit).
     rows
-        Its rows of ``needs_assistance``, in priority order.
+        Its rows of ``needs_assistance`` (records), in priority order.
     rp
         The report parameters (language, ``as_of``, the tier thresholds).
     term_years
@@ -140,10 +148,12 @@ def write_unit_pages(
     taken: set[str] = {"index"}
     files: dict[object, str] = {}
     written = []
-    key = df["unit"].astype("object").where(df["unit"].notna(), None)
+    groups: dict[object, list[dict]] = {}
+    for r in df.to_dict("records"):  # in priority order
+        groups.setdefault(None if pd.isna(r["unit"]) else r["unit"], []).append(r)
     for unit in by_unit["unit"].astype("object").where(by_unit["unit"].notna(), None):
-        rows = df[key.isna()] if unit is None else df[key == unit]
-        if not len(rows):
+        rows = groups.get(unit)
+        if not rows:
             continue
         slug = _slug(unit, taken)
         files[unit] = slug
