@@ -55,6 +55,7 @@ def test_one_page_per_unit_with_flagged_agreements(tables, tmp_path):
     assert "Pemkab Satu" in biro and "Pemkab Dua" in biro
     assert "Pemkab Tiga" not in biro and "Pemkab Empat" not in biro
     assert "Pemkab Empat" in text[NO_UNIT_SLUG] and "Pemkab Satu" not in text[NO_UNIT_SLUG]
+    assert "tanpa unit pengampu perlu tindakan" in text[NO_UNIT_SLUG]
     assert "Pemkab Lima" not in "".join(text.values())
     assert "DATA CONTOH (SINTETIS)" in biro  # the sample mark
     assert "Data per 14 Maret 2024" in biro

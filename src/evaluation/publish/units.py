@@ -95,7 +95,8 @@ def unit_page(
             f"</strong><br>{html.escape(t('report.sample_explained', lang))}</p>"
         )
     parts.append(f"<h1>{html.escape(title)}</h1>")
-    intro = counts_text(rows, lang, "tier.unit_intro", date=fmt_date(rp.as_of, lang))
+    key = "tier.unit_intro_none" if unit is None or pd.isna(unit) else "tier.unit_intro"
+    intro = counts_text(rows, lang, key, date=fmt_date(rp.as_of, lang))
     parts.append(f"<p>{html.escape(intro)}</p>")
     parts.append(f"<h2>{html.escape(t('tier.unit_rule', lang))}</h2>{rules_html(rp, lang)}")
     parts.append(tier_sections(rows, lang, rp, term_years, show_unit=False, full=True, level=3))
