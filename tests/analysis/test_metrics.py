@@ -461,6 +461,11 @@ def test_needs_assistance_base():
     )
     assert reasons_text(a4, "en", 12).startswith("No realised follow-up 14 months after signing")
     assert steps_text(a4, "id").count(";") == 1  # one action per reason
+    # the report's short form lists every reason's step too, not only the first one's
+    assert steps_text(a4, "id", short=True, sep="\n").split("\n") == [
+        "Rapat koordinasi dan rencana aksi bersama mitra",
+        "Hubungi mitra; minta laporan kegiatan terbaru",
+    ]
     assert a4["months_without_realisation"] == 14
     # A2: last activity 2023-02-01 <= 2023-03-14 -> stale; scope rate 0.5 is not < 0.5
     assert a2["reasons"] == ["stale"]

@@ -131,7 +131,14 @@ def messy(tmp_path_factory):
 @pytest.mark.parametrize("table", ["agreements", "scope_items", "activities"])
 def test_messy_rendition_equals_clean(messy, table):
     got = without_provenance(messy.tables[table], table)
-    pd.testing.assert_frame_equal(got, expected_table(table))
+    expected = expected_table(table)
+    if table == "agreements":
+        # The same end dates, but three of them come from the default term here (no end date
+        # written: NK.01/2021, PKS.03/2023, NK.04/2024); the canonical file states them all.
+        assumed = got.loc[got["ends_on_basis"] == "default_term", "agreement_id"].tolist()
+        assert assumed == ["NK.01/2021", "NK.04/2024", "PKS.03/2023"]
+        got, expected = got.drop(columns="ends_on_basis"), expected.drop(columns="ends_on_basis")
+    pd.testing.assert_frame_equal(got, expected)
 
 
 def test_clean_rendition_reference(tmp_path):

@@ -272,3 +272,49 @@ def test_the_fast_path_is_really_taken():
         rows_module._agreement_checked = original
     assert [a[0].row for a in calls] == [3]  # only the row without an end date
     assert clean.values[3] == "Pemerintah Daerah" and clean.ok
+
+
+# --------------------------------------------------------------------------- ends_on_basis
+def test_ends_on_basis_records_how_each_end_date_was_obtained(tmp_path):
+    """A real .xlsx register: each way of writing (or omitting) the end date gives its
+    ``ends_on_basis``; an omitted one is the default term and carried to needs_assistance as
+    ``ends_on_assumed``."""
+    import pandas as pd
+
+    from conftest import AG_HEADER, write_xlsx
+    from evaluation.analysis import metrics
+    from evaluation.analysis.inputs import Params
+    from evaluation.ingest import ingest
+
+    pd_ = "Pemerintah Daerah"
+    cases = {  # agreement -> (end cell, expected basis, expected ends_on)
+        "A1": (date(2026, 2, 28), "stated", "2026-02-28"),
+        "A2": (None, "default_term", "2025-01-31"),  # 2020-02-01 + 5 y - 1 day
+        "A3": ("Maret 2026", "month", "2026-03-31"),
+        "A4": (2026, "year", "2026-12-31"),
+        "A5": ("2019 s.d. 2025", "range", "2025-12-31"),
+        "A6": ("5 (lima) tahun", "term", "2025-01-31"),
+        "A7": ("Tidak terbatas", "open", None),
+    }
+    rows = [
+        [aid, "Nota Kesepahaman", f"Pemkab {aid}", pd_, "Jawa Timur", date(2020, 2, 1), end]
+        for aid, (end, _, _) in cases.items()
+    ]
+    write_xlsx(tmp_path / "raw" / "register.xlsx", {"Perjanjian": [AG_HEADER, *rows]})
+    res = ingest(tmp_path / "raw")
+    ag = res.agreements.set_index("agreement_id")
+    assert ag["ends_on_basis"].dtype == "string"
+    for aid, (_, basis, ends) in cases.items():
+        assert ag.loc[aid, "ends_on_basis"] == basis, aid
+        got = ag.loc[aid, "ends_on"]
+        assert pd.isna(got) if ends is None else got == pd.Timestamp(ends), aid
+    # The default-term end date is also a data-quality remark at that row.
+    remark = res.quality[res.quality["code"] == "no_end_date"]
+    assert remark["row"].astype(int).tolist() == [3]
+    # needs_assistance marks the assumed end date (every agreement here lacks follow-up).
+    params = Params(as_of="2024-12-01")
+    na = metrics.needs_assistance(res.tables, params).set_index("agreement_id")
+    assert na["ends_on_assumed"].dtype == bool
+    assert na.index[na["ends_on_assumed"]].tolist() == ["A2"]
+    assert na.loc["A2", "tier"] == 1  # ends 2025-01-31, within 6 months, nothing realised
+    assert na.loc["A6", "ends_on_basis"] == "term" and not na.loc["A6", "ends_on_assumed"]

@@ -327,7 +327,12 @@ def render_all(tables, lang="id", top_n=25) -> str:
         nbh.grafik.status_bertumpuk(
             T.rates_by_category if per == "category" else T.rates_by_scope, label=per
         ),
-        nbh.bagian("section.needs_attention", nbh.pengantar_asistensi(L), nbh.daftar_asistensi(L)),
+        nbh.bagian(
+            "section.needs_attention",
+            nbh.pengantar_asistensi(L),
+            nbh.daftar_asistensi(L),
+            nbh.asistensi_per_unit(L),
+        ),
         nbh.tabel(T.ending_soon, kolom=["partner_name", "ends_on", "days_left"], panjang=True),
         nbh.tabel(T.rates_by_year, kolom=["year", *rate_cols]),
         nbh.grafik.garis_tahun(T.rates_by_year),

@@ -18,7 +18,7 @@ B = Belum Dilaksanakan; S1..S10 = the vocabulary scopes by code)::
     A05  Pemda       2023-10-01  2028-09-30  S2            S2 DP, S2 T              1/1
     A06  Pemda       2018-05-01  2023-04-30  S5            S5 B                     0/1 ended
     B01  Pendidikan  2021-01-10  2026-01-09  S2 S8         S2 T, S8 T               2/2
-    B02  Pendidikan  2022-07-01  2027-06-30  S8            S8 DP                    0/1
+    B02  Pendidikan  2022-07-01  (+5 y)      S8            S8 DP                    0/1
     B03  Pendidikan  2023-02-01  (+5 y)      S2 S8         S2 T                     1/2
     B04  Pendidikan  2019-11-01  2024-07-31  S8 S10        none                     0/2
     B05  Pendidikan  2024-04-01  -> signed after as_of: not counted at all
@@ -33,6 +33,11 @@ B = Belum Dilaksanakan; S1..S10 = the vocabulary scopes by code)::
     Lembaga Kesehatan : 2 agreements, followed up C01 = 1 -> 50,0%; items 1+2 = 3, done 1
                         -> 33,3%; in progress 0
     All               : 12 agreements, 7 followed up; 23 scope items, 10 done
+    (+5 y): no end date, assumed signing + 5 years - 1 day (B02: 2027-06-30).
+    Tiers (as_of + 6 months = 2024-09-14; grace/stale cut 2023-03-14): B04 tier 1 (ends
+    2024-07-31, 0/2, 139 days left); A03, B02 tier 2 (nothing realised); A04, B01, C01 tier 3
+    (realised, nothing since the cut). Units: A03, C01 Direktorat Asia Afrika; B04 BP3MI Jawa
+    Barat; A04, B01, B02 none; A01 (Biro) has ended, so Biro gets no list.
     By scope (items/done/in progress): S1 3/2/0, S2 6/5/0, S3 3/1/1, S4 2/0/0, S5 2/0/0,
                         S6 2/1/0, S7 0, S8 4/1/1, S9 0, S10 1/0/0
 """
@@ -41,6 +46,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html as html_lib
 import json
 import math
 import re
@@ -84,6 +90,8 @@ NK, PKS = "Nota Kesepahaman", "Perjanjian Kerja Sama"
 T, DP, B = "Terlaksana", "Dalam Proses", "Belum Dilaksanakan"
 
 # --------------------------------------------------------------------------- the workbook
+#: Responsible units of some flagged agreements (the others have none; A01's "Biro" has ended).
+UNIT_DA, UNIT_JB = "Direktorat Asia Afrika", "BP3MI Jawa Barat"
 AG_HEADER = [
     "Nomor Perjanjian", "Jenis Dokumen", "Nama Mitra", "Kategori Mitra", "Provinsi",
     "Tanggal Penandatanganan", "Tanggal Berakhir", "Unit Pengampu", "Keterangan",
@@ -91,16 +99,16 @@ AG_HEADER = [
 AGREEMENTS = [
     ["A01", NK, "Pemprov Jawa Timur", PD, "Jawa Timur", D(2019, 2, 1), D(2024, 1, 31), "Biro"],
     ["A02", PKS, "Pemkab Cilacap", "Pemkab", "Jawa Tengah", D(2021, 6, 1), D(2026, 5, 31)],
-    ["A03", PKS, SCRIPT_NAME, PD, "Nusa Tenggara Barat", D(2022, 3, 1), D(2027, 2, 28)],
+    ["A03", PKS, SCRIPT_NAME, PD, "Nusa Tenggara Barat", D(2022, 3, 1), D(2027, 2, 28), UNIT_DA],
     ["A04", NK, "Pemkot Batam", "Pemkot", "Kepulauan Riau", D(2020, 9, 15), D(2025, 9, 14)],
     ["A05", PKS, "Pemkab Indramayu", PD, "Jawa Barat", D(2023, 10, 1), D(2028, 9, 30)],
     ["A06", NK, "Pemerintah Provinsi Bali", PD, "Bali", D(2018, 5, 1), D(2023, 4, 30)],
     ["B01", PKS, "Universitas Brawijaya", LP, None, D(2021, 1, 10), D(2026, 1, 9)],
-    ["B02", PKS, FORMULA_NAME, "Politeknik", None, D(2022, 7, 1), D(2027, 6, 30)],
+    ["B02", PKS, FORMULA_NAME, "Politeknik", None, D(2022, 7, 1), None],  # assumed 2027-06-30
     ["B03", PKS, "SMK Negeri 1 Cirebon", LP, None, D(2023, 2, 1), None, None, "tanpa tgl akhir"],
-    ["B04", NK, "Institut Teknologi Bandung", LP, None, D(2019, 11, 1), D(2024, 7, 31)],
+    ["B04", NK, "Institut Teknologi Bandung", LP, None, D(2019, 11, 1), D(2024, 7, 31), UNIT_JB],
     ["B05", PKS, "Universitas Kelewatan", LP, None, D(2024, 4, 1), D(2029, 3, 31)],
-    ["C01", PKS, "RSUD Dr. Soetomo", "RSUD", "Jawa Timur", D(2022, 1, 5), D(2027, 1, 4)],
+    ["C01", PKS, "RSUD Dr. Soetomo", "RSUD", "Jawa Timur", D(2022, 1, 5), D(2027, 1, 4), UNIT_DA],
     ["C02", PKS, "Klinik Sehat Migran", LK, None, D(2023, 5, 1), D(2028, 4, 30)],
 ]  # fmt: skip
 SCOPE_ROWS = [
@@ -463,6 +471,119 @@ def test_assistance_and_expiry_lists(folder):
     assert reasons["A04"] == "stale"
     assert list(read_table(folder, "ending_soon")["agreement_id"]) == ["B04"]
     assert list(read_table(folder, "ended_without_followup")["agreement_id"]) == ["A06"]
+
+
+#: Hand-derived tiers (module docstring) and the flagged partners of each unit's list.
+EXPECTED_TIERS = {"B04": 1, "A03": 2, "B02": 2, "A04": 3, "B01": 3, "C01": 3}
+UNIT_PARTNERS = {
+    "direktorat_asia_afrika": ["Pemkab", "RSUD Dr. Soetomo"],  # A03 is SCRIPT_NAME
+    "bp3mi_jawa_barat": ["Institut Teknologi Bandung"],
+    "tanpa_unit": ["Pemkot Batam", "Universitas Brawijaya", "HYPERLINK"],
+}
+
+
+def test_tiers_and_assumed_end_dates_in_the_table_of_record(folder):
+    assist = read_table(folder, "needs_assistance")
+    assert dict(zip(assist["agreement_id"], assist["tier"], strict=True)) == EXPECTED_TIERS
+    assert assist["tier"].is_monotonic_increasing  # ordered by tier, then urgency
+    assumed = dict(zip(assist["agreement_id"], assist["ends_on_assumed"], strict=True))
+    assert [a for a, v in assumed.items() if v] == ["B02"]
+    # Each tier-1 row really ends within expiry_months (6) below low_rate (50%): checked
+    # against the ending_soon table of record and the as_of date, not the tier code.
+    horizon = pd.Timestamp(AS_OF) + pd.DateOffset(months=6)
+    ending = read_table(folder, "ending_soon").set_index("agreement_id")
+    tier1 = assist[assist["tier"] == 1]
+    for r in tier1.itertuples():
+        assert r.agreement_id in ending.index
+        assert pd.Timestamp(AS_OF) <= pd.Timestamp(r.ends_on) <= horizon
+        assert ending.loc[r.agreement_id, "scope_items_done"] < 0.5 * max(
+            ending.loc[r.agreement_id, "scope_items"], 1
+        )
+    low = ending[ending["scope_items_done"] < 0.5 * ending["scope_items"].clip(lower=1)]
+    assert set(low.index) == set(tier1["agreement_id"])
+    assert int(tier1["days_left"].iloc[0]) == (D(2024, 7, 31) - D(2024, 3, 14)).days
+    by_unit = read_table(folder, "assistance_by_unit")
+    counts = {
+        (u if isinstance(u, str) else None): (t1, t2, t3)
+        for u, t1, t2, t3 in by_unit[["unit", "tier_1", "tier_2", "tier_3"]].itertuples(index=False)
+    }
+    assert counts == {UNIT_JB: (1, 0, 0), UNIT_DA: (0, 1, 1), None: (0, 1, 2)}
+
+
+def pdf_flow_text(path: Path) -> str:
+    """Text of a PDF in reading order, cell by cell (pypdf; ``pdftotext -layout`` interleaves
+    the lines of a table's cells), whitespace collapsed."""
+    from pypdf import PdfReader
+
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in PdfReader(path).pages))
+
+
+def _visible_text(path: Path) -> str:
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", path.read_text(encoding="utf-8"), flags=re.S)
+    return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", text)))
+
+
+def test_main_report_shows_tiers_with_their_rule(folder):
+    html_text = _visible_text(folder / f"{MAIN}.html")
+    pdf = pdf_flow_text(folder / f"{MAIN}.pdf")
+    for text in (html_text, pdf):
+        assert "Tingkat 1 — Putuskan sekarang: perpanjang atau akhiri (1 perjanjian)" in text
+        assert "Tingkat 2 — Asistensi (2 perjanjian)" in text
+        assert "Tingkat 3 — Pantau (3 perjanjian)" in text
+        # the rule, worded from the parameters (6 months, 50%, 12 months, as_of)
+        assert "berakhir dalam 6 bulan (paling lambat 14 September 2024)" in text
+        assert "di bawah 50%" in text
+        assert (
+            "lebih dari 12 bulan setelah penandatanganan (ditandatangani sebelum 14 Maret 2023)"
+            in text
+        )
+        assert (
+            "6 perjanjian aktif perlu tindakan: 1 diputuskan sekarang (tingkat 1), 2 perlu asistensi"
+            in text
+        )
+        assert "139 hari lagi" in text  # B04's days to its end
+        assert "30 Juni 2027*" in text  # B02's assumed end date, marked
+        assert "diasumsikan: tanggal penandatanganan + 5 tahun − 1 hari" in text
+    # B04 has three reasons: each of its next steps is shown, not only the first one's.
+    row = re.search(r"Tingkat 1 — Putuskan.*?Tingkat 2 — Asistensi", html_text).group(0)
+    assert "Institut Teknologi Bandung" in row
+    for step in ("Rapat koordinasi", "Hubungi mitra", "perpanjang atau tutup"):
+        assert step in row
+    # the counts per unit
+    assert "Per unit pengampu" in html_text and UNIT_DA in html_text
+
+
+def test_one_pdf_per_unit_with_its_own_partners(built, folder):
+    unit_dir = folder / "unit"
+    assert {p.stem for p in unit_dir.glob("*.pdf")} == set(UNIT_PARTNERS)  # none for Biro
+    texts = {stem: pdf_flow_text(unit_dir / f"{stem}.pdf") for stem in UNIT_PARTNERS}
+    for stem, partners in UNIT_PARTNERS.items():
+        text = texts[stem]
+        for partner in partners:
+            assert partner in text, (stem, partner)
+        others = {p for s, ps in UNIT_PARTNERS.items() if s != stem for p in ps} - {"Pemkab"}
+        for partner in others:
+            assert partner not in text, (stem, partner)
+        assert "Data per 14 Maret 2024" in text
+        assert "Aturan tingkat" in text and "di bawah 50%" in text
+        assert "DATA CONTOH" not in text  # not the bundled sample
+    jb = texts["bp3mi_jawa_barat"]
+    assert "Daftar tindak lanjut kerja sama: BP3MI Jawa Barat" in jb
+    assert "Tingkat 1 — Putuskan sekarang" in jb and "139 hari lagi" in jb
+    assert "Berakhir 31 Juli 2024 dengan capaian ruang lingkup 0% (0 dari 2)" in jb
+    none = texts["tanpa_unit"]
+    assert "30 Juni 2027*" in none and "diasumsikan" in none
+    raw = (unit_dir / "direktorat_asia_afrika.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw and "<script>alert" not in raw
+    # listed in the console output and linked from the reports index
+    listed = "\n".join(built["messages"])
+    for stem in UNIT_PARTNERS:
+        assert str(unit_dir / f"{stem}.pdf") in listed
+    index = (built["out"] / "index.html").read_text(encoding="utf-8")
+    assert f'href="{AS_OF}/unit/index.html"' in index
+    unit_index = (unit_dir / "index.html").read_text(encoding="utf-8")
+    for stem in UNIT_PARTNERS:
+        assert f'href="{stem}.pdf"' in unit_index
 
 
 # --------------------------------------------------------------------------- HTML in Chromium

@@ -93,6 +93,7 @@ SUMMARY_COLUMNS = [
     "document_type",
     "n_activities",
     "last_done_on",
+    "ends_on_basis",
 ]
 _AGREEMENT_FIELDS = [
     "agreement_id",
@@ -252,7 +253,7 @@ def _core(tables: Any, params: Params) -> _Core:
         )
         .reset_index()
     )
-    s = t.agreements[[*_AGREEMENT_FIELDS, "document_type"]].copy()
+    s = t.agreements[[*_AGREEMENT_FIELDS, "document_type", "ends_on_basis"]].copy()
     s = s.merge(per_item, on="agreement_id", how="left").merge(
         per_ag, on="agreement_id", how="left"
     )
@@ -327,7 +328,9 @@ def agreement_summary(tables: Any, params: Params) -> pd.DataFrame:
         ``scope_items``, ``scope_items_done``, ``scope_items_in_progress``, ``scope_rate``
         (done / items, nan without scope items), ``first_done_on``, ``last_activity_on``,
         ``months_since_signing`` (whole calendar months to ``as_of``), and the extras
-        ``document_type``, ``n_activities`` (counted activities) and ``last_done_on``.
+        ``document_type``, ``n_activities`` (counted activities), ``last_done_on`` and
+        ``ends_on_basis`` (how the end date was obtained, as in the ``agreements`` table;
+        missing when the table has no such column).
 
     Raises
     ------

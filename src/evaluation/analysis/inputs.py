@@ -31,6 +31,7 @@ _USED = {
         "signed_on",
         "ends_on",
         "unit",
+        "ends_on_basis",
     ),
     "scope_items": ("agreement_id", "scope"),
     "activities": ("agreement_id", "scope", "activity_date", "status", "outcome_type", "value"),

@@ -43,6 +43,8 @@ ASSISTANCE_COLUMNS = [
     "scope_items_done",
     "days_left",
     "months_since_last_activity",
+    "ends_on_basis",
+    "ends_on_assumed",
 ]
 #: Columns of :func:`assistance_by_unit`.
 UNIT_COLUMNS = ["unit", "tier_1", "tier_2", "tier_3", "total"]
@@ -106,6 +108,8 @@ def _assistance_from_core(core: _Core, params: Params) -> pd.DataFrame:
         dtype="int64",
     )
     sel["days_left"] = (sel["ends_on"] - as_of).dt.days.astype("Int64")
+    # The end date was not in the register: signing + the default term (ingest's no_end_date).
+    sel["ends_on_assumed"] = (sel["ends_on_basis"] == "default_term").fillna(False).astype(bool)
     last = sel["last_activity_on"].fillna(sel["signed_on"])
     sel["months_since_last_activity"] = _months_between(last, as_of).astype("int64")
     # Urgency within a tier: tier 1 by the days left; tier 2 by the months without a realised
@@ -158,7 +162,9 @@ def needs_assistance(tables: Any, params: Params) -> pd.DataFrame:
         ``n_reasons``, ``months_since_signing``, ``months_without_realisation`` (since
         the last Terlaksana activity, or since signing if none), ``followed_up``,
         ``scope_items``, ``scope_items_done``, ``days_left`` (to ``ends_on``; missing for an
-        open end), ``months_since_last_activity`` (any status; since signing if none).
+        open end), ``months_since_last_activity`` (any status; since signing if none),
+        ``ends_on_basis`` (as in ``agreements``) and ``ends_on_assumed`` (True when the
+        register gave no end date and ``ends_on`` is signing + the default term − 1 day).
 
     Raises
     ------

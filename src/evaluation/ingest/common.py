@@ -48,7 +48,9 @@ _AGREEMENT_DETAILS = (
 #: Columns of each table that come from the input cells (the table without provenance), in
 #: order: a record's ``cells`` and ``values`` are tuples in this order.
 _FIELDS = {
-    name: tuple(c for c in cols if c not in schema.PROVENANCE)
+    name: tuple(
+        c for c in cols if c not in schema.PROVENANCE and c not in schema.DERIVED.get(name, ())
+    )
     for name, cols in schema.TABLES.items()
 }
 _POS = {name: {f: i for i, f in enumerate(fields)} for name, fields in _FIELDS.items()}
@@ -119,6 +121,8 @@ class _Record:
     headers: dict[str, str]  # field -> header text as written in the file
     values: tuple = ()
     ok: bool = True
+    #: How an agreement's end date was obtained (:data:`evaluation.ingest.schema.ENDS_ON_BASES`).
+    ends_on_basis: str = "stated"
 
     def cell(self, fld: str) -> object:
         """The raw cell of field ``fld`` (None if the sheet has no such column)."""

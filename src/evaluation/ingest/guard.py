@@ -23,6 +23,8 @@ def _frame(records: list[_Record], table: str) -> pd.DataFrame:
     data["source_file"] = [r.file for r in records]
     data["source_sheet"] = [r.sheet for r in records]
     data["source_row"] = [r.row for r in records]
+    for name in schema.DERIVED.get(table, ()):
+        data[name] = [getattr(r, name) for r in records]
     for name, values in data.items():
         if schema.dtype_for(name) == "string":
             data[name] = _text_array(values)
@@ -61,6 +63,7 @@ def _allowed_labels(vocab: Vocabulary) -> dict[str, dict[str, list[str]]]:
         "agreements": {
             "partner_category": vocab.partner_categories.labels,
             "province": vocab.provinces.labels,
+            "ends_on_basis": list(schema.ENDS_ON_BASES),
         },
         "scope_items": {"scope": scopes},
         "activities": {

@@ -204,8 +204,10 @@ class _Row:
             self.report("ends_on", raw, problem, "fixed")
         if end.reading is not None:
             self.report("ends_on", raw, end.reading, "fixed")
+            self.rec.ends_on_basis = _BASIS_OF_READING[end.reading.code]
         if end.on is not None or end.open_ended or signed is None:
             return end.on
+        self.rec.ends_on_basis = "default_term"
         ends = default_end_date(signed, term_years)
         self.report(
             "ends_on",
@@ -219,6 +221,18 @@ class _Row:
             "fixed",
         )
         return ends
+
+
+#: ``ends_on_basis`` of each way :func:`evaluation.ingest.cells.parse_end_date` reads an end
+#: date that is not a plain date (by the code of its ``reading`` note).
+_BASIS_OF_READING = {
+    "end_date_open": "open",
+    "end_date_month": "month",
+    "end_date_year": "year",
+    "end_date_range": "range",
+    "end_date_years": "term",
+    "end_date_months": "term",
+}
 
 
 # --------------------------------------------------------------------------- tables

@@ -4,7 +4,8 @@ Ingestion writes these tables; metrics and reports read them. Dates are
 ``datetime64[ns]`` at midnight, text columns are pandas ``string`` (missing = ``<NA>``),
 ``value`` is ``float64`` and ``source_row`` is the Excel row number (``int64``). An empty
 ``ends_on`` means the agreement states it has no end ("Tidak terbatas"): every other agreement
-gets one (the default term, :func:`evaluation.ingest.cells.default_end_date`).
+gets one (the default term, :func:`evaluation.ingest.cells.default_end_date`), and
+``ends_on_basis`` records how it was obtained (:data:`ENDS_ON_BASES`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,16 @@ AGREEMENTS = [
     "unit",
     "notes",
     *PROVENANCE,
+    "ends_on_basis",
 ]
+#: Columns ingestion derives rather than reads from a cell (not in a record's ``cells``).
+#: ``ends_on_basis`` says where ``ends_on`` comes from: one of :data:`ENDS_ON_BASES`.
+DERIVED = {"agreements": ("ends_on_basis",)}
+#: ``stated`` (a date in the register), ``default_term`` (no end date: assumed signing + the
+#: default term − 1 day), ``month`` / ``year`` / ``range`` (read as the last day of the month,
+#: year or period written), ``term`` (a term such as "5 tahun" after signing), ``open``
+#: (the agreement states it has no end; ``ends_on`` empty).
+ENDS_ON_BASES = ("stated", "default_term", "month", "year", "range", "term", "open")
 SCOPE_ITEMS = ["agreement_id", "scope", *PROVENANCE]
 ACTIVITIES = [
     "agreement_id",

@@ -7,9 +7,10 @@
 gives :func:`muat_laporan` (load the tables of record), the display helpers
 :func:`tabel`, :func:`teks`, :func:`catatan`, :func:`judul`, :func:`daftar`, :func:`bagian`,
 the chart module :mod:`grafik <evaluation.presentation.grafik>`, the blocks with generated
-sentences (:mod:`~evaluation.presentation.sections`, :mod:`~evaluation.presentation.annex`,
-:mod:`~evaluation.presentation.data_quality`, :mod:`~evaluation.presentation.comparisons`,
-:mod:`~evaluation.presentation.timing`) and ``pd`` (pandas) for your own tables.
+sentences (:mod:`~evaluation.presentation.sections`, :mod:`~evaluation.presentation.triage`,
+:mod:`~evaluation.presentation.annex`, :mod:`~evaluation.presentation.data_quality`,
+:mod:`~evaluation.presentation.comparisons`, :mod:`~evaluation.presentation.timing`) and ``pd``
+(pandas) for your own tables.
 """
 
 import pandas as pd
@@ -22,17 +23,21 @@ from evaluation.presentation.display import bagian, catatan, daftar, judul, tabe
 from evaluation.presentation.methodology import asumsi
 from evaluation.presentation.report import muat_laporan
 from evaluation.presentation.sections import (
-    daftar_asistensi,
     luaran,
     metodologi,
-    pengantar_asistensi,
     perubahan,
     ringkasan_eksekutif,
     sampul,
 )
 from evaluation.presentation.timing import catatan_kohort, fakta_setelah, kelompok_kecil
+from evaluation.presentation.triage import (
+    asistensi_per_unit,
+    daftar_asistensi,
+    pengantar_asistensi,
+)
 
 __all__ = [
+    "asistensi_per_unit",
     "asumsi",
     "bagian",
     "catatan",

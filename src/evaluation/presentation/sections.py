@@ -28,7 +28,8 @@ from evaluation.presentation.text import (
     t,
 )
 from evaluation.presentation.titles import _category_text
-from evaluation.presentation.wording import fmt_number_signed, short_reasons_text, steps_text
+from evaluation.presentation.triage import daftar_asistensi, pengantar_asistensi
+from evaluation.presentation.wording import fmt_number_signed
 from evaluation.vocab.loader import load_vocabulary
 
 
@@ -186,55 +187,6 @@ def ringkasan_eksekutif(L: Laporan) -> Html:
             )
         )
     return bagian("section.summary", daftar(items))
-
-
-def pengantar_asistensi(L: Laporan) -> Html:
-    """The sentence introducing the assistance list (how many, and the rules)."""
-    p, lang = L.params, L.lang
-    text = t(
-        "note.assistance",
-        lang,
-        n=fmt_int(len(L.tabel.needs_assistance), lang),
-        grace=p.grace_months,
-        stale=p.stale_months,
-        expiry=p.expiry_months,
-        low=fmt_percent(p.low_rate, lang, digits=0),
-    )
-    return Html(f"<p>{esc(text)}</p>")
-
-
-def daftar_asistensi(L: Laporan, df: pd.DataFrame | None = None) -> Html:
-    """The assistance list (table ``needs_assistance``): priority, partner, category, unit,
-    dates, rate, the reasons and the next step worded from the reason codes."""
-    lang, p = L.lang, L.params
-    df = L.tabel.needs_assistance if df is None else df
-    if not len(df):
-        return Html(f"<p>{esc(t('note.none', lang))}</p>")
-    top = df.head(p.top_n)
-    vocab = load_vocabulary()
-    records = top.to_dict("records")
-    shown = pd.DataFrame(
-        {
-            "#": [fmt_int(x, lang) for x in top["priority"]],
-            t("col.partner_name", lang): top["partner_name"].fillna("").astype(str).tolist(),
-            t("col.category", lang): [
-                vocab.partner_categories.display(c, lang, short=True)
-                for c in top["partner_category"]
-            ],
-            t("col.unit", lang): top["unit"].fillna("–").astype(str).tolist(),
-            t("col.signed_on", lang): [fmt_date(d, lang) for d in top["signed_on"]],
-            t("col.scope_rate", lang): [fmt_percent(x, lang) for x in top["scope_rate"]],
-            t("col.last_activity_on", lang): [fmt_date(d, lang) for d in top["last_activity_on"]],
-            t("col.reasons", lang): [short_reasons_text(r, lang, p.stale_months) for r in records],
-            t("col.suggested_action", lang): [steps_text(r, lang, short=True) for r in records],
-        }
-    )
-    parts = [table_html(shown, long=True, wide=(1, 7, 8), cut=(1, 3))]
-    if len(df) > len(top):
-        note = t("note.top_n", lang, shown=fmt_int(len(top), lang), total=fmt_int(len(df), lang))
-        parts.append(f'<p class="catatan">{esc(note)}</p>')
-    parts.append(f'<p class="catatan">{esc(t("note.assistance_full", lang))}</p>')
-    return Html("".join(parts))
 
 
 def luaran(L: Laporan) -> Html | None:

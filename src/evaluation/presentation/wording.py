@@ -49,16 +49,18 @@ def reason_text(code: str, row: Mapping[str, object], lang: str, stale_months: i
     return t(f"reason.{code}", lang, months=months)
 
 
-def reasons_text(row: Mapping[str, object], lang: str, stale_months: int) -> str:
-    """Every reason of a row (its ``reasons`` codes) as sentences joined by "; "."""
-    return "; ".join(
+def reasons_text(row: Mapping[str, object], lang: str, stale_months: int, sep: str = "; ") -> str:
+    """Every reason of a row (its ``reasons`` codes) as sentences joined by ``sep``."""
+    return sep.join(
         reason_text(c, row, lang, stale_months) for c in reason_codes(row.get("reasons"))
     )
 
 
-def short_reasons_text(row: Mapping[str, object], lang: str, stale_months: int) -> str:
-    """Every reason of a row, in the short form of the report's list."""
-    return "; ".join(
+def short_reasons_text(
+    row: Mapping[str, object], lang: str, stale_months: int, sep: str = "; "
+) -> str:
+    """Every reason of a row, in the short form of the report's list, joined by ``sep``."""
+    return sep.join(
         t(
             f"reason_short.{c}",
             lang,
@@ -70,12 +72,13 @@ def short_reasons_text(row: Mapping[str, object], lang: str, stale_months: int) 
     )
 
 
-def steps_text(row: Mapping[str, object], lang: str, short: bool = False) -> str:
-    """Suggested next step per reason (``short``: only the first reason's, briefly)."""
+def steps_text(row: Mapping[str, object], lang: str, short: bool = False, sep: str = "; ") -> str:
+    """The suggested next step of every reason of the row, in reason order, joined by ``sep``
+    (``short``: the brief wording of the report's lists)."""
     codes = reason_codes(row.get("reasons"))
     if short:
-        return t(f"step_short.{codes[0]}", lang) if codes else ""
-    return "; ".join(t(f"step.{c}", lang) for c in codes)
+        return sep.join(t(f"step_short.{c}", lang) for c in codes)
+    return sep.join(t(f"step.{c}", lang) for c in codes)
 
 
 def fmt_number_signed(x: float, lang: str, digits: int = 1) -> str:

@@ -36,7 +36,12 @@ _SERIES = (
 )
 
 _LANG_KEYS = {"id": "history.lang_id", "en": "history.lang_en"}
-_LINK_KEYS = {"pdf": "history.link_pdf", "html": "history.link_html", "xlsx": "history.link_xlsx"}
+_LINK_KEYS = {
+    "pdf": "history.link_pdf",
+    "html": "history.link_html",
+    "xlsx": "history.link_xlsx",
+    "units": "history.link_units",
+}
 
 
 @dataclass
@@ -126,9 +131,10 @@ def read_evaluation(folder: Path) -> Evaluation | None:
         ("pdf", _main_file(folder, ".pdf")),
         ("html", _main_file(folder, ".html")),
         ("xlsx", folder / "ringkasan.xlsx"),
+        ("units", folder / "unit" / "index.html"),  # the lists per responsible unit
     ):
         if path is not None and path.is_file():
-            ev.links[kind] = f"{folder.name}/{path.name}"
+            ev.links[kind] = path.relative_to(folder.parent).as_posix()
     if ev.lang is None and "html" in ev.links:
         ev.lang = "en" if ev.links["html"].endswith("_en.html") else "id"
     return ev

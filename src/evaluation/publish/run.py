@@ -279,7 +279,11 @@ def _build(
         title=titles.title_text(rp, is_sample),
         lang=rp.lang,
     )
+    from evaluation.publish.units import UNIT_DIR, write_unit_pages
+
+    unit_pages = write_unit_pages(tables, rp, is_sample, staging / UNIT_DIR)
     echo(_t("cli.report_tables", rp.lang, n=len(tables), s=f"{time.perf_counter() - t0:.1f}"))
+    echo(_t("cli.report_units", rp.lang, n=len(unit_pages)))
 
     # --- notebooks ----------------------------------------------------------------------
     base_params = {
@@ -426,6 +430,7 @@ def _build(
 
         t0 = time.perf_counter()
         pdf_jobs = [(j.html, j.pdf) for j in jobs if j.pdf is not None and j.label not in reused]
+        pdf_jobs += [(h, h.with_suffix(".pdf")) for h in unit_pages]  # same Chromium
         echo(_t("cli.report_pdf", rp.lang, n=len(pdf_jobs)))
         label = titles.footer_text(rp, is_sample)
         print_pdfs(pdf_jobs, footer_label=label, lang=rp.lang)
