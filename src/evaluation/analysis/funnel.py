@@ -15,7 +15,7 @@ most provinces and units hold only a handful of agreements: 95% limits (tail pro
 A group's ``position`` is ``below_998`` (below the lower 99.8% limit), ``below_95``,
 ``within``, ``above_95`` or ``above_998``. It is decided by the exact binomial tail
 probability of the group's own count, the test the limits stand for: ``below_95`` when
-``P(R <= followed_up) < 0.025``, ``below_998`` when it is ``< 0.001`` (mirror for above). The
+``P(R <= agreements_followed_up) < 0.025``, ``below_998`` when it is ``< 0.001`` (mirror for above). The
 interpolated limits serve the drawing; deciding by them would flag, for instance, every group
 of one agreement at 100% as "above 99.8%" (the interpolated upper limit at n = 1 is just below
 1), although such a count happens with probability equal to the overall rate. With 20 or more
@@ -104,8 +104,9 @@ def funnel_table(tables: Any, params: Params, by: str) -> pd.DataFrame:
         ``followup_rate`` (as in the rate tables), ``overall_rate`` (all agreements),
         ``limit_95_low``, ``limit_95_high``, ``limit_998_low``, ``limit_998_high`` (exact
         binomial limits around ``overall_rate`` at the group's size) and ``position`` (one
-        of :data:`POSITIONS`, from the exact tail probability of ``followed_up``). One row per group that occurs, vocabulary order for provinces
-        (unknown labels A-Z, missing last), A-Z for units.
+        of :data:`POSITIONS`, from the exact tail probability of ``agreements_followed_up``).
+        One row per group that occurs, vocabulary order for provinces (unknown labels A-Z,
+        missing last), A-Z for units.
 
     Raises
     ------

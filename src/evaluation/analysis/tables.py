@@ -130,8 +130,8 @@ def summary_facts(tbl, mp: metrics.Params) -> pd.DataFrame:
     ``…_scope_rate_cl_high``, ``…_effective_n``, ``…_agreements``, ``…_scope_items``;
     ``category_groups_compared`` / ``scope_groups_compared`` (groups of at least
     :data:`MIN_GROUP_N` agreements) and ``category_differs_clearly`` /
-    ``scope_differs_clearly`` (False: no group differs clearly); ``needs_assistance``, ``assistance_<reason code>`` (counts),
-    ``ending_soon``, ``ended_without_followup``.
+    ``scope_differs_clearly`` (False: no group differs clearly); ``needs_assistance``,
+    ``assistance_<reason code>`` (counts), ``ending_soon``, ``ended_without_followup``.
     """
     f = metrics.executive_summary_facts(tbl, mp, min_n=MIN_GROUP_N)
     ag = tbl.core.tables.agreements if isinstance(tbl, metrics.Prepared) else None
