@@ -607,8 +607,8 @@ def test_html_shows_the_script_partner_as_text(folder):
 
 def test_html_has_baseline_assumptions_appendix_and_methodology(folder):
     """Without a previous report the changes compare with 2023-03-14: signed by then are
-    A01-A04, A06, B01-B04 and C01 (10); A05 and C02 are new (2). B03 is the one agreement with
-    an assumed end date. The assumptions log follows the data-quality appendix; the
+    A01-A04, A06, B01-B04 and C01 (10); A05 and C02 are new (2). B02 and B03 are the two
+    agreements with an assumed end date (their end-date cells are blank). The assumptions log follows the data-quality appendix; the
     methodology states the imputation counts."""
     html = (folder / f"{MAIN}.html").read_text(encoding="utf-8")
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
@@ -619,11 +619,11 @@ def test_html_has_baseline_assumptions_appendix_and_methodology(folder):
     log = text.index("Lampiran: Catatan Asumsi")
     method = text.rindex("Metodologi")
     assert dq < log < method
-    assert re.search(r"masa berlaku bawaan − 1 hari 1 1 ", text)
+    assert re.search(r"masa berlaku bawaan − 1 hari 2 2 ", text)
     changes = read_table(folder, "changes_summary").set_index("metric")
     assert (changes.loc["agreements", "previous"], changes.loc["agreements", "current"]) == (10, 12)
     imp = read_table(folder, "imputations").set_index("code")
-    assert imp.loc["default_end_term", "rows"] == 1
+    assert imp.loc["default_end_term", "rows"] == 2
     assert (folder / "tables" / "assumptions.csv").exists()
 
 

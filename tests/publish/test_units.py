@@ -35,7 +35,7 @@ ROWS = [
 def tables(tmp_path_factory):
     base = tmp_path_factory.mktemp("units")
     write_xlsx(base / "raw" / "r.xlsx", {"Perjanjian": [AG_HEADER, *ROWS]})
-    run_ingest(base / "raw", base / "processed", echo=lambda m: None)
+    run_ingest(base / "raw", base / "processed")
     data = load_processed(base / "processed")
     out = {}
     for lang in ("id", "en"):
