@@ -300,4 +300,4 @@ def test_six_sparse_sheets_with_a_stray_cell_far_away(tmp_path):
     res = _flood(tmp_path, sparse_flood)
     assert res["rc"] == 0, res["stderr"]
     assert "Perjanjian: 5 " in res["stdout"]
-    assert "593 blank rows in a row (rows 7–599) skipped" in res["stdout"]
+    assert "593 baris kosong berturut-turut (baris 7–599) dilewati" in res["stdout"]
