@@ -129,7 +129,7 @@ def test_every_other_entry_of_the_folder_is_named(tmp_path, capsys):
     assert main(["ingest", "--raw", str(raw), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     for name in ("~$rjanjian Kerja Sama.xlsx", "README.md", "laporan.pdf", "arsip", ".DS_Store"):
-        assert f"  [ignored] {name}: " in printed, name
+        assert f"  [diabaikan] {name}: " in printed, name  # Bahasa Indonesia by default
 
 
 def test_folder_without_workbooks_names_what_it_found(tmp_path):

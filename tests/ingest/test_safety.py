@@ -283,7 +283,7 @@ def _flood(tmp_path, make) -> dict:
 def test_csv_with_ten_million_blank_lines(tmp_path):
     res = _flood(tmp_path, csv_blank_flood)
     assert res["rc"] == 0, res["stderr"]
-    assert "Agreements: 1 " in res["stdout"]
+    assert "Perjanjian: 1 " in res["stdout"]
     quality = (tmp_path / "out" / "data_quality.csv").read_text(encoding="utf-8")
     assert "5,000,000 blank rows in a row (rows 2–5000001) skipped" in quality
     assert len(quality.splitlines()) == 2  # the header and that one remark
@@ -299,5 +299,5 @@ def test_sheet_of_a_million_junk_rows_is_refused_by_the_gate(tmp_path):
 def test_six_sparse_sheets_with_a_stray_cell_far_away(tmp_path):
     res = _flood(tmp_path, sparse_flood)
     assert res["rc"] == 0, res["stderr"]
-    assert "Agreements: 5 " in res["stdout"]
-    assert "593 blank rows in a row (rows 7–599) skipped" in res["stdout"]
+    assert "Perjanjian: 5 " in res["stdout"]
+    assert "593 baris kosong berturut-turut (baris 7–599) dilewati" in res["stdout"]

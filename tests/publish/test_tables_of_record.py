@@ -188,7 +188,7 @@ def test_analysts_notebooks_are_run_into_the_pack_and_a_failing_one_is_reported(
     assert not (analis / f"analisis_rusak_{AS_OF}.html").exists()
     assert not (analis / f"coretan_{AS_OF}.html").exists()
     log = "\n".join(lines)
-    assert re.search(r"analisis_rusak\.ipynb failed in cell \d+: ZeroDivisionError", log)
+    assert re.search(r"PERINGATAN: analisis_rusak\.ipynb gagal di sel \d+: ZeroDivisionError", log)
     assert str(good.with_suffix(".pdf")) in log  # listed with the pack
     listing = (analis / "DAFTAR.txt").read_text(encoding="utf-8")
     assert "analisis_unit.ipynb: OK" in listing
