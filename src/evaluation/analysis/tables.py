@@ -20,6 +20,7 @@ import pandas as pd
 
 from evaluation import config
 from evaluation.analysis import metrics
+from evaluation.analysis.findings import findings
 from evaluation.params import ReportParams
 from evaluation.vocab.loader import load_vocabulary
 
@@ -240,6 +241,8 @@ def compute_tables(
     if summ is not None and len(summ):
         out["data_quality_summary"] = summ.copy()
     out[PARAMETERS_TABLE] = parameters_table(rp, is_sample, prev_as_of)
+    # Last: the summary's findings and decisions are selected from the tables above.
+    out["findings"] = findings(out, min_n=MIN_GROUP_N)
     return out
 
 
