@@ -157,6 +157,7 @@ def test_compute_tables_keys(full):
         "ended_without_followup", "time_to_first_followup", "time_to_first_followup_curve",
         "outcomes_by_province", "outcomes_total", "outcomes_by_partner", "partner_scorecards",
         "data_quality", "data_quality_summary", "summary_facts", "report_parameters",
+        "findings",
     }  # fmt: skip
     assert set(out) == expected  # no changes_* without a previous evaluation
     assert all(isinstance(df, pd.DataFrame) for df in out.values())

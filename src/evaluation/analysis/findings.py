@@ -55,6 +55,20 @@ import pandas as pd
 FINDINGS_COLUMNS = ["kind", "code", "rank", "fields"]
 #: Kinds of item, in the order the summary shows them.
 KINDS = ("finding", "decision")
+#: Codes the rules below yield (a new rule adds its own), each worded by the report.
+FINDING_CODES = (
+    "followup_overall",
+    "category_lowest",
+    "category_highest",
+    "category_no_clear_difference",
+    "scope_lowest",
+    "scope_highest",
+    "scope_no_clear_difference",
+    "expiring_low",
+    "no_realisation",
+    "no_realisation_unit",
+)
+DECISION_CODES = ("decide_tier1", "assign_tier2", "confirm_tier3")
 #: Most findings the summary leads with (decisions are all kept).
 MAX_FINDINGS = 5
 #: Units named in a decision (the rest are counted together).
@@ -201,7 +215,8 @@ def _comparison(ctx: Context, what: str) -> Iterable[Item]:
                     "low": r[lo],
                     "high": r[hi],
                     "n": r[n_col],
-                    "groups": len(ok),
+                    "others": len(others),
+                    "min_n": ctx.min_n,
                     "others_low": others[lo].min(),
                     "others_high": others[hi].max(),
                     "clustered": clustered,
@@ -396,7 +411,9 @@ def fields_of(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 __all__ = [
+    "DECISION_CODES",
     "FINDINGS_COLUMNS",
+    "FINDING_CODES",
     "KINDS",
     "MAX_FINDINGS",
     "RULES",

@@ -7,7 +7,8 @@
 gives :func:`muat_laporan` (load the tables of record), the display helpers
 :func:`tabel`, :func:`teks`, :func:`catatan`, :func:`judul`, :func:`daftar`, :func:`bagian`,
 the chart module :mod:`grafik <evaluation.presentation.grafik>`, the blocks with generated
-sentences (:mod:`~evaluation.presentation.sections`, :mod:`~evaluation.presentation.annex`,
+sentences (:mod:`~evaluation.presentation.sections`,
+:mod:`~evaluation.presentation.summary_sections`, :mod:`~evaluation.presentation.annex`,
 :mod:`~evaluation.presentation.data_quality`) and ``pd`` (pandas) for your own tables.
 """
 
@@ -24,9 +25,8 @@ from evaluation.presentation.sections import (
     metodologi,
     pengantar_asistensi,
     perubahan,
-    ringkasan_eksekutif,
-    sampul,
 )
+from evaluation.presentation.summary_sections import ringkasan_eksekutif, sampul
 
 __all__ = [
     "bagian",

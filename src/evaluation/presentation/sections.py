@@ -2,8 +2,9 @@
 
 Most report cells are a :func:`~evaluation.presentation.display.tabel` and a chart from
 :mod:`~evaluation.presentation.grafik`; the blocks here are the ones with sentences built
-from numbers (the cover, the executive summary, the assistance list with its worded
-reasons, the outcomes, the changes, the methodology). Each takes the loaded report
+from numbers (the assistance list with its worded reasons, the outcomes, the changes, the
+methodology; the cover and the executive summary are in
+:mod:`~evaluation.presentation.summary_sections`). Each takes the loaded report
 (:func:`~evaluation.presentation.report.muat_laporan`) and returns a displayable; every
 number comes from ``L.tabel``. The data-quality appendix is
 :func:`evaluation.presentation.data_quality.kualitas_data`, the partner annex
@@ -15,159 +16,19 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation.analysis.outcomes import LOCAL_GOVERNMENT
-from evaluation.presentation.display import Html, bagian, daftar, esc, tabel, table_html
+from evaluation.presentation.display import Html, bagian, esc, tabel, table_html
 from evaluation.presentation.report import Laporan
 from evaluation.presentation.text import (
     fmt_date,
     fmt_int,
-    fmt_interval,
     fmt_percent,
     fmt_rupiah,
     has_key,
     methodology_text,
     t,
 )
-from evaluation.presentation.titles import _category_text
 from evaluation.presentation.wording import fmt_number_signed, short_reasons_text, steps_text
 from evaluation.vocab.loader import load_vocabulary
-
-
-def sampul(L: Laporan) -> Html:
-    """The cover: title, category, date of the data and the period covered."""
-    rp, lang = L.params, L.lang
-    parts = ['<div class="cover">']
-    if L.is_sample:
-        parts.append(
-            f'<p class="eval-sample-banner"><strong>{esc(t("report.sample_banner", lang))}</strong>'
-            f"<br>{esc(t('report.sample_explained', lang))}</p>"
-        )
-    parts.append(f"<h1>{esc(t('report.title', lang))}</h1>")
-    if rp.category:
-        parts.append(f"<h2>{esc(_category_text(rp))}</h2>")
-    parts.append(f"<p>{esc(t('report.subtitle', lang))}</p>")
-    parts.append(
-        f"<p><strong>{esc(t('report.data_as_of', lang, date=fmt_date(rp.as_of, lang)))}</strong></p>"
-    )
-    period = t(
-        "report.period", lang, since=fmt_date(rp.since, lang), as_of=fmt_date(rp.as_of, lang)
-    )
-    parts.append(f"<p>{esc(period)}</p></div>")
-    return Html("".join(parts))
-
-
-def ringkasan_eksekutif(L: Laporan) -> Html:
-    """The executive summary: one sentence per headline figure (table ``summary_facts``;
-    per-category counts from ``headline_counts``; groups from the rate tables)."""
-    T, lang, p = L.tabel, L.lang, L.params
-    f = T.summary_facts.iloc[0]
-    vocab = load_vocabulary()
-    as_of = fmt_date(p.as_of, lang)
-    items = [
-        t(
-            "summary.agreements_total",
-            lang,
-            as_of=as_of,
-            n=fmt_int(f["total_agreements"], lang),
-            since=fmt_date(p.since, lang),
-            partners=fmt_int(f["partners"], lang),
-        )
-    ]
-    head = T.headline_counts
-    head = head[~head["is_total"].astype(bool)]
-    cats = []
-    for c, n in zip(head["category"], head["agreements"], strict=True):
-        if n:
-            name = vocab.partner_categories.display(c, lang)
-            cats.append(
-                t("summary.category_count", lang, n=fmt_int(n, lang), category=name.lower())
-                if lang == "id"
-                else t("summary.category_count", lang, n=fmt_int(n, lang), category=name)
-            )
-    if cats:
-        items.append(t("summary.by_category_list", lang, items="; ".join(cats)))
-    items.append(t("summary.active", lang, n=fmt_int(f["active"], lang), as_of=as_of))
-    items.append(
-        t(
-            "summary.followup_rate",
-            lang,
-            done=fmt_int(f["agreements_followed_up"], lang),
-            n=fmt_int(f["total_agreements"], lang),
-            rate=fmt_percent(f["followup_rate"], lang),
-        )
-    )
-    items.append(
-        t(
-            "summary.scope_rate",
-            lang,
-            items=fmt_int(f["scope_items"], lang),
-            done=fmt_int(f["scope_items_done"], lang),
-            rate=fmt_percent(f["scope_rate"], lang),
-            in_progress=fmt_int(f["scope_items_in_progress"], lang),
-        )
-    )
-    from evaluation.analysis.tables import MIN_GROUP_N
-
-    qualifying = int((T.rates_by_category["agreements"] >= MIN_GROUP_N).sum())
-    if pd.notna(f["lowest_category"]) and p.category is None and qualifying >= 2:
-        items.append(
-            t(
-                "summary.lowest_category",
-                lang,
-                category=vocab.partner_categories.display(f["lowest_category"], lang),
-                rate=fmt_percent(f["lowest_category_scope_rate"], lang),
-                interval=fmt_interval(
-                    f["lowest_category_scope_rate_low"], f["lowest_category_scope_rate_high"], lang
-                ),
-                n=fmt_int(f["lowest_category_agreements"], lang),
-            )
-        )
-    qualifying = int((T.rates_by_scope["scope_items"] >= MIN_GROUP_N).sum())
-    if pd.notna(f["lowest_scope"]) and qualifying >= 2:
-        items.append(
-            t(
-                "summary.lowest_scope",
-                lang,
-                scope=vocab.scopes.display(f["lowest_scope"], lang),
-                rate=fmt_percent(f["lowest_scope_scope_rate"], lang),
-                n=fmt_int(f["lowest_scope_scope_items"], lang),
-            )
-        )
-    items.append(t("summary.needs_attention", lang, n=fmt_int(f["needs_assistance"], lang)))
-    if f["needs_assistance"]:
-        items.append(
-            t(
-                "summary.reasons",
-                lang,
-                no_realisation=fmt_int(f["assistance_no_realisation"], lang),
-                stale=fmt_int(f["assistance_stale"], lang),
-                expiring_low=fmt_int(f["assistance_expiring_low"], lang),
-                grace=p.grace_months,
-                stale_months=p.stale_months,
-                expiry=p.expiry_months,
-            )
-        )
-    items.append(
-        t(
-            "summary.ending_soon",
-            lang,
-            n=fmt_int(f["ending_soon"], lang),
-            months=p.expiry_months,
-        )
-    )
-    items.append(
-        t("summary.ended_without_followup", lang, n=fmt_int(f["ended_without_followup"], lang))
-    )
-    if "changes_summary" in T and L.previous_as_of is not None:
-        items.append(
-            t(
-                "summary.changes",
-                lang,
-                date=fmt_date(L.previous_as_of, lang),
-                new=fmt_int(len(T.changes_new_agreements), lang),
-                done=fmt_int(len(T.changes_newly_done), lang),
-            )
-        )
-    return bagian("section.summary", daftar(items))
 
 
 def pengantar_asistensi(L: Laporan) -> Html:
@@ -340,6 +201,4 @@ __all__ = [
     "metodologi",
     "pengantar_asistensi",
     "perubahan",
-    "ringkasan_eksekutif",
-    "sampul",
 ]
