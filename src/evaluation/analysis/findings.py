@@ -134,6 +134,12 @@ def _plain(v: Any) -> Any:
     return v
 
 
+def _first(df: pd.DataFrame) -> dict[str, Any]:
+    """First row as a dict, each value keeping its column's type (a row Series would turn
+    the counts of a frame with float columns into floats)."""
+    return {c: df[c].iloc[0] for c in df.columns}
+
+
 def _fields(d: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in d.items():
@@ -179,15 +185,15 @@ def _comparison(ctx: Context, what: str) -> Iterable[Item]:
     small = int(((df[n_col] > 0) & (df[n_col] < ctx.min_n)).sum())
     if len(ok) < 2:
         return
-    f = facts.iloc[0]
+    f = _first(facts)
 
-    def clears(name: object, side: str) -> pd.Series | None:
+    def clears(name: object, side: str) -> dict[str, Any] | None:
         if _missing(name):
             return None
         hit = ok[ok[label] == name]
         if len(hit) != 1:
             return None
-        r, others = hit.iloc[0], ok[ok[label] != name]
+        r, others = _first(hit), ok[ok[label] != name]
         if side == "lowest" and r[hi] < others[lo].min():
             return r
         if side == "highest" and r[lo] > others[hi].max():
@@ -195,7 +201,7 @@ def _comparison(ctx: Context, what: str) -> Iterable[Item]:
         return None
 
     highest = f.get(f"highest_{what}")
-    if f"highest_{what}" not in f.index:  # until summary_facts names one: the top group
+    if f"highest_{what}" not in f:  # until summary_facts names one: the top group
         highest = ok.sort_values(["scope_rate", n_col], ascending=[False, False]).iloc[0][label]
     named = False
     for side, name, pri in (("lowest", f.get(f"lowest_{what}"), 0), ("highest", highest, 1)):
@@ -247,7 +253,7 @@ def followup_overall(ctx: Context) -> Iterable[Item]:
     df = ctx.table("rates_overall")
     if df is None or not len(df) or not df["agreements"].iloc[0]:
         return
-    r = df.iloc[0]
+    r = _first(df)
     yield Item(
         "finding",
         "followup_overall",
