@@ -162,21 +162,18 @@ def panel_angka(L: Laporan) -> Html:
         ),
     ]
     o = T.rates_overall.iloc[0]
-    tiles.append(
-        _tile(
-            t("cover.followup", lang),
-            fmt_percent(o["followup_rate"], lang),
-            esc(
-                t(
-                    "cover.followup_detail",
-                    lang,
-                    interval=fmt_interval(o["followup_rate_low"], o["followup_rate_high"], lang),
-                    done=fmt_int(o["agreements_followed_up"], lang),
-                    n=fmt_int(o["agreements"], lang),
-                )
-            ),
+    interval = fmt_interval(o["followup_rate_low"], o["followup_rate_high"], lang)
+    detail = esc(
+        t(
+            "cover.followup_detail",
+            lang,
+            interval="\x00",
+            done=fmt_int(o["agreements_followed_up"], lang),
+            n=fmt_int(o["agreements"], lang),
         )
-    )
+    )  # the interval is kept on one line
+    detail = detail.replace("\x00", f'<span class="kf-nowrap">{esc(interval)}</span>')
+    tiles.append(_tile(t("cover.followup", lang), fmt_percent(o["followup_rate"], lang), detail))
     na = T.needs_assistance
     counts = na["tier"].value_counts() if "tier" in na.columns else pd.Series(dtype="int64")
     tiers = "".join(
