@@ -184,7 +184,7 @@ def panel_angka(L: Laporan) -> Html:
     tiles.append(
         _tile(
             t("cover.tiers", lang),
-            fmt_int(len(na), lang),
+            fmt_int(f["needs_assistance"], lang),
             f'<ul class="kf-list">{tiers}</ul>',
             "kf-wide",
         )
