@@ -159,6 +159,7 @@ def test_compute_tables_keys(full):
         "data_quality", "data_quality_summary", "summary_facts", "report_parameters",
         "funnel_province", "funnel_unit", "funnel_limits",
         "imputations", "assumptions", "agreements_without_scope", "expected_scopes",
+        "findings",
     }  # fmt: skip
     # without a previous evaluation the changes compare with the same data 12 months earlier
     changes = {f"changes_{k}" for k in ("new_agreements", "newly_done", "newly_ended",
@@ -466,44 +467,3 @@ def test_excel_assistance_sheet_words_the_reasons_in_the_report_language(full):
         x1 = assist.set_index("agreement_id").loc["X1"]
         assert x1["reason_text"].startswith(text)  # X1: stale, last activity 2021-01-01
         assert "reasons" not in assist.columns  # codes stay in the CSV tables of record
-
-
-def _summary_html(tables, lang="id") -> str:
-    return nbh.ringkasan_eksekutif(from_tables(tables, lang=lang))._repr_html_()
-
-
-def test_summary_names_a_group_only_when_the_facts_do(full):
-    """The summary words lowest/highest from summary_facts (the rule lives in the analysis):
-    a named group gets its sentence with the clustered interval, otherwise one sentence
-    says no group differs clearly."""
-    tables = dict(full)
-    facts = tables["summary_facts"].copy()
-    facts["category_groups_compared"] = 3
-    facts["scope_groups_compared"] = 2
-    tables["summary_facts"] = facts
-    page = _summary_html(tables)
-    assert "Tidak ada kategori mitra yang tingkat pelaksanaannya jelas berbeda" in page
-    assert "(3 kategori dengan sedikitnya 5 perjanjian)" in page
-    assert "Tidak ada ruang lingkup yang tingkat pelaksanaannya jelas berbeda" in page
-    assert "terendah" not in page
-    named = facts.copy()
-    named["highest_category"] = pd.array([PD], dtype="string")
-    named["highest_category_scope_rate"] = 0.5
-    named["highest_category_scope_rate_cl_low"] = 0.41
-    named["highest_category_scope_rate_cl_high"] = 0.6
-    named["highest_category_agreements"] = pd.array([12], dtype="Int64")
-    named["category_differs_clearly"] = True
-    tables["summary_facts"] = named
-    page = _summary_html(tables)
-    assert "Tingkat pelaksanaan tertinggi ada pada Pemerintah Daerah: 50,0%" in page
-    assert "interval 95% klaster 41,0–60,0%; n = 12" in page
-    assert "Tidak ada kategori mitra" not in page
-    en = _summary_html(tables, "en")
-    assert "The highest implementation rate is for Local governments: 50.0%" in en
-    # fewer than two groups to compare: no sentence at all
-    few = facts.copy()
-    few["category_groups_compared"] = 1
-    few["scope_groups_compared"] = 0
-    tables["summary_facts"] = few
-    page = _summary_html(tables)
-    assert "jelas berbeda" not in page

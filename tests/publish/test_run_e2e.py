@@ -670,6 +670,87 @@ def test_annex_pdf_lists_every_counted_partner(folder):
     assert "Kelewatan" not in text  # signed after as_of
 
 
+# --------------------------------------------------------------------------- cover and summary
+# Hand computation: 7 of 12 agreements followed up (58,3%); Wilson 95%: centre
+# (p + z²/2n)/(1 + z²/n), half-width z·sqrt(p(1-p)/n + z²/4n²)/(1 + z²/n) -> 32,0–80,7%.
+# Active 4 + 4 + 2 = 10, ended 2. Tiers: 1 = B04 (ends 2024-07-31 at 0/2); 2 = A03, B02 (no
+# realised follow-up after 12 months; B04 is tier 1); 3 = A04, B01, C01 (stale only).
+# Only Pemerintah Daerah has >= 5 agreements and only S2 >= 5 scope items: nothing compared.
+def wilson_id(k: int, n: int, z: float = 1.959963984540054) -> str:
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return f"{pct_id(centre - half)[:-1]}–{pct_id(centre + half)}"
+
+
+def pdf_page_text(path: Path, page: int) -> str:
+    out = subprocess.run(
+        ["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return re.sub(r"[ \t\u00a0]+", " ", out)
+
+
+def html_list(html_text: str, cls: str) -> list[str]:
+    import html as html_mod
+
+    m = re.search(rf'<ol class="{cls}">(.*?)</ol>', html_text, re.S)
+    assert m, f"no {cls} list"
+    return [html_mod.unescape(x) for x in re.findall(r"<li>(.*?)</li>", m.group(1), re.S)]
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs pdftotext (poppler)")
+def test_cover_page_of_the_pdf_shows_the_key_figures(folder):
+    assert wilson_id(7, 12) == "32,0–80,7%"
+    text = pdf_page_text(folder / f"{MAIN}.pdf", 1)
+    assert "ANGKA POKOK" in text and "Daftar Isi" not in text  # the panel fits the cover
+    for cat, n in ((PD, 6), (LP, 4), (LK, 2)):
+        assert re.search(re.escape(cat) + rf"\s+{n}\b", text), (cat, n)
+    assert re.search(r"Perjanjian kerja sama\s.*?\b12\b", text, re.S)
+    assert re.search(r"Masih aktif\s.*?\b10\b", text, re.S) and "2 telah berakhir" in text
+    assert pct_id(7 / 12) in text and re.search(r"\b7\s+dari\s+12\s+perjanjian", text)
+    assert wilson_id(7, 12) in text
+    for tier, n in ((1, 1), (2, 2), (3, 3)):
+        assert re.search(rf"Tingkat {tier} — \w+\s+{n}\b", text), (tier, n)
+    assert "Tanggal evaluasi: 14 Maret 2024" in text
+    assert "DATA CONTOH" not in text  # not the sample
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs pdftotext (poppler)")
+def test_category_cover_has_its_own_panel(folder):
+    text = pdf_page_text(folder / "kategori" / f"{MAIN}_kesehatan.pdf", 1)
+    assert "ANGKA POKOK" in text and re.search(re.escape(LK) + r"\s+2\b", text)
+    assert re.search(r"\b1\s+dari\s+2\s+perjanjian", text), text  # C01 only
+    assert wilson_id(1, 2) in text, text
+    assert PD not in text and LP not in text
+
+
+def test_summary_leads_with_findings_then_decisions(folder):
+    page = (folder / f"{MAIN}.html").read_text(encoding="utf-8")
+    found = html_list(page, "eval-findings")
+    assert found[0] == (
+        f"7 dari 12 perjanjian ({pct_id(7 / 12)}; selang kepercayaan 95% {wilson_id(7, 12)}) "
+        "telah memiliki sedikitnya satu tindak lanjut terlaksana."
+    )
+    assert found[1].startswith(
+        "1 dari 1 perjanjian yang berakhir dalam 6 bulan ke depan baru melaksanakan kurang dari 50%"
+    )
+    assert found[2].startswith("2 perjanjian tingkat 2 (2 mitra) belum memiliki tindak lanjut")
+    assert len(found) == 3  # one category and one scope reach n >= 5: nothing is compared
+    assert not any("terendah" in f or "jelas" in f for f in found)
+    decided = html_list(page, "eval-decisions")
+    assert [d.split(" ")[0] for d in decided] == ["Putuskan", "Tetapkan", "Tetapkan"]
+    assert decided[0].startswith("Putuskan perpanjangan atau pengakhiran 1 perjanjian tingkat 1")
+    assert decided[1].startswith("Tetapkan asistensi untuk 2 perjanjian tingkat 2 (2 mitra)")
+    assert decided[2].startswith("Tetapkan daftar pantauan 3 perjanjian tingkat 3")
+    assert page.index("eval-findings") < page.index("eval-decisions") < page.index("eval-summary")
+    table = read_table(folder, "findings")
+    assert list(table["kind"]) == ["finding"] * 3 + ["decision"] * 3
+    assert list(table["code"])[:2] == ["followup_overall", "expiring_low"]
+
+
 # --------------------------------------------------------------------------- injection safety
 def test_formula_partner_is_text_in_xlsx_and_quoted_in_csv(folder):
     wb = openpyxl.load_workbook(folder / "ringkasan.xlsx")
@@ -745,6 +826,8 @@ def test_english_report_has_english_headings(built_en):
     for indonesian in ("Ringkasan Eksekutif", "Tingkat Pelaksanaan per Kategori Mitra", "Maret"):
         assert indonesian not in html, indonesian
     assert "42.9%" in html and "42,9%" not in html  # Lembaga Pendidikan, English decimal
+    assert "Main findings" in html and "Decisions asked of the meeting" in html
+    assert "Key figures" in html and "Tier 1 — decide" in html
     assert not list(built_en.glob("*.pdf"))
     assert not (built_en / "kategori").exists()
 

@@ -30,6 +30,7 @@ from evaluation.analysis.changes import (
 )
 from evaluation.analysis.clustered import MIN_GROUP_N
 from evaluation.analysis.core import DAYS_PER_MONTH
+from evaluation.analysis.findings import findings
 from evaluation.analysis.funnel import funnel_limits, funnel_table
 from evaluation.analysis.summary import GROUP_FACT_KEYS
 from evaluation.params import ReportParams
@@ -332,6 +333,8 @@ def compute_tables(
     out[PARAMETERS_TABLE] = parameters_table(
         rp, is_sample, prev_as_of, baseline=baseline, baseline_on=baseline_on
     )
+    # Last: the summary's findings and decisions are selected from the tables above.
+    out["findings"] = findings(out, min_n=MIN_GROUP_N)
     return out
 
 

@@ -7,7 +7,8 @@
 gives :func:`muat_laporan` (load the tables of record), the display helpers
 :func:`tabel`, :func:`teks`, :func:`catatan`, :func:`judul`, :func:`daftar`, :func:`bagian`,
 the chart module :mod:`grafik <evaluation.presentation.grafik>`, the blocks with generated
-sentences (:mod:`~evaluation.presentation.sections`, :mod:`~evaluation.presentation.triage`,
+sentences (:mod:`~evaluation.presentation.sections`,
+:mod:`~evaluation.presentation.summary_sections`, :mod:`~evaluation.presentation.triage`,
 :mod:`~evaluation.presentation.annex`, :mod:`~evaluation.presentation.data_quality`,
 :mod:`~evaluation.presentation.comparisons`, :mod:`~evaluation.presentation.timing`) and ``pd``
 (pandas) for your own tables.
@@ -26,9 +27,8 @@ from evaluation.presentation.sections import (
     luaran,
     metodologi,
     perubahan,
-    ringkasan_eksekutif,
-    sampul,
 )
+from evaluation.presentation.summary_sections import ringkasan_eksekutif, sampul
 from evaluation.presentation.timing import catatan_kohort, fakta_setelah, kelompok_kecil
 from evaluation.presentation.triage import (
     asistensi_per_unit,
