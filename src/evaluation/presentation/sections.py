@@ -15,7 +15,15 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation.analysis.outcomes import LOCAL_GOVERNMENT
-from evaluation.presentation.display import Html, bagian, daftar, esc, tabel, table_html
+from evaluation.presentation.display import Html, bagian, daftar, cut_cell, esc, tabel, table_html
+from evaluation.presentation.interactive import (
+    INTERACTIVE_MIN_ROWS,
+    csv_bytes,
+    interactive_html,
+    record_of,
+    sort_key,
+    twin,
+)
 from evaluation.presentation.report import Laporan
 from evaluation.presentation.text import (
     fmt_date,
@@ -194,29 +202,48 @@ def daftar_asistensi(L: Laporan, df: pd.DataFrame | None = None) -> Html:
         return Html(f"<p>{esc(t('note.none', lang))}</p>")
     top = df.head(p.top_n)
     vocab = load_vocabulary()
-    records = top.to_dict("records")
+    records = df.to_dict("records")
     shown = pd.DataFrame(
         {
-            "#": [fmt_int(x, lang) for x in top["priority"]],
-            t("col.partner_name", lang): top["partner_name"].fillna("").astype(str).tolist(),
+            "#": [fmt_int(x, lang) for x in df["priority"]],
+            t("col.partner_name", lang): df["partner_name"].fillna("").astype(str).tolist(),
             t("col.category", lang): [
                 vocab.partner_categories.display(c, lang, short=True)
-                for c in top["partner_category"]
+                for c in df["partner_category"]
             ],
-            t("col.unit", lang): top["unit"].fillna("–").astype(str).tolist(),
-            t("col.signed_on", lang): [fmt_date(d, lang) for d in top["signed_on"]],
-            t("col.scope_rate", lang): [fmt_percent(x, lang) for x in top["scope_rate"]],
-            t("col.last_activity_on", lang): [fmt_date(d, lang) for d in top["last_activity_on"]],
+            t("col.unit", lang): df["unit"].fillna("–").astype(str).tolist(),
+            t("col.signed_on", lang): [fmt_date(d, lang) for d in df["signed_on"]],
+            t("col.scope_rate", lang): [fmt_percent(x, lang) for x in df["scope_rate"]],
+            t("col.last_activity_on", lang): [fmt_date(d, lang) for d in df["last_activity_on"]],
             t("col.reasons", lang): [short_reasons_text(r, lang, p.stale_months) for r in records],
             t("col.suggested_action", lang): [steps_text(r, lang, short=True) for r in records],
         }
     )
-    parts = [table_html(shown, long=True, wide=(1, 7, 8), cut=(1, 3))]
+    parts = [table_html(shown.head(len(top)), long=True, wide=(1, 7, 8), cut=(1, 3))]
     if len(df) > len(top):
         note = t("note.top_n", lang, shown=fmt_int(len(top), lang), total=fmt_int(len(df), lang))
         parts.append(f'<p class="catatan">{esc(note)}</p>')
-    parts.append(f'<p class="catatan">{esc(t("note.assistance_full", lang))}</p>')
-    return Html("".join(parts))
+    static = "".join(parts)
+    if len(df) > INTERACTIVE_MIN_ROWS:
+        sort_by = {0: sort_key(df["priority"], "int"), 4: sort_key(df["signed_on"], "date")}
+        sort_by |= {5: sort_key(df["scope_rate"], "percent")}
+        sort_by |= {6: sort_key(df["last_activity_on"], "date")}
+        name, csv = record_of(df)
+        cells = shown.copy()
+        for j in (1, 3):
+            cells.iloc[:, j] = [cut_cell(v) for v in cells.iloc[:, j]]
+        static = twin(
+            static,
+            interactive_html(
+                cells,
+                sort_by=sort_by,
+                wide=(1, 7, 8),
+                name=name or "needs_assistance",
+                csv=csv if csv is not None else csv_bytes(df),
+                lang=lang,
+            ),
+        )
+    return Html(static + f'<p class="catatan">{esc(t("note.assistance_full", lang))}</p>')
 
 
 def luaran(L: Laporan) -> Html | None:
