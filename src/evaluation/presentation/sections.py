@@ -15,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation.analysis.outcomes import LOCAL_GOVERNMENT
-from evaluation.presentation.display import Html, bagian, daftar, cut_cell, esc, tabel, table_html
+from evaluation.presentation.display import Html, bagian, cut_cell, daftar, esc, tabel, table_html
 from evaluation.presentation.interactive import (
     INTERACTIVE_MIN_ROWS,
     csv_bytes,
