@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from html_inspect import chromium_browser
 from test_pdf import needs_chromium
 
 from evaluation.authoring.sample import write_sample
 from evaluation.publish.browser import LOCAL_SCHEMES
 from evaluation.publish.run import run_report
+from html_inspect import chromium_browser
 
 pytestmark = needs_chromium
 
