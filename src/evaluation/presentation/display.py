@@ -80,6 +80,11 @@ STYLE = """<style>
 .eval-table tr.total td { font-weight: bold; border-top: 1px solid #555; }
 .eval-sample-banner { border: 2px solid #b00020; color: #b00020; padding: 8px 12px; margin: 0 auto 24px; max-width: 32em; }
 .eval-summary li { margin-bottom: 4px; }
+@media screen {
+  .eval-interactive:not(:has(.dt-container)) { display: none; }
+  .eval-tablebox:has(.eval-interactive .dt-container) > .eval-static { display: none; }
+}
+@media print { .eval-interactive, .eval-download { display: none !important; } }
 </style>"""
 
 

@@ -20,6 +20,7 @@ link is a ``data:`` URI, so nothing is fetched and the HTML stays one file.
 from __future__ import annotations
 
 import base64
+import html
 import itertools
 import math
 import tempfile
@@ -164,7 +165,7 @@ def interactive_html(
     href = "data:text/csv;charset=utf-8;base64," + base64.b64encode(csv).decode("ascii")
     link = (
         f'<p class="eval-download screen-only"><a class="eval-download-record" '
-        f'download="{name}.csv" href="{href}" data-eval-record="{name}">{_esc(label)}</a></p>'
+        f'download="{name}.csv" href="{href}" data-eval-record="{name}">{html.escape(label)}</a></p>'
     )
     return f'{link}<div class="eval-interactive" data-eval-itable="1">{table}</div>'
 
@@ -175,12 +176,6 @@ def twin(static_html: str, interactive: str) -> str:
         f'<div class="eval-tablebox">{interactive}'
         f'<div class="eval-static">{static_html}</div></div>'
     )
-
-
-def _esc(text: str) -> str:
-    import html
-
-    return html.escape(text)
 
 
 __all__ = ["INTERACTIVE_MIN_ROWS", "csv_bytes", "interactive_html", "record_of", "sort_key", "twin"]
