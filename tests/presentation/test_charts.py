@@ -200,7 +200,7 @@ def test_status_stacked_shares_and_colours():
     names = [t.name for t in fig.data]
     assert names == ["Terlaksana", "Dalam Proses", "Belum Dilaksanakan"]
     colours = [t.marker.color for t in fig.data]
-    assert colours == ["#2E7D32", "#E69F00", "#B0B0B0"]
+    assert colours == ["#009E73", "#E69F00", "#C8C8C8"]  # Okabe-Ito green and orange, grey
     # Sorted by realised share: 4/4 first, then 5/10.
     assert [t.x for t in fig.data] == [(1.0, 0.5), (0.0, 0.3), (0.0, 0.2)]
     assert fig.layout.barmode == "stack"
@@ -281,21 +281,27 @@ def test_figure_html_escapes_json_and_marks_the_div():
     fig = charts.rate_bar(df, "category", title=EVIL)
     fig.add_annotation(text=EVIL)  # raw, unescaped text must still not break out
     out = charts.figure_html(fig, chart_id='rate"<x>')
-    assert out.count("</script>") == 1 and out.rstrip().endswith("</script>")
+    assert out.count("</script>") == 1 and out.rstrip().endswith("</figure>")
     assert "<script>alert" not in out and "<img" not in out
     assert "\\u003c/script\\u003e" in out
-    div = re.match(r"<div ([^>]*)></div>", out)
+    div = re.search(r"<div ([^>]*)></div>", out)
     assert div is not None
     assert 'class="eval-chart"' in div.group(1)
     assert 'data-chart-id="rate&quot;&lt;x&gt;"' in div.group(1)
     assert "height:" in div.group(1) and "width:100%" in div.group(1)
-    assert '"displayModeBar": false' in out and '"responsive": true' in out
+    assert '"displayModeBar": true' in out and '"responsive": true' in out
+    assert '"displaylogo": false' in out and '"format": "png"' in out
+    # Announced as one image named by its (escaped) title, numbers in a table below.
+    assert 'role="img"' in div.group(1) and 'aria-label="Grafik: ' in div.group(1)
+    assert "&lt;/script&gt;" in div.group(1)  # the title, escaped, in the label
+    assert '<details class="eval-chart-data screen-only">' in out
     # The JSON decodes back to the original text.
     payload = re.search(r"var fig = (\{.*\});\n", out).group(1)
     decoded = json.loads(payload)
     assert EVIL in [a["text"] for a in decoded["layout"]["annotations"]]
     assert "width" not in decoded["layout"]
-    assert decoded["config"] == {"displayModeBar": False, "responsive": True, "staticPlot": False}
+    assert decoded["config"]["displayModeBar"] is True
+    assert "sendDataToCloud" in decoded["config"]["modeBarButtonsToRemove"]
 
 
 def test_safe_json_escapes_line_separators():
@@ -308,7 +314,7 @@ def test_mimebundle_has_plotly_json_and_html_with_fixed_height():
     assert set(bundle) == {"application/vnd.plotly.v1+json", "text/html"}
     spec = bundle["application/vnd.plotly.v1+json"]
     assert spec["layout"]["height"] == 333
-    assert spec["config"]["displayModeBar"] is False
+    assert spec["config"]["displayModeBar"] is True
     json.dumps(spec)  # plain JSON
     assert 'data-chart-id="c1"' in bundle["text/html"]
     assert "height:333px" in bundle["text/html"]

@@ -156,3 +156,35 @@ def test_write_atomic_replaces_and_reports_errors(tmp_path):
     blocker.write_text("x")
     with pytest.raises(RenderError, match="Cannot write"):
         write_atomic(blocker / "child.txt", b"x")
+
+
+def test_contents_list_and_offline_datatables_are_embedded_once(tmp_path):
+    import pandas as pd
+
+    from evaluation.presentation.interactive import interactive_html, twin
+
+    shown = pd.DataFrame({"Nama Mitra": [f"Mitra {i}" for i in range(30)]})
+    table = twin("<table><tr><td>statis</td></tr></table>", interactive_html(
+        shown, name="needs_assistance", csv=b"partner_name\nMitra 0\n"
+    ))  # fmt: skip
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("tabel(...)")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": table})] * 2
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("## Satu\n\nteks"),
+        cell,
+        nbformat.v4.new_markdown_cell("## Dua"),
+        nbformat.v4.new_markdown_cell("### Tiga"),
+    ]
+    nbformat.write(nb, tmp_path / "t.ipynb")
+    text = notebook_to_html(tmp_path / "t.ipynb", tmp_path / "t.html", "x").read_text("utf-8")
+    assert text.count('data-eval-itablesjs="1"') == 1  # the DataTables bundle, once
+    assert text.count('class="eval-interactive"') == 2
+    nav = re.search(r'<nav class="eval-toc".*?</nav>', text, re.S).group(0)
+    assert [a for a in re.findall(r'href="#([^"]+)"', nav)] == ["Satu", "Dua", "Tiga"]
+    assert find_external_resources(text) == []
+    assert "unpkg.com" not in text  # itables' connected-mode import is not used
+    # Print: the contents list, the interactive twin and the download link are hidden.
+    css_print = text[text.index("@media print") :]
+    for selector in ("nav.eval-toc", ".eval-interactive", ".eval-download"):
+        assert selector in css_print

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evaluation.presentation.display import Html, esc, table_html
+from evaluation.presentation.display import Html, cut_cell, esc, table_html
+from evaluation.presentation.interactive import (
+    INTERACTIVE_MIN_ROWS,
+    csv_bytes,
+    interactive_html,
+    sort_key,
+    twin,
+)
 from evaluation.presentation.report import Laporan
 from evaluation.presentation.text import fmt_date, fmt_int, fmt_percent, t
 from evaluation.presentation.wording import reason_codes
@@ -81,7 +88,7 @@ def kartu_skor(L: Laporan, df: pd.DataFrame | None = None) -> Html:
         )
         name = vocab.partner_categories.display(cat, lang)
         out.append(f"<h2>{esc(name)} ({fmt_int(len(full), lang)})</h2>")
-        out.append(table_html(table, long=True, wide=(0,), cut=(0,)))
+        static = table_html(table, long=True, wide=(0,), cut=(0,))
         if len(full) > len(sub):
             note = t(
                 "note.annex_cut",
@@ -89,7 +96,28 @@ def kartu_skor(L: Laporan, df: pd.DataFrame | None = None) -> Html:
                 shown=fmt_int(len(sub), lang),
                 total=fmt_int(len(full), lang),
             )
-            out.append(f'<p class="catatan">{esc(note)}</p>')
+            static += f'<p class="catatan">{esc(note)}</p>'
+        if len(sub) > INTERACTIVE_MIN_ROWS:
+            # The twin shows the rows printed; the download is this category's rows of the
+            # table of record (all columns, raw values).
+            cells = table.copy()
+            cells.iloc[:, 0] = [cut_cell(v) for v in cells.iloc[:, 0]]
+            n_scopes = len(scope_cols)
+            sort_by = {
+                1: sort_key(sub["signed_on"], "date"),
+                2 + n_scopes: sort_key(sub["scope_rate"], "percent"),
+                3 + n_scopes: sort_key(sub["last_activity_on"], "date"),
+            }
+            slug = "partner_scorecards_" + "".join(
+                ch if ch.isalnum() else "_" for ch in cat.lower()
+            )
+            static = twin(
+                static,
+                interactive_html(
+                    cells, sort_by=sort_by, wide=(0,), name=slug, csv=csv_bytes(full), lang=lang
+                ),
+            )
+        out.append(static)
     return Html("".join(out))
 
 

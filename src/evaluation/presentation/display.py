@@ -20,6 +20,14 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from evaluation.presentation.interactive import (
+    INTERACTIVE_MIN_ROWS,
+    csv_bytes,
+    interactive_html,
+    record_of,
+    sort_key,
+    twin,
+)
 from evaluation.presentation.text import (
     column_label,
     fmt_int,
@@ -100,6 +108,11 @@ STYLE = """<style>
 .eval-table tr.total td { font-weight: bold; border-top: 1px solid #555; }
 .eval-sample-banner { border: 2px solid #b00020; color: #b00020; padding: 8px 12px; margin: 0 auto 24px; max-width: 32em; }
 .eval-summary li { margin-bottom: 4px; }
+@media screen {
+  .eval-interactive:not(:has(.dt-container)) { display: none; }
+  .eval-tablebox:has(.eval-interactive .dt-container) > .eval-static { display: none; }
+}
+@media print { .eval-interactive, .eval-download { display: none !important; } }
 </style>"""
 
 
@@ -147,6 +160,11 @@ def shorten(text: object, limit: int = MAX_CELL_CHARS) -> str:
     return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
 
 
+def cut_cell(text: object, limit: int = MAX_CELL_CHARS) -> str:
+    """Each line of a name cell cut to ``limit`` characters (:func:`shorten`)."""
+    return "\n".join(shorten(part, limit) for part in str(text).split("\n"))
+
+
 def table_html(
     shown: pd.DataFrame,
     *,
@@ -172,7 +190,7 @@ def table_html(
         for j, v in enumerate(r):
             text = "" if v is None else str(v)
             if j in cut:
-                text = "\n".join(shorten(part, limit) for part in text.split("\n"))
+                text = cut_cell(text, limit)
             if j in wide:
                 cells.append(f"<td class='wide'><div class='wide'>{esc(text)}</div></td>")
             else:
@@ -294,9 +312,9 @@ def tabel(
     }
     limit = maks if maks is not None else (rep.params.top_n if (panjang and rep) else None)
     note = ""
+    full = data
     if limit is not None and len(data) > limit:
         note = t("note.top_n", lang, shown=fmt_int(limit, lang), total=fmt_int(len(data), lang))
-        data, flag = data.head(limit), flag.head(limit)
     intervals = {}
     if interval:
         intervals = {
@@ -338,16 +356,40 @@ def tabel(
             v if v else all_label for v in shown.loc[flag.to_numpy(), first]
         ]
     wide = [i for i, c in enumerate(kolom) if c in lebar]
+    cut = [i for i, c in enumerate(kolom) if c in NAME_COLUMNS]
+    everything = shown
+    if note:
+        data, flag, shown = data.head(limit), flag.head(limit), shown.head(limit)
     fragment = table_html(
         shown,
         caption=word(judul) if judul else None,
         long=panjang,
         wide=wide,
         total_rows=[i for i, f in enumerate(flag) if f],
-        cut=[i for i, c in enumerate(kolom) if c in NAME_COLUMNS],
+        cut=cut,
     )
     if note:
         fragment += f'<p class="catatan">{esc(note)}</p>'
+    if len(full) > INTERACTIVE_MIN_ROWS:
+        sort_by = {
+            i: sort_key(full[c], kinds[c]) for i, c in enumerate(kolom) if c not in intervals
+        }
+        sort_by |= {i: sort_key(full[c], "percent") for i, c in enumerate(kolom) if c in intervals}
+        name, csv = record_of(df)
+        cells = everything.copy()
+        for j in cut:
+            cells.iloc[:, j] = [cut_cell(v) for v in cells.iloc[:, j]]
+        fragment = twin(
+            fragment,
+            interactive_html(
+                cells,
+                sort_by={i: k for i, k in sort_by.items() if k is not None},
+                wide=sorted(set(wide) | set(cut)),
+                name=name or "tabel",
+                csv=csv if csv is not None else csv_bytes(df),
+                lang=lang,
+            ),
+        )
     return Table(data, shown, fragment)
 
 
@@ -401,6 +443,7 @@ __all__ = [
     "bagian",
     "catatan",
     "column_kind",
+    "cut_cell",
     "daftar",
     "esc",
     "judul",

@@ -98,12 +98,17 @@ def batang_jumlah(
 
 
 def peta_panas(
-    df: pd.DataFrame, *, nilai: str = "scope_rate", chart_id: str = "heatmap"
+    df: pd.DataFrame,
+    *,
+    nilai: str = "scope_rate",
+    judul: str = "chart.heatmap",
+    chart_id: str = "heatmap",
 ) -> Grafik | None:
     """Category x scope heatmap of ``nilai`` (the ``rates_by_category_scope`` table)."""
     if not len(df):
         return None
-    return Grafik(charts.heatmap(df, value_col=nilai, lang=current_lang()), chart_id)
+    fig = charts.heatmap(df, value_col=nilai, title=word(judul), lang=current_lang())
+    return Grafik(fig, chart_id)
 
 
 def status_bertumpuk(

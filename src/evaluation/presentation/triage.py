@@ -14,7 +14,15 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from evaluation.presentation.display import Html, esc, table_html
+from evaluation.presentation.display import Html, cut_cell, esc, table_html
+from evaluation.presentation.interactive import (
+    INTERACTIVE_MIN_ROWS,
+    csv_bytes,
+    interactive_html,
+    record_of,
+    sort_key,
+    twin,
+)
 from evaluation.presentation.report import Laporan
 from evaluation.presentation.text import fmt_date, fmt_int, fmt_percent, t
 from evaluation.presentation.wording import (
@@ -210,14 +218,63 @@ def pengantar_asistensi(L: Laporan) -> Html:
     return Html(f"<p>{esc(text)}</p>{rules_html(L.params, lang)}")
 
 
+def _interactive_list(df: pd.DataFrame, lang: str, stale_months: int) -> str:
+    """Every row of ``needs_assistance`` in one sortable, searchable table (on screen), with
+    the download of the table of record."""
+    categories = load_vocabulary().partner_categories
+    records = df.to_dict("records")
+    shown = pd.DataFrame(
+        {
+            "#": [fmt_int(x, lang) for x in df["priority"]],
+            t("col.tier", lang): [fmt_int(x, lang) for x in df["tier"]],
+            t("col.partner_name", lang): [
+                cut_cell("" if _missing(v) else v) for v in df["partner_name"]
+            ],
+            t("col.category", lang): [
+                categories.display(c, lang, short=True) for c in df["partner_category"]
+            ],
+            t("col.unit", lang): [
+                cut_cell(t("tier.no_unit", lang) if _missing(v) else v) for v in df["unit"]
+            ],
+            t("col.ends_on", lang): [_end_cell(r, lang, days=r["tier"] == 1) for r in records],
+            t("col.scope_rate", lang): [fmt_percent(x, lang) for x in df["scope_rate"]],
+            t("col.reasons", lang): [
+                short_reasons_text(r, lang, stale_months, sep="\n") for r in records
+            ],
+            t("col.suggested_action", lang): [
+                steps_text(r, lang, short=True, sep="\n") for r in records
+            ],
+        }
+    )
+    sort_by = {
+        0: sort_key(df["priority"], "int"),
+        1: sort_key(df["tier"], "int"),
+        5: sort_key(df["ends_on"], "date"),
+        6: sort_key(df["scope_rate"], "percent"),
+    }
+    name, csv = record_of(df)
+    return interactive_html(
+        shown,
+        sort_by=sort_by,
+        wide=(2, 7, 8),
+        name=name or "needs_assistance",
+        csv=csv if csv is not None else csv_bytes(df),
+        lang=lang,
+    )
+
+
 def daftar_asistensi(L: Laporan, df: pd.DataFrame | None = None) -> Html:
     """The assistance list by tier (table ``needs_assistance``): per tier at most ``top_n``
-    rows with every reason and next step; assumed end dates marked."""
+    rows with every reason and next step; assumed end dates marked. On screen a long list is
+    also one sortable, searchable table of every row, downloadable as the table of record
+    (the printed report keeps the lists per tier)."""
     lang, p = L.lang, L.params
     df = L.tabel.needs_assistance if df is None else df
     if not len(df):
         return Html(f"<p>{esc(t('note.none', lang))}</p>")
-    body = tier_sections(df, lang, p, _term_years(L), limit=p.top_n)
+    body = tier_sections(df, lang, p, _term_years(L), limit=p.top_n, level=4)
+    if len(df) > INTERACTIVE_MIN_ROWS:
+        body = twin(body, _interactive_list(df, lang, p.stale_months))
     note = f'<p class="catatan">{esc(t("note.assistance_full", lang))}</p>'
     return Html(body + note)
 

@@ -229,6 +229,8 @@ def notebook_to_html(
     except Exception as exc:  # noqa: BLE001 - nbconvert raises many kinds
         raise RenderError(f"Cannot convert {executed_ipynb} to HTML: {exc}") from exc
     body = with_plotly_js(body)
+    body = with_itables_js(body)
+    body = with_toc(body, lang)
     external = find_external_resources(body)
     if external:
         shown = "; ".join(external[:5]) + (" …" if len(external) > 5 else "")
@@ -252,6 +254,30 @@ def with_plotly_js(body: str) -> str:
     if head_end < 0:
         return plotly_js_html() + body
     return body[:head_end] + plotly_js_html() + "\n" + body[head_end:]
+
+
+def with_itables_js(body: str) -> str:
+    """``body`` with the offline DataTables bundle of itables embedded once (before
+    ``</body>``) when it holds an interactive table (``data-eval-itable``) and does not embed
+    the bundle yet. The bundle is itables' own offline initialisation (CSS and JavaScript as
+    base64, loaded through a ``blob:`` URL): nothing is fetched."""
+    if "data-eval-itable" not in body or "data-eval-itablesjs" in body:
+        return body
+    from itables import options
+    from itables.javascript import generate_init_offline_itables_html
+
+    block = generate_init_offline_itables_html(options.dt_bundle)
+    block = f'<div hidden data-eval-itablesjs="1">{block}</div>'
+    end = body.rfind("</body>")
+    return body + block if end < 0 else body[:end] + block + "\n" + body[end:]
+
+
+def with_toc(body: str, lang: str) -> str:
+    """``body`` with its table of contents (:func:`evaluation.publish.toc.add_toc`)."""
+    from evaluation.presentation.text import t
+    from evaluation.publish.toc import add_toc
+
+    return add_toc(body, t("datatable.toc", lang), t("datatable.toc_skip", lang))
 
 
 def write_atomic(path: Path, data: bytes) -> Path:

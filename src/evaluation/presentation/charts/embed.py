@@ -11,7 +11,9 @@ from functools import lru_cache
 import plotly.graph_objects as go
 import plotly.offline
 
+from evaluation.presentation.charts.datatable import data_table_html, figure_lang, plain
 from evaluation.presentation.charts.style import DEFAULT_HEIGHT, PLOT_CONFIG
+from evaluation.presentation.text import t
 
 # --------------------------------------------------------------------------- notebook output
 
@@ -93,6 +95,13 @@ def figure_html(fig: go.Figure, chart_id: str | None = None, height: int | None 
     Returns
     -------
     str
+
+    Notes
+    -----
+    Every chart is announced as one image (``role="img"``) named by its title
+    (``aria-label``, ``title``) and followed by a collapsed "Data grafik" table of the numbers
+    it draws (:func:`~evaluation.presentation.charts.datatable.data_table_html`), so charts
+    added later get the same without doing anything.
     """
     seq = next(_SEQUENCE)
     chart_id = str(chart_id) if chart_id else f"chart-{seq}"
@@ -105,9 +114,13 @@ def figure_html(fig: go.Figure, chart_id: str | None = None, height: int | None 
     payload = safe_json({"data": spec.get("data", []), "layout": layout, "config": PLOT_CONFIG})
     dom_id = f"eval-chart-{_ID_SAFE.sub('-', chart_id)[:60]}-{seq}"
     message = "Grafik tidak dapat ditampilkan: plotly.js belum dimuat (charts.init_notebook())."
+    lang = figure_lang(fig)
+    title = chart_title(fig) or chart_id
+    label = html.escape(t("chart_label.aria", lang, title=title))
     return (
-        f'<div class="eval-chart" id="{dom_id}" data-chart-id="{html.escape(chart_id)}" '
-        f'style="width:100%;height:{h}px;"></div>\n'
+        f'<figure class="eval-figure"><div class="eval-chart" id="{dom_id}" '
+        f'data-chart-id="{html.escape(chart_id)}" role="img" aria-label="{label}" '
+        f'title="{html.escape(title)}" style="width:100%;height:{h}px;"></div>\n'
         '<script type="text/javascript">\n'
         "(function () {\n"
         f'  var el = document.getElementById("{dom_id}");\n'
@@ -119,8 +132,14 @@ def figure_html(fig: go.Figure, chart_id: str | None = None, height: int | None 
         "  if (window.Plotly) { draw(); }\n"
         '  else { window.addEventListener("load", draw); }\n'
         "})();\n"
-        "</script>"
+        "</script>" + data_table_html(fig, lang) + "</figure>"
     )
+
+
+def chart_title(fig: go.Figure) -> str:
+    """The figure's title as plain text (empty when it has none)."""
+    title = fig.layout.title
+    return plain(title.text) if title is not None and title.text else ""
 
 
 def mimebundle(fig: go.Figure, chart_id: str | None = None, height: int | None = None) -> dict:

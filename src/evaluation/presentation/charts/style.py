@@ -16,11 +16,13 @@ from evaluation.presentation.text import LANGS, has_key, t
 
 #: Fonts available offline on Debian (DejaVu) and on Windows/macOS (Arial).
 FONT_FAMILY = "DejaVu Sans, Arial, sans-serif"
-#: Colours for the three follow-up statuses (green / amber / grey), print-friendly.
+#: Colours for the three follow-up statuses, from the Okabe-Ito palette (told apart with
+#: any common colour-vision deficiency and in greyscale: dark bluish green, light orange,
+#: pale grey); every status is also named in the legend and hover.
 STATUS_COLORS = {
-    "Terlaksana": "#2E7D32",
+    "Terlaksana": "#009E73",
     "Dalam Proses": "#E69F00",
-    "Belum Dilaksanakan": "#B0B0B0",
+    "Belum Dilaksanakan": "#C8C8C8",
 }
 #: Qualitative palette (Okabe-Ito, colour-blind safe), used for lines and groups.
 PALETTE = (
@@ -41,8 +43,16 @@ ERROR_COLOR = "#333333"
 HEATMAP_SCALE = "Blues"
 #: Default chart height in pixels when a figure does not set one.
 DEFAULT_HEIGHT = 420
-#: Plotly config used in the HTML output.
-PLOT_CONFIG = {"displayModeBar": False, "responsive": True, "staticPlot": False}
+#: Plotly config used in the HTML output: the mode bar is shown (hidden when printing) with
+#: the buttons a reader needs (save as PNG, zoom, reset), never a link to plotly's site.
+PLOT_CONFIG = {
+    "displayModeBar": True,
+    "displaylogo": False,
+    "responsive": True,
+    "staticPlot": False,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendDataToCloud", "editInChartStudio"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
 
 _STATUS_ORDER = ("Terlaksana", "Dalam Proses", "Belum Dilaksanakan")
 _VOCAB_SECTION_BY_COLUMN = {
