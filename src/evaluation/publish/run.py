@@ -293,34 +293,47 @@ def _build(
 
     main = notebooks_dir / MAIN_NOTEBOOK
     jobs = [job(main, staging / stem, base_params, titles.title_text(rp, is_sample), MAIN_NOTEBOOK)]
+    # per-category tables of record: computed here before the notebooks start when a
+    # previous report may be reused (the reuse key hashes the tables), else by this process
+    # while the first notebooks already run in their kernels (see execute_all's ``pending``)
+    category_tables: dict[str, Callable[[], None]] = {}
+    t_cat = time.perf_counter()
     if per_category and rp.category is None:
         present = set(data["agreements"]["partner_category"].dropna().unique())
         (staging / "kategori").mkdir()
-        t_cat = time.perf_counter()
         for cat in vocab.partner_categories.labels:
             if cat not in present:
                 continue
             s = slugify(vocab.partner_categories.term(cat).short or cat)
             cat_rp = replace(rp, category=cat)
             cat_tables = staging / "tables" / "kategori" / s
-            write_tables(  # Parquet only: the main report's CSVs and ringkasan.xlsx are for people
-                compute_tables(data, cat_rp, previous_dir=prev, is_sample=is_sample),
-                cat_tables,
-                csv=False,
-            )
+
+            def make_tables(cat_rp=cat_rp, cat_tables=cat_tables) -> None:
+                write_tables(  # Parquet only: the CSVs and ringkasan.xlsx are the main report's
+                    compute_tables(data, cat_rp, previous_dir=prev, is_sample=is_sample),
+                    cat_tables,
+                    csv=False,
+                )
+
+            label = f"{MAIN_NOTEBOOK} [{cat}]"
+            category_tables[label] = make_tables
             jobs.append(
                 job(
                     main,
                     staging / "kategori" / f"{stem}_{s}",
                     {**base_params, "category": cat, "tables_dir": str(cat_tables.resolve())},
                     titles.title_text(cat_rp, is_sample),
-                    f"{MAIN_NOTEBOOK} [{cat}]",
+                    label,
                 )
             )
-        echo(
-            f"      tables of record per category: {len(jobs) - 1} "
-            f"({time.perf_counter() - t_cat:.1f} s)"
-        )
+        if (final / BUILD_KEYS).is_file():
+            for make_tables in category_tables.values():
+                make_tables()
+            category_tables = {}
+            echo(
+                f"      tables of record per category: {len(jobs) - 1} "
+                f"({time.perf_counter() - t_cat:.1f} s)"
+            )
         annex = notebooks_dir / ANNEX_NOTEBOOK
         if annex.exists():
             jobs.append(
@@ -351,8 +364,13 @@ def _build(
         if not j.notebook.exists():
             raise EvaluationError(f"Notebook {j.notebook} not found.")
     # reports whose notebook, tables and parameters are unchanged are taken from the last run
-    keys = {j.label: job_key(j, staging) for j in jobs}
-    reused = reuse_unchanged(jobs, keys, final, staging)
+    # reports whose inputs are ready first (the main report first, the longest), then those
+    # waiting for their tables of record
+    jobs.sort(key=lambda j: j.label in category_tables)
+    keys = {j.label: job_key(j, staging) for j in jobs if j.label not in category_tables}
+    reused = reuse_unchanged(
+        [j for j in jobs if j.label in keys], keys, final, staging
+    )  # none when tables are pending: there is no previous build to reuse
     todo = [j for j in jobs if j.label not in reused]
     n_workers = max(1, min(workers or (os.cpu_count() or 1), len(todo) or 1, 4))
     t0 = time.perf_counter()
@@ -363,7 +381,45 @@ def _build(
         f"({n_workers} kernels in parallel) and rendering HTML …"
     )
     cwd = str(notebooks_dir.resolve())
-    results = execute_all(todo, cwd, n_workers, on_result=lambda r: _progress(r, echo))
+    # PDFs: one Chromium, started now, prints each report as soon as its HTML is rendered,
+    # while the other notebooks still run
+    printer = None
+    t_print = time.perf_counter()
+    if pdf and any(j.pdf is not None for j in todo):
+        from evaluation.publish.printer import PdfPrinter
+
+        printer = PdfPrinter(titles.footer_text(rp, is_sample), lang=rp.lang)
+    by_label = {j.label: j for j in todo}
+
+    def on_result(r: dict) -> None:
+        _progress(r, echo)
+        j = by_label.get(r["label"])
+        if printer is not None and r["ok"] and j is not None and j.pdf is not None:
+            printer.submit(j.html, j.pdf)
+
+    def tables_then_echo(label: str, last: bool) -> None:
+        category_tables[label]()
+        if last:
+            echo(
+                f"      tables of record per category: {len(category_tables)} "
+                f"({time.perf_counter() - t_cat:.1f} s, while the first notebooks ran)"
+            )
+
+    pending = {
+        i: (
+            lambda lb=j.label, last=(j.label == list(category_tables)[-1]): tables_then_echo(
+                lb, last
+            )
+        )
+        for i, j in enumerate(todo)
+        if j.label in category_tables
+    }
+    try:
+        results = execute_all(todo, cwd, n_workers, on_result=on_result, pending=pending)
+    except BaseException:
+        if printer is not None:
+            printer.abort()
+        raise
     results += [{"ok": True, "label": lb, "executed": str(reused[lb])} for lb in reused]
     # an analyst's notebook that fails is reported (with its cell) and left out of the pack
     own_failed = [r for r in results if not r["ok"] and r["label"] in analyst_labels]
@@ -376,6 +432,8 @@ def _build(
         write_analyst_index(staging / "analis", results, analyst_labels)
     jobs = [j for j in jobs if j.label not in {r["label"] for r in own_failed}]
     failed = [r for r in results if not r["ok"] and r["label"] not in analyst_labels]
+    if failed and printer is not None:
+        printer.abort()
     if failed:
         r = failed[0]
         kept = None
@@ -395,16 +453,18 @@ def _build(
         )
     echo(f"      notebooks done in {time.perf_counter() - t0:.1f} s")
 
-    # --- PDFs: one Chromium prints them all --------------------------------------------
-    if pdf:
-        from evaluation.publish.pdf import print_pdfs
-
+    # --- PDFs: printed as the notebooks ended; wait for the last ones -------------------
+    if printer is not None:
         t0 = time.perf_counter()
-        pdf_jobs = [(j.html, j.pdf) for j in jobs if j.pdf is not None and j.label not in reused]
-        echo(f"[4/4] PDF: printing {len(pdf_jobs)} with Chromium …")
-        label = titles.footer_text(rp, is_sample)
-        print_pdfs(pdf_jobs, footer_label=label, lang=rp.lang)
-        echo(f"      PDFs done in {time.perf_counter() - t0:.1f} s")
+        n_pdf = len([j for j in todo if j.pdf is not None and j in jobs])
+        echo(f"[4/4] PDF: printing {n_pdf} with Chromium (started with the notebooks) …")
+        printer.close()
+        echo(
+            f"      PDFs done in {time.perf_counter() - t_print:.1f} s "
+            f"({time.perf_counter() - t0:.1f} s after the notebooks)"
+        )
+    elif pdf:
+        echo("[4/4] PDF: nothing to print (every report unchanged)")
     else:
         echo("[4/4] PDF: skipped (--no-pdf)")
     run_info = {
@@ -417,6 +477,9 @@ def _build(
     (staging / "run.json").write_text(
         json.dumps(run_info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
+    for j in jobs:
+        if j.label not in keys:  # tables of record written while the notebooks ran
+            keys[j.label] = job_key(j, staging)
     built = {j.label: keys[j.label] for j in jobs if j.html.exists()}
     (staging / BUILD_KEYS).write_text(json.dumps(built, indent=2) + "\n", encoding="utf-8")
 
