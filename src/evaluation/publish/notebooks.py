@@ -27,11 +27,12 @@ KERNEL = "python3"
 #: it is rendered, so executed notebooks do not each carry a copy (see
 #: :data:`evaluation.presentation.report.PLOTLYJS_ENV`).
 PLOTLYJS_ENV = "EVALUATION_PLOTLYJS"
-#: First cell of every execution (removed from the executed notebook): an empty namespace
-#: (imported modules stay loaded) and cell numbers from [1], as in a fresh kernel.
 #: First cell of every execution (removed from the executed notebook): an empty namespace;
 #: imported modules stay loaded.
 _RESET = "get_ipython().reset(new_session=True)"
+#: Run in a kernel that waits for its first notebook's inputs: the library the report
+#: notebooks import (pandas, plotly, the tables' loader), loaded meanwhile.
+WARM_UP = "import evaluation.presentation.notebook"
 
 
 def _renumber(nb) -> None:
@@ -74,6 +75,24 @@ class _Kernel:
         from jupyter_core.utils import run_sync
 
         run_sync(self.km.start_kernel)(cwd=self.cwd, stderr=subprocess.DEVNULL)
+
+    def warm(self) -> None:
+        """Import what the report notebooks import (:data:`WARM_UP`), so that the kernel's
+        first notebook does not pay for it; a failure is left to that notebook to report."""
+        import nbformat
+        from nbclient import NotebookClient
+
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(WARM_UP)])
+        client = NotebookClient(
+            nb, km=self.km, timeout=None, resources={"metadata": {"path": self.cwd}}
+        )
+        try:
+            client.execute()
+        except Exception:  # noqa: BLE001 - the notebook that needs it reports it
+            pass
+        finally:
+            if client.kc is not None:
+                client.kc.stop_channels()
 
     def stop(self) -> None:
         from jupyter_core.utils import run_sync
@@ -154,6 +173,8 @@ def _worker(jobs: list, cwd: str, queue, ready: dict | None = None, abort=None) 
     kernel = _Kernel(cwd)
     try:
         kernel.start()
+        if ready and jobs and jobs[0][0] in ready:  # the first job waits for its inputs
+            kernel.warm()
         for index, job in jobs:
             if ready and index in ready:
                 ready[index].wait()

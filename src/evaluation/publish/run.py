@@ -248,7 +248,7 @@ def _build(
     vocab = load_vocabulary()
     as_of_s = rp.as_of.isoformat()
     # --- tables of record: computed once; the notebooks load them, never recompute --------
-    t0 = time.perf_counter()
+    t_tables = time.perf_counter()
     data = load_processed(processed_dir)
     snap = staging / "data"
     snap.mkdir()
@@ -256,18 +256,20 @@ def _build(
         src = processed_dir / name
         if src.exists():
             shutil.copy2(src, snap / name)
-    tables = compute_tables(data, rp, previous_dir=prev, is_sample=is_sample)
-    write_tables(tables, staging / "tables")
-    write_summary_xlsx(
-        staging / "ringkasan.xlsx",
-        summary_sheets(tables, rp),
-        title=titles.title_text(rp, is_sample),
-        lang=rp.lang,
-    )
-    echo(
-        f"[2/4] Tables of record: {len(tables)} (Parquet + CSV) + ringkasan.xlsx "
-        f"({time.perf_counter() - t0:.1f} s)"
-    )
+
+    def main_tables() -> None:
+        tables = compute_tables(data, rp, previous_dir=prev, is_sample=is_sample)
+        write_tables(tables, staging / "tables")
+        write_summary_xlsx(
+            staging / "ringkasan.xlsx",
+            summary_sheets(tables, rp),
+            title=titles.title_text(rp, is_sample),
+            lang=rp.lang,
+        )
+        echo(
+            f"[2/4] Tables of record: {len(tables)} (Parquet + CSV) + ringkasan.xlsx "
+            f"({time.perf_counter() - t_tables:.1f} s)"
+        )
 
     # --- notebooks ----------------------------------------------------------------------
     base_params = {
@@ -293,9 +295,12 @@ def _build(
 
     main = notebooks_dir / MAIN_NOTEBOOK
     jobs = [job(main, staging / stem, base_params, titles.title_text(rp, is_sample), MAIN_NOTEBOOK)]
-    # per-category tables of record: computed here before the notebooks start when a
-    # previous report may be reused (the reuse key hashes the tables), else by this process
-    # while the first notebooks already run in their kernels (see execute_all's ``pending``)
+    # The tables of record are written by the functions below. When a previous report may be
+    # reused (its key hashes the tables) they all run before any notebook; otherwise this
+    # process runs them while the kernels start and the first notebooks run (execute_all's
+    # ``pending``): the main tables first, then one category after the other.
+    reusable = (final / BUILD_KEYS).is_file()
+    inputs: dict[str, Callable[[], None]] = {MAIN_NOTEBOOK: main_tables}
     category_tables: dict[str, Callable[[], None]] = {}
     t_cat = time.perf_counter()
     if per_category and rp.category is None:
@@ -325,14 +330,6 @@ def _build(
                     titles.title_text(cat_rp, is_sample),
                     label,
                 )
-            )
-        if (final / BUILD_KEYS).is_file():
-            for make_tables in category_tables.values():
-                make_tables()
-            category_tables = {}
-            echo(
-                f"      tables of record per category: {len(jobs) - 1} "
-                f"({time.perf_counter() - t_cat:.1f} s)"
             )
         annex = notebooks_dir / ANNEX_NOTEBOOK
         if annex.exists():
@@ -364,22 +361,39 @@ def _build(
         if not j.notebook.exists():
             raise EvaluationError(f"Notebook {j.notebook} not found.")
     # reports whose notebook, tables and parameters are unchanged are taken from the last run
-    # reports whose inputs are ready first (the main report first, the longest), then those
-    # waiting for their tables of record
+    # the main report first (the longest), then the other reports of the main tables, then
+    # those of the category tables
     jobs.sort(key=lambda j: j.label in category_tables)
-    keys = {j.label: job_key(j, staging) for j in jobs if j.label not in category_tables}
-    reused = reuse_unchanged(
-        [j for j in jobs if j.label in keys], keys, final, staging
-    )  # none when tables are pending: there is no previous build to reuse
+    if reusable:
+        main_tables()
+        for make_tables in category_tables.values():
+            make_tables()
+        if category_tables:
+            echo(
+                f"      tables of record per category: {len(category_tables)} "
+                f"({time.perf_counter() - t_cat:.1f} s)"
+            )
+        inputs, category_tables = {}, {}
+    else:
+        inputs.update(category_tables)
+    keys = {j.label: job_key(j, staging) for j in jobs if not inputs}
+    reused = reuse_unchanged(jobs, keys, final, staging) if reusable else {}
     todo = [j for j in jobs if j.label not in reused]
     n_workers = max(1, min(workers or (os.cpu_count() or 1), len(todo) or 1, 4))
     t0 = time.perf_counter()
     if reused:
         echo(f"      unchanged since the last run, kept: {', '.join(sorted(reused))}")
-    echo(
-        f"[3/4] Notebooks: executing {len(todo)} with papermill parameters "
-        f"({n_workers} kernels in parallel) and rendering HTML …"
-    )
+
+    def notebooks_line() -> None:
+        echo(
+            f"[3/4] Notebooks: executing {len(todo)} with papermill parameters "
+            f"({n_workers} kernels in parallel) and rendering HTML …"
+        )
+
+    if inputs:
+        echo(f"      starting {n_workers} notebook kernel(s) while the tables are computed …")
+    else:
+        notebooks_line()
     cwd = str(notebooks_dir.resolve())
     # PDFs: one Chromium, started now, prints each report as soon as its HTML is rendered,
     # while the other notebooks still run
@@ -397,23 +411,25 @@ def _build(
         if printer is not None and r["ok"] and j is not None and j.pdf is not None:
             printer.submit(j.html, j.pdf)
 
-    def tables_then_echo(label: str, last: bool) -> None:
-        category_tables[label]()
-        if last:
-            echo(
-                f"      tables of record per category: {len(category_tables)} "
-                f"({time.perf_counter() - t_cat:.1f} s, while the first notebooks ran)"
-            )
+    t_cat_start = [t_cat]
 
-    pending = {
-        i: (
-            lambda lb=j.label, last=(j.label == list(category_tables)[-1]): tables_then_echo(
-                lb, last
-            )
-        )
-        for i, j in enumerate(todo)
-        if j.label in category_tables
-    }
+    def write_inputs(label: str) -> None:
+        """Write the tables of record the job ``label`` loads (if not written yet)."""
+        if label == MAIN_NOTEBOOK:
+            main_tables()
+            notebooks_line()
+            t_cat_start[0] = time.perf_counter()
+        elif label in category_tables:
+            category_tables[label]()
+            if label == list(category_tables)[-1]:
+                echo(
+                    f"      tables of record per category: {len(category_tables)} "
+                    f"({time.perf_counter() - t_cat_start[0]:.1f} s, while the first notebooks ran)"
+                )
+
+    # todo[0] is the main report: its tables are written before any job starts
+    pending = {i: (lambda lb=j.label: write_inputs(lb)) for i, j in enumerate(todo) if inputs}
+    t0 = time.perf_counter()
     try:
         results = execute_all(todo, cwd, n_workers, on_result=on_result, pending=pending)
     except BaseException:
