@@ -112,3 +112,22 @@ def test_defusedxml_is_what_openpyxl_parses_workbook_xml_with(tmp_path):
         env={**os.environ, "OPENPYXL_DEFUSEDXML": "False"},
     )
     assert without.stdout.strip() == "['Perjanjian']"  # the entity was expanded
+
+
+def test_reading_notebooks_does_not_compile_the_iri_grammar():
+    """``import evaluation`` keeps jsonschema from importing rfc3987_syntax (a Lark grammar
+    compiled at import, about 2 s per process that reads a notebook); nbformat still
+    validates notebooks."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, evaluation, nbformat, papermill\n"
+        "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\n"
+        "nbformat.validate(nb)\n"
+        "print(sorted(m for m in ('rfc3987_syntax', 'lark') if sys.modules.get(m)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
+    assert out.strip() == "[]"

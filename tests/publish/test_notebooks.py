@@ -122,3 +122,59 @@ def test_main_notebook_starts_with_the_guide_in_indonesian():
     assert guide.cell_type == "markdown" and "remove-cell" in guide.metadata["tags"]
     for topic in ("Mengubah grafik", "Mengubah kolom tabel", "Menambah tabel sendiri"):
         assert topic in guide.source
+
+
+def _reader_notebook(path: Path) -> Path:
+    """A notebook that prints the text of the file named by its parameter ``source``."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [
+        nbformat.v4.new_code_cell("source = None", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("from pathlib import Path\nprint(Path(source).read_text())"),
+    ]
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.e2e
+def test_pending_jobs_start_once_their_inputs_are_written(tmp_path):
+    """Jobs whose inputs are written by ``pending`` run after them, in one kernel; a failing
+    ``pending`` is raised and its job is not run."""
+    from evaluation.publish.notebooks import execute_all
+    from evaluation.publish.run import NotebookJob
+
+    nb = _reader_notebook(tmp_path / "baca.ipynb")
+
+    def job(name: str) -> NotebookJob:
+        out = tmp_path / name
+        params = {"source": str(tmp_path / f"{name}.txt")}
+        return NotebookJob(nb, out.with_suffix(".ipynb"), out.with_suffix(".html"), None,
+                           params, name, name)  # fmt: skip
+
+    (tmp_path / "siap.txt").write_text("sudah ada", encoding="utf-8")
+    jobs = [job("siap"), job("nanti")]
+    order = []
+
+    def write_later() -> None:
+        order.append("pending")
+        (tmp_path / "nanti.txt").write_text("ditulis kemudian", encoding="utf-8")
+
+    results = execute_all(
+        jobs, str(tmp_path), 1, on_result=lambda r: order.append(r["label"]),
+        pending={1: write_later},
+    )  # fmt: skip
+    assert [r["ok"] for r in results] == [True, True], results
+    assert order.index("pending") < order.index("nanti")
+    html = (tmp_path / "nanti.html").read_text(encoding="utf-8")
+    assert "ditulis kemudian" in html
+
+    def fail() -> None:
+        raise RuntimeError("tabel gagal")
+
+    with pytest.raises(RuntimeError, match="tabel gagal"):
+        execute_all([job("lain")], str(tmp_path), 1, pending={0: fail})
+    assert not (tmp_path / "lain.ipynb").exists()

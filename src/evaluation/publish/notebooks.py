@@ -27,11 +27,12 @@ KERNEL = "python3"
 #: it is rendered, so executed notebooks do not each carry a copy (see
 #: :data:`evaluation.presentation.report.PLOTLYJS_ENV`).
 PLOTLYJS_ENV = "EVALUATION_PLOTLYJS"
-#: First cell of every execution (removed from the executed notebook): an empty namespace
-#: (imported modules stay loaded) and cell numbers from [1], as in a fresh kernel.
 #: First cell of every execution (removed from the executed notebook): an empty namespace;
 #: imported modules stay loaded.
 _RESET = "get_ipython().reset(new_session=True)"
+#: Run in a kernel that waits for its first notebook's inputs: the library the report
+#: notebooks import (pandas, plotly, the tables' loader), loaded meanwhile.
+WARM_UP = "import evaluation.presentation.notebook"
 
 
 def _renumber(nb) -> None:
@@ -74,6 +75,24 @@ class _Kernel:
         from jupyter_core.utils import run_sync
 
         run_sync(self.km.start_kernel)(cwd=self.cwd, stderr=subprocess.DEVNULL)
+
+    def warm(self) -> None:
+        """Import what the report notebooks import (:data:`WARM_UP`), so that the kernel's
+        first notebook does not pay for it; a failure is left to that notebook to report."""
+        import nbformat
+        from nbclient import NotebookClient
+
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(WARM_UP)])
+        client = NotebookClient(
+            nb, km=self.km, timeout=None, resources={"metadata": {"path": self.cwd}}
+        )
+        try:
+            client.execute()
+        except Exception:  # noqa: BLE001 - the notebook that needs it reports it
+            pass
+        finally:
+            if client.kc is not None:
+                client.kc.stop_channels()
 
     def stop(self) -> None:
         from jupyter_core.utils import run_sync
@@ -145,13 +164,23 @@ def _run(kernel: _Kernel, job) -> dict:
     }
 
 
-def _worker(jobs: list, cwd: str, queue) -> None:
-    """Process: one kernel, the jobs in order, each result put on ``queue`` as it ends."""
+def _worker(jobs: list, cwd: str, queue, ready: dict | None = None, abort=None) -> None:
+    """Process: one kernel, the jobs in order, each result put on ``queue`` as it ends.
+
+    A job whose index is in ``ready`` starts only once that event is set (its inputs are
+    being written); if ``abort`` is set by then, it is reported as not run."""
     os.environ[PLOTLYJS_ENV] = "external"  # inherited by the kernel
     kernel = _Kernel(cwd)
     try:
         kernel.start()
+        if ready and jobs and jobs[0][0] in ready:  # the first job waits for its inputs
+            kernel.warm()
         for index, job in jobs:
+            if ready and index in ready:
+                ready[index].wait()
+                if abort is not None and abort.is_set():
+                    queue.put((index, failure(job, "not run: its tables of record failed")))
+                    continue
             try:
                 queue.put((index, _run(kernel, job)))
             except BaseException as exc:  # noqa: BLE001 - always report the job
@@ -164,40 +193,82 @@ def _worker(jobs: list, cwd: str, queue) -> None:
 
 
 def execute_all(
-    jobs: list, cwd: str, workers: int, on_result: Callable[[dict], None] = lambda r: None
+    jobs: list,
+    cwd: str,
+    workers: int,
+    on_result: Callable[[dict], None] = lambda r: None,
+    pending: dict[int, Callable[[], None]] | None = None,
 ) -> list[dict]:
     """Execute ``jobs`` on ``workers`` kernels; results in job order.
 
     The jobs are dealt round-robin in the given order (put the longest first). The first
     share runs in a thread of this process (which has the library imported already and would
-    otherwise only wait); the others in spawned processes, one kernel each.
+    otherwise only wait); the others in spawned processes, one kernel each. ``on_result`` is
+    called in this thread as each job ends.
+
+    ``pending`` maps the index of a job whose inputs are not written yet to the function that
+    writes them: this thread calls them in index order once the workers have started (so
+    the kernels start and the first notebooks run meanwhile), and each such job starts when
+    its function has returned. If one raises, the jobs still waiting are not run and the
+    exception is raised once the workers have ended.
     """
+    import queue as queue_mod
     import threading
 
+    pending = dict(pending or {})
     shares: list[list] = [[] for _ in range(max(1, min(workers, len(jobs))))]
     for i, job in enumerate(jobs):
         shares[i % len(shares)].append((i, job))
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
+    ready = {i: ctx.Event() for i in pending}
+    abort = ctx.Event()
     env_before = os.environ.get(PLOTLYJS_ENV)
-    procs = [ctx.Process(target=_worker, args=(share, cwd, queue)) for share in shares[1:]]
+    procs = [
+        ctx.Process(target=_worker, args=(share, cwd, queue, ready, abort)) for share in shares[1:]
+    ]
     for p in procs:
         p.start()
-    here = threading.Thread(target=_worker, args=(shares[0], cwd, queue), daemon=True)
+    here = threading.Thread(target=_worker, args=(shares[0], cwd, queue, ready, abort), daemon=True)
     here.start()
     results: dict[int, dict] = {}
+
+    def take(timeout: float | None) -> bool:
+        """Record one result if one comes within ``timeout`` (None: don't wait)."""
+        try:
+            if timeout is None:
+                index, result = queue.get_nowait()
+            else:
+                index, result = queue.get(timeout=timeout)
+        except queue_mod.Empty:
+            return False
+        results[index] = result
+        on_result(result)
+        return True
+
+    error: BaseException | None = None
     try:
-        while len(results) < len(jobs):
+        for i in sorted(pending):
             try:
-                index, result = queue.get(timeout=5)
-            except Exception:  # noqa: BLE001 - queue.Empty: check the workers are alive
+                pending[i]()
+            except BaseException as exc:  # noqa: BLE001 - raised once the workers ended
+                error = exc
+                abort.set()
+                for event in ready.values():
+                    event.set()
+                break
+            ready[i].set()
+            while take(None):  # report (and print) what has ended meanwhile
+                pass
+        while len(results) < len(jobs):
+            if not take(5):  # check the workers are alive
                 alive = here.is_alive() or any(p.is_alive() for p in procs)
                 if not alive and queue.empty():
                     break
-                continue
-            results[index] = result
-            on_result(result)
     finally:
+        abort.set()
+        for event in ready.values():
+            event.set()
         here.join(timeout=60)
         for p in procs:
             p.join(timeout=60)
@@ -207,6 +278,8 @@ def execute_all(
             os.environ.pop(PLOTLYJS_ENV, None)
         else:
             os.environ[PLOTLYJS_ENV] = env_before
+    if error is not None:
+        raise error
     for i, job in enumerate(jobs):
         if i not in results:
             results[i] = failure(job, "the worker ended unexpectedly")

@@ -28,7 +28,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -60,6 +60,8 @@ __all__ = [
     "default_concurrency",
     "find_chromium",
     "print_pdfs",
+    "print_settings",
+    "slot_worker",
 ]
 
 log = logging.getLogger(__name__)
@@ -272,12 +274,7 @@ def print_pdfs(
             raise RenderError(f"HTML file to print not found: {html_path}")
     if not jobs:
         return []
-    settings = {
-        "footer": _footer_template(footer_label, lang),
-        "margins": {k: f"{v}mm" for k, v in PAGE_MARGINS_MM.items()},
-        "timeout_ms": timeout_ms,
-        "contents_title": t("pdf.contents", lang),
-    }
+    settings = print_settings(footer_label, lang, timeout_ms)
     html_paths = [h for h, _ in jobs]
     slots = min(concurrency, len(jobs))
     pdfs = _run_coroutine(lambda: _print_all(html_paths, slots, settings))
@@ -286,6 +283,16 @@ def print_pdfs(
     )
 
     return [write_atomic(pdf_path, data) for (_, pdf_path), data in zip(jobs, pdfs, strict=True)]
+
+
+def print_settings(footer_label: str, lang: str, timeout_ms: int) -> dict:
+    """What every print of one call shares: footer, margins, time-out, contents title."""
+    return {
+        "footer": _footer_template(footer_label, lang),
+        "margins": {k: f"{v}mm" for k, v in PAGE_MARGINS_MM.items()},
+        "timeout_ms": timeout_ms,
+        "contents_title": t("pdf.contents", lang),
+    }
 
 
 def _run_coroutine(make):
@@ -303,12 +310,19 @@ async def _print_all(html_paths: list[Path], slots: int, settings: dict) -> list
     results: dict[int, bytes] = {}
     errors: list[BaseException] = []
     queue = iter(list(enumerate(html_paths)))  # shared: one event loop, no locking needed
+
+    async def next_job():
+        return next(queue, None)
+
+    async def done(index: int, data: bytes) -> None:
+        results[index] = data
+
     with tempfile.TemporaryDirectory(prefix="evaluation-print-") as tmp:
         script_dir = Path(tmp)
         async with async_chromium_browser() as browser:
             tasks = [
                 asyncio.create_task(
-                    _slot_worker(browser, queue, script_dir, results, errors, settings)
+                    slot_worker(browser, next_job, done, script_dir, errors, settings)
                 )
                 for _ in range(slots)
             ]
@@ -324,24 +338,27 @@ async def _print_all(html_paths: list[Path], slots: int, settings: dict) -> list
     return [results[i] for i in range(len(html_paths))]
 
 
-async def _slot_worker(
+async def slot_worker(
     browser,
-    queue: Iterator[tuple[int, Path]],
+    next_job: Callable[[], Awaitable[tuple[int, Path] | None]],
+    done: Callable[[int, bytes], Awaitable[None]],
     script_dir: Path,
-    results: dict[int, bytes],
     errors: list[BaseException],
     settings: dict,
 ) -> None:
-    """Take jobs from ``queue`` and print them, one after the other, in one page."""
+    """Print the jobs ``next_job()`` hands out (``None``: no more), one after the other, in
+    one page; ``done(index, pdf_bytes)`` for each. The first error is appended to
+    ``errors`` and raised."""
     from playwright.async_api import Error as PlaywrightError
 
     context = page = slot = None
     try:
-        for index, html_path in queue:
+        while (item := await next_job()) is not None:
+            index, html_path = item
             try:
                 if page is None:
                     context, page, slot = await _open_page(browser, script_dir)
-                results[index] = await _print_one(page, slot, html_path, settings)
+                await done(index, await _print_one(page, slot, html_path, settings))
             except PlaywrightError as exc:
                 raise RenderError(f"Cannot print {html_path} to PDF: {exc.message}") from exc
     except asyncio.CancelledError:

@@ -263,7 +263,7 @@ def _build(
     vocab = load_vocabulary()
     as_of_s = rp.as_of.isoformat()
     # --- tables of record: computed once; the notebooks load them, never recompute --------
-    t0 = time.perf_counter()
+    t_tables = time.perf_counter()
     data = load_processed(processed_dir)
     snap = staging / "data"
     snap.mkdir()
@@ -271,19 +271,29 @@ def _build(
         src = processed_dir / name
         if src.exists():
             shutil.copy2(src, snap / name)
-    tables = compute_tables(data, rp, previous_dir=prev, is_sample=is_sample)
-    write_tables(tables, staging / "tables")
-    write_summary_xlsx(
-        staging / "ringkasan.xlsx",
-        summary_sheets(tables, rp),
-        title=titles.title_text(rp, is_sample),
-        lang=rp.lang,
-    )
-    from evaluation.publish.units import UNIT_DIR, write_unit_pages
+    unit_pages: list[Path] = []  # the lists per responsible unit (HTML), printed with the PDFs
 
-    unit_pages = write_unit_pages(tables, rp, is_sample, staging / UNIT_DIR)
-    echo(_t("cli.report_tables", rp.lang, n=len(tables), s=f"{time.perf_counter() - t0:.1f}"))
-    echo(_t("cli.report_units", rp.lang, n=len(unit_pages)))
+    def main_tables() -> None:
+        from evaluation.publish.units import UNIT_DIR, write_unit_pages
+
+        tables = compute_tables(data, rp, previous_dir=prev, is_sample=is_sample)
+        write_tables(tables, staging / "tables")
+        write_summary_xlsx(
+            staging / "ringkasan.xlsx",
+            summary_sheets(tables, rp),
+            title=titles.title_text(rp, is_sample),
+            lang=rp.lang,
+        )
+        unit_pages[:] = write_unit_pages(tables, rp, is_sample, staging / UNIT_DIR)
+        echo(
+            _t(
+                "cli.report_tables",
+                rp.lang,
+                n=len(tables),
+                s=f"{time.perf_counter() - t_tables:.1f}",
+            )
+        )
+        echo(_t("cli.report_units", rp.lang, n=len(unit_pages)))
 
     # --- notebooks ----------------------------------------------------------------------
     base_params = {
@@ -309,38 +319,42 @@ def _build(
 
     main = notebooks_dir / MAIN_NOTEBOOK
     jobs = [job(main, staging / stem, base_params, titles.title_text(rp, is_sample), MAIN_NOTEBOOK)]
+    # The tables of record are written by the functions below. When a previous report may be
+    # reused (its key hashes the tables) they all run before any notebook; otherwise this
+    # process runs them while the kernels start and the first notebooks run (execute_all's
+    # ``pending``): the main tables first, then one category after the other.
+    reusable = (final / BUILD_KEYS).is_file()
+    inputs: dict[str, Callable[[], None]] = {MAIN_NOTEBOOK: main_tables}
+    category_tables: dict[str, Callable[[], None]] = {}
+    t_cat = time.perf_counter()
     if per_category and rp.category is None:
         present = set(data["agreements"]["partner_category"].dropna().unique())
         (staging / "kategori").mkdir()
-        t_cat = time.perf_counter()
         for cat in vocab.partner_categories.labels:
             if cat not in present:
                 continue
             s = slugify(vocab.partner_categories.term(cat).short or cat)
             cat_rp = replace(rp, category=cat)
             cat_tables = staging / "tables" / "kategori" / s
-            write_tables(  # Parquet only: the main report's CSVs and ringkasan.xlsx are for people
-                compute_tables(data, cat_rp, previous_dir=prev, is_sample=is_sample),
-                cat_tables,
-                csv=False,
-            )
+
+            def make_tables(cat_rp=cat_rp, cat_tables=cat_tables) -> None:
+                write_tables(  # Parquet only: the CSVs and ringkasan.xlsx are the main report's
+                    compute_tables(data, cat_rp, previous_dir=prev, is_sample=is_sample),
+                    cat_tables,
+                    csv=False,
+                )
+
+            label = f"{MAIN_NOTEBOOK} [{cat}]"
+            category_tables[label] = make_tables
             jobs.append(
                 job(
                     main,
                     staging / "kategori" / f"{stem}_{s}",
                     {**base_params, "category": cat, "tables_dir": str(cat_tables.resolve())},
                     titles.title_text(cat_rp, is_sample),
-                    f"{MAIN_NOTEBOOK} [{cat}]",
+                    label,
                 )
             )
-        echo(
-            _t(
-                "cli.report_tables_category",
-                rp.lang,
-                n=len(jobs) - 1,
-                s=f"{time.perf_counter() - t_cat:.1f}",
-            )
-        )
         annex = notebooks_dir / ANNEX_NOTEBOOK
         if annex.exists():
             jobs.append(
@@ -371,16 +385,86 @@ def _build(
         if not j.notebook.exists():
             raise EvaluationError(f"Notebook {j.notebook} not found.")
     # reports whose notebook, tables and parameters are unchanged are taken from the last run
-    keys = {j.label: job_key(j, staging) for j in jobs}
-    reused = reuse_unchanged(jobs, keys, final, staging)
+    # the main report first (the longest), then the other reports of the main tables, then
+    # those of the category tables
+    jobs.sort(key=lambda j: j.label in category_tables)
+    if reusable:
+        main_tables()
+        for make_tables in category_tables.values():
+            make_tables()
+        if category_tables:
+            echo(
+                _t(
+                    "cli.report_tables_category",
+                    rp.lang,
+                    n=len(category_tables),
+                    s=f"{time.perf_counter() - t_cat:.1f}",
+                )
+            )
+        inputs, category_tables = {}, {}
+    else:
+        inputs.update(category_tables)
+    keys = {j.label: job_key(j, staging) for j in jobs if not inputs}
+    reused = reuse_unchanged(jobs, keys, final, staging) if reusable else {}
     todo = [j for j in jobs if j.label not in reused]
     n_workers = max(1, min(workers or (os.cpu_count() or 1), len(todo) or 1, 4))
     t0 = time.perf_counter()
     if reused:
         echo(_t("cli.report_reused", rp.lang, names=", ".join(sorted(reused))))
-    echo(_t("cli.report_notebooks", rp.lang, n=len(todo), workers=n_workers))
+
+    def notebooks_line() -> None:
+        echo(_t("cli.report_notebooks", rp.lang, n=len(todo), workers=n_workers))
+
+    if inputs:
+        echo(_t("cli.report_kernels_starting", rp.lang, n=n_workers))
+    else:
+        notebooks_line()
     cwd = str(notebooks_dir.resolve())
-    results = execute_all(todo, cwd, n_workers, on_result=lambda r: _progress(r, echo, rp.lang))
+    # PDFs: one Chromium, started now, prints each report as soon as its HTML is rendered,
+    # while the other notebooks still run
+    printer = None
+    t_print = time.perf_counter()
+    if pdf and any(j.pdf is not None for j in todo):
+        from evaluation.publish.printer import PdfPrinter
+
+        printer = PdfPrinter(titles.footer_text(rp, is_sample), lang=rp.lang)
+    by_label = {j.label: j for j in todo}
+
+    def on_result(r: dict) -> None:
+        _progress(r, echo, rp.lang)
+        j = by_label.get(r["label"])
+        if printer is not None and r["ok"] and j is not None and j.pdf is not None:
+            printer.submit(j.html, j.pdf)
+
+    t_cat_start = [t_cat]
+
+    def write_inputs(label: str) -> None:
+        """Write the tables of record the job ``label`` loads (if not written yet)."""
+        if label == MAIN_NOTEBOOK:
+            main_tables()
+            notebooks_line()
+            t_cat_start[0] = time.perf_counter()
+        elif label in category_tables:
+            category_tables[label]()
+            if label == list(category_tables)[-1]:
+                echo(
+                    _t(
+                        "cli.report_tables_category_overlap",
+                        rp.lang,
+                        n=len(category_tables),
+                        s=f"{time.perf_counter() - t_cat_start[0]:.1f}",
+                    )
+                )
+
+    # todo[0] is the main report: its tables are written before any job starts
+    pending = {i: (lambda lb=j.label: write_inputs(lb)) for i, j in enumerate(todo) if inputs}
+    t0 = time.perf_counter()
+    try:
+        results = execute_all(todo, cwd, n_workers, on_result=on_result, pending=pending)
+    except BaseException:
+        if printer is not None:
+            printer.abort()
+        raise
     results += [{"ok": True, "label": lb, "executed": str(reused[lb])} for lb in reused]
     # an analyst's notebook that fails is reported (with its cell) and left out of the pack
     own_failed = [r for r in results if not r["ok"] and r["label"] in analyst_labels]
@@ -405,6 +489,8 @@ def _build(
         write_analyst_index(staging / "analis", results, analyst_labels)
     jobs = [j for j in jobs if j.label not in {r["label"] for r in own_failed}]
     failed = [r for r in results if not r["ok"] and r["label"] not in analyst_labels]
+    if failed and printer is not None:
+        printer.abort()
     if failed:
         r = failed[0]
         kept = None
@@ -424,17 +510,35 @@ def _build(
         )
     echo(_t("cli.report_notebooks_done", rp.lang, s=f"{time.perf_counter() - t0:.1f}"))
 
-    # --- PDFs: one Chromium prints them all --------------------------------------------
-    if pdf:
+    # --- PDFs: printed as the notebooks ended; wait for the last ones -------------------
+    if printer is not None:
+        t0 = time.perf_counter()
+        n_pdf = len([j for j in todo if j.pdf is not None and j in jobs])
+        for h in unit_pages:  # the unit lists: same Chromium, after the reports
+            printer.submit(h, h.with_suffix(".pdf"))
+        echo(_t("cli.report_pdf", rp.lang, n=n_pdf + len(unit_pages)))
+        printer.close()
+        echo(
+            _t(
+                "cli.report_pdf_done_after",
+                rp.lang,
+                s=f"{time.perf_counter() - t_print:.1f}",
+                after=f"{time.perf_counter() - t0:.1f}",
+            )
+        )
+    elif pdf and unit_pages:  # every report unchanged: only the unit lists to print
+        echo(_t("cli.report_pdf", rp.lang, n=len(unit_pages)))
+        t0 = time.perf_counter()
         from evaluation.publish.pdf import print_pdfs
 
-        t0 = time.perf_counter()
-        pdf_jobs = [(j.html, j.pdf) for j in jobs if j.pdf is not None and j.label not in reused]
-        pdf_jobs += [(h, h.with_suffix(".pdf")) for h in unit_pages]  # same Chromium
-        echo(_t("cli.report_pdf", rp.lang, n=len(pdf_jobs)))
-        label = titles.footer_text(rp, is_sample)
-        print_pdfs(pdf_jobs, footer_label=label, lang=rp.lang)
+        print_pdfs(
+            [(h, h.with_suffix(".pdf")) for h in unit_pages],
+            footer_label=titles.footer_text(rp, is_sample),
+            lang=rp.lang,
+        )
         echo(_t("cli.report_pdf_done", rp.lang, s=f"{time.perf_counter() - t0:.1f}"))
+    elif pdf:
+        echo(_t("cli.report_pdf_nothing", rp.lang))
     else:
         echo(_t("cli.report_pdf_skipped", rp.lang))
     run_info = {
@@ -448,6 +552,9 @@ def _build(
     (staging / "run.json").write_text(
         json.dumps(run_info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
+    for j in jobs:
+        if j.label not in keys:  # tables of record written while the notebooks ran
+            keys[j.label] = job_key(j, staging)
     built = {j.label: keys[j.label] for j in jobs if j.html.exists()}
     (staging / BUILD_KEYS).write_text(json.dumps(built, indent=2) + "\n", encoding="utf-8")
 

@@ -1,0 +1,93 @@
+"""Tests of evaluation.publish.printer: PDFs printed as HTML files are submitted."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from evaluation.errors import RenderError
+from evaluation.publish.printer import PdfPrinter
+
+needs_chromium = pytest.mark.skipif(
+    not any(shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")),
+    reason="no Chromium on this machine",
+)
+
+
+def _page(path: Path, text: str, charts: int = 0) -> Path:
+    body = f"<h1>{text}</h1>" + '<div class="eval-chart"></div>' * charts
+    path.write_text(f"<!DOCTYPE html><html><body>{body}</body></html>", encoding="utf-8")
+    return path
+
+
+def _text(pdf: Path) -> str:
+    from pypdf import PdfReader
+
+    return unicodedata.normalize("NFKC", PdfReader(pdf).pages[0].extract_text())
+
+
+@pytest.mark.e2e
+@needs_chromium
+def test_each_pdf_is_written_while_later_jobs_are_still_to_come(tmp_path):
+    """A PDF exists before the next HTML file is even written; all share one footer."""
+    printer = PdfPrinter("Uji bertahap", lang="id", concurrency=2)
+    first = tmp_path / "satu.pdf"
+    printer.submit(_page(tmp_path / "satu.html", "Dokumen satu"), first)
+    deadline = time.monotonic() + 60
+    while not first.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert first.read_bytes().startswith(b"%PDF")  # printed before close() was called
+    later = [
+        (_page(tmp_path / f"d{i}.html", f"Dokumen {i}"), tmp_path / "sub" / f"d{i}.pdf")
+        for i in (2, 3, 4)
+    ]
+    for html, pdf in later:
+        printer.submit(html, pdf)
+    assert printer.close() == [first] + [pdf for _, pdf in later]
+    for i, (_, pdf) in enumerate([(None, first)] + later, start=1):
+        text = _text(pdf)
+        assert ("Dokumen satu" if i == 1 else f"Dokumen {i}") in text
+        assert "Uji bertahap" in text and "Halaman 1 dari 1" in text
+    assert [t.name for t in threading.enumerate() if t.name == "pdf-printer"] == []
+
+
+@pytest.mark.e2e
+@needs_chromium
+def test_a_failing_page_is_raised_by_close_and_later_jobs_are_dropped(tmp_path):
+    with PdfPrinter(timeout_ms=1500, concurrency=1) as printer:
+        printer.submit(_page(tmp_path / "rusak.html", "Rusak", charts=1), tmp_path / "rusak.pdf")
+        printer.submit(_page(tmp_path / "baik.html", "Baik"), tmp_path / "baik.pdf")
+        with pytest.raises(RenderError, match=r"rusak\.html: only 0 of 1 charts"):
+            printer.close()
+    assert not (tmp_path / "rusak.pdf").exists()
+    assert not (tmp_path / "baik.pdf").exists()  # queued after the failure: not printed
+    with pytest.raises(ValueError, match="closed"):
+        printer.submit(tmp_path / "baik.html", tmp_path / "lagi.pdf")
+
+
+def test_missing_html_and_bad_concurrency_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="positive integer"):
+        PdfPrinter(concurrency=0)
+    printer = PdfPrinter(concurrency=1)
+    try:
+        with pytest.raises(RenderError, match="not found"):
+            printer.submit(tmp_path / "tidak-ada.html", tmp_path / "x.pdf")
+    finally:
+        printer.abort()
+    assert not printer._thread.is_alive()
+    with pytest.raises(ValueError, match="closed"):
+        printer.submit(tmp_path / "tidak-ada.html", tmp_path / "x.pdf")
+
+
+def test_no_browser_is_a_clear_error_at_close(tmp_path, monkeypatch):
+    monkeypatch.setenv("EVALUATION_CHROMIUM", str(tmp_path / "no-such-browser"))
+    printer = PdfPrinter(concurrency=1)
+    with pytest.raises(RenderError, match="EVALUATION_CHROMIUM"):
+        printer.submit(_page(tmp_path / "a.html", "A"), tmp_path / "a.pdf")
+        printer.close()
+    assert not (tmp_path / "a.pdf").exists()
