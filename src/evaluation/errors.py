@@ -113,10 +113,21 @@ class ParameterError(EvaluationError):
 class NotebookError(EvaluationError):
     """A report notebook cell failed; the failed executed notebook is kept for diagnosis."""
 
-    def __init__(self, message: str, *, notebook: str, cell: int | None, kept_at: str | None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        notebook: str,
+        cell: int | None,
+        kept_at: str | None,
+        error: str = "",
+        previous: str | None = None,
+    ):
         self.notebook = notebook
         self.cell = cell
         self.kept_at = kept_at
+        self.error = error  # the cell's exception, as the kernel reported it
+        self.previous = previous  # the earlier report left untouched, if there is one
         super().__init__(message)
 
 

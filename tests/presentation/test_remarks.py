@@ -487,3 +487,26 @@ def test_report_reads_a_data_quality_table_without_codes(shell):
     groups = _group_rows(html)
     assert [g[:2] for g in groups] == [["Dikarantina", "1"], ["Diperbaiki", "2"]]
     assert "no end date; assumed 5 years after signing (2026-02-28)" in html
+
+
+def test_a_failed_notebook_is_worded_in_the_readers_language():
+    from evaluation.errors import NotebookError
+    from evaluation.presentation.remarks import error_text
+
+    exc = NotebookError(
+        "Notebook laporan_evaluasi.ipynb failed in cell 7: ZeroDivisionError",
+        notebook="laporan_evaluasi.ipynb",
+        cell=7,
+        kept_at="reports/_gagal/x.ipynb",
+        error="ZeroDivisionError: division by zero",
+        previous="reports/2024-03-14",
+    )
+    text = error_text(exc, "id")
+    assert text.startswith("Notebook laporan_evaluasi.ipynb gagal di sel 7: ZeroDivisionError")
+    assert "disimpan di reports/_gagal/x.ipynb" in text
+    assert "Laporan sebelumnya di reports/2024-03-14 dibiarkan" in text
+    assert "perbaiki sel tersebut" in text and "failed" not in text
+    en = error_text(exc, "en")
+    assert "failed in cell 7" in en and "was left as it was" in en and "fix that cell" in en
+    bare = NotebookError("x", notebook="n.ipynb", cell=None, kept_at=None, error="E")
+    assert "sebuah sel" in error_text(bare, "id") and "disimpan" not in error_text(bare, "id")

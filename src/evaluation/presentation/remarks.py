@@ -14,8 +14,9 @@ from functools import lru_cache
 
 import pandas as pd
 
+from evaluation.errors import NotebookError
 from evaluation.ingest.quality import Count, decode_fields
-from evaluation.presentation.text import fmt_date, fmt_int, load_translations
+from evaluation.presentation.text import fmt_date, fmt_int, load_translations, t
 
 #: What :func:`render_remark` returns for a remark it cannot word (the row keeps its English).
 _UNWORDED = "\x00"
@@ -131,14 +132,33 @@ def remark_texts(dq: pd.DataFrame, lang: str) -> pd.Series:
     return pd.Series(out, index=dq.index, dtype=object)
 
 
+def _notebook_error_text(exc: NotebookError, lang: str) -> str:
+    """A failed report notebook, in ``lang``: which notebook and cell, the error, where the
+    failed notebook is kept, that the earlier report was left as it was, and what to do."""
+    cell = (
+        t("cli.report_cell", lang, cell=exc.cell)
+        if exc.cell is not None
+        else t("cli.report_a_cell", lang)
+    )
+    parts = [t("cli.notebook_failed", lang, notebook=exc.notebook, cell=cell, error=exc.error)]
+    if exc.kept_at:
+        parts.append(t("cli.notebook_kept", lang, path=exc.kept_at))
+    if exc.previous:
+        parts.append(t("cli.notebook_previous_kept", lang, path=exc.previous))
+    parts.append(t("cli.notebook_fix", lang))
+    return " ".join(parts)
+
+
 def error_text(exc: BaseException, lang: str) -> str:
     """The message of a refusal in ``lang``: an :class:`~evaluation.errors.InputError` that
     carries ``remarks`` (a headline, then its items) is worded from them, one item a line;
     any other error gives its own text."""
+    lang = lang if lang in ("id", "en") else "id"
+    if isinstance(exc, NotebookError):
+        return _notebook_error_text(exc, lang)
     remarks = getattr(exc, "remarks", None)
     if not remarks:
         return str(exc)
-    lang = lang if lang in ("id", "en") else "id"
     table = load_translations()
     head, *items = (
         render_remark(r.code, r.params, lang, fallback=str(r), table=table) for r in remarks

@@ -507,6 +507,8 @@ def _build(
             notebook=r["label"],
             cell=r.get("cell"),
             kept_at=str(kept) if kept else None,
+            error=str(r["error"]),
+            previous=str(final) if final.exists() else None,
         )
     echo(_t("cli.report_notebooks_done", rp.lang, s=f"{time.perf_counter() - t0:.1f}"))
 
