@@ -621,7 +621,8 @@ def fig_ingest(scales: list[int], repeat: int | None) -> dict[int, Measurement]:
 
 
 def _report_steps(result: dict) -> dict[str, float | None]:
-    """Step durations from the time-stamped echo lines of ``run_report``."""
+    """Step durations from the time-stamped echo lines of ``run_report`` (worded in the
+    report's language: the patterns match the English and the Indonesian lines)."""
     log = result.get("log", [])
 
     def ts(pattern: str) -> float | None:
@@ -633,11 +634,11 @@ def _report_steps(result: dict) -> dict[str, float | None]:
     def between(a, b):
         return b - a if a is not None and b is not None else None
 
-    ingest_end = ts(r"^\[1/4\].*up to date") or ts(r"^\s+done in ")
+    ingest_end = ts(r"^\[1/4\].*(up to date|sudah sesuai)") or ts(r"^\s+(done in|selesai dalam) ")
     # Per-category tables are computed while the first notebooks run, and each PDF is
     # printed as soon as its HTML is ready: those steps overlap the notebooks step, and
     # "PDF" is the time spent waiting for the last prints after the notebooks.
-    cat_end = ts(r"tables of record per category")
+    cat_end = ts(r"(tables of record per category|tabel rekaman per kategori)")
     overlapped = cat_end is not None and cat_end > (ts(r"^\[3/4\]") or cat_end)
     steps = {
         "ingest check": ingest_end,
@@ -645,13 +646,19 @@ def _report_steps(result: dict) -> dict[str, float | None]:
         "tables per category" + (" (during the notebooks)" if overlapped else ""): between(
             ts(r"^\[3/4\]") if overlapped else ts(r"^\[2/4\]"), cat_end
         ),
-        "notebooks (execute + HTML)": between(ts(r"^\[3/4\]"), ts(r"notebooks done in")),
-        "PDF (after the notebooks)": between(ts(r"^\[4/4\]"), ts(r"PDFs done in")),
+        "notebooks (execute + HTML)": between(
+            ts(r"^\[3/4\]"), ts(r"(notebooks done in|notebook selesai dalam)")
+        ),
+        "PDF (after the notebooks)": between(
+            ts(r"^\[4/4\]"), ts(r"(PDFs done in|PDF selesai dalam)")
+        ),
     }
     execute = html = 0.0
     found = False
     for _, msg in log:
-        m = re.search(r"executed ([\d.]+) s, HTML ([\d.]+) s", msg)
+        m = re.search(
+            r"(?:executed|dijalankan) ([\d.]+) (?:s|detik), HTML ([\d.]+) (?:s|detik)", msg
+        )
         if m:
             found = True
             execute += float(m.group(1))
@@ -813,8 +820,16 @@ def fig_pack(scale: int, repeat: int | None) -> Measurement | None:
             "per_category": True, "notebooks": str(nb_dir)}  # fmt: skip
     e = measure("report", spec, f"report-pack-x{scale}-edited")
     if e.ok:
-        kept = [msg for _, msg in e.result["log"] if "unchanged since the last run" in msg]
-        n_exec = sum(1 for _, msg in e.result["log"] if re.search(r"executed [\d.]+ s", msg))
+        kept = [
+            msg
+            for _, msg in e.result["log"]
+            if re.search("unchanged since the last run|tidak berubah sejak", msg)
+        ]
+        n_exec = sum(
+            1
+            for _, msg in e.result["log"]
+            if re.search(r"(?:executed|dijalankan) [\d.]+ (?:s|detik)", msg)
+        )
         add("6", "  pack after editing the annex notebook only", secs(e.result["time_s"]),
             secs(t), e.result["time_s"] / t,
             status=f"{n_exec} notebook(s) executed; " + (kept[0].strip() if kept else
