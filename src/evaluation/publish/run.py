@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 
 from evaluation import config
@@ -27,12 +25,18 @@ from evaluation.params import (
     parse_cli_pairs,
 )
 from evaluation.presentation.messages import message as _t
+from evaluation.publish.folders import (  # noqa: F401  (re-exported: the pack's layout)
+    ANNEX_NOTEBOOK,
+    MAIN_NOTEBOOK,
+    analyst_notebooks,
+    find_previous,
+    slugify,
+    write_analyst_index,
+    write_tables,
+)
 from evaluation.publish.notebooks import KERNEL, execute_all  # noqa: F401  (KERNEL re-exported)
 from evaluation.publish.reuse import BUILD_KEYS, job_key, reuse_unchanged
 
-MAIN_NOTEBOOK = "laporan_evaluasi.ipynb"
-ANNEX_NOTEBOOK = "lampiran_mitra.ipynb"
-_DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: Files copied into ``<report>/data/``: the snapshot the next evaluation compares against.
 SNAPSHOT_FILES = (
     "agreements.parquet",
@@ -54,39 +58,6 @@ class NotebookJob:
     parameters: dict
     title: str
     label: str
-
-
-def slugify(text: str) -> str:
-    s = re.sub(r"[^0-9a-zA-Z]+", "_", text.strip().lower()).strip("_")
-    return s or "x"
-
-
-def find_previous(out_dir: Path, as_of: date, chosen: str | None = None) -> Path | None:
-    """The snapshot to compare with: ``chosen`` (folder or date), else the latest report folder
-    of ``out_dir`` dated before ``as_of`` that holds a data snapshot.
-
-    Raises
-    ------
-    ParameterError
-        If ``chosen`` is given but holds no snapshot.
-    """
-    if chosen:
-        p = Path(chosen)
-        if not p.is_dir():
-            p = Path(out_dir) / chosen
-        snap = p / "data" if (p / "data").is_dir() else p
-        if not (snap / "agreements.parquet").exists():
-            raise ParameterError(
-                f"--previous {chosen}: no earlier report data found there (expected {snap}/agreements.parquet)."
-            )
-        return snap
-    best = None
-    if Path(out_dir).is_dir():
-        for d in sorted(Path(out_dir).iterdir()):
-            if d.is_dir() and _DATE_DIR.match(d.name) and d.name < as_of.isoformat():
-                if (d / "data" / "agreements.parquet").exists():
-                    best = d / "data"
-    return best
 
 
 def _swap_into_place(staging: Path, final: Path) -> None:
@@ -559,53 +530,6 @@ def _build(
             keys[j.label] = job_key(j, staging)
     built = {j.label: keys[j.label] for j in jobs if j.html.exists()}
     (staging / BUILD_KEYS).write_text(json.dumps(built, indent=2) + "\n", encoding="utf-8")
-
-
-def write_tables(tables: dict, folder: Path, csv: bool = True) -> None:
-    """Write the tables of record: ``<name>.parquet`` (the notebooks load these) and, with
-    ``csv``, ``<name>.csv`` (people and other tools read these) for each table."""
-    from evaluation.presentation.workbook import write_csv
-
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, df in tables.items():
-        df.to_parquet(folder / f"{name}.parquet", index=False)
-        if csv:
-            write_csv(df, folder / f"{name}.csv")
-
-
-def analyst_notebooks(notebooks_dir: Path) -> list[Path]:
-    """Notebooks of ``notebooks_dir`` other than the main report and the annex that have a
-    cell tagged ``parameters`` (they are executed into the pack with the same parameters)."""
-    import nbformat
-
-    found = []
-    for nb in sorted(Path(notebooks_dir).glob("*.ipynb")):
-        if nb.name in (MAIN_NOTEBOOK, ANNEX_NOTEBOOK) or nb.name.startswith((".", "_")):
-            continue
-        try:
-            cells = nbformat.read(nb, as_version=4).cells
-        except Exception:  # noqa: BLE001 - unreadable: reported by papermill when run
-            cells = []
-            found.append(nb)
-            continue
-        if any("parameters" in c.get("metadata", {}).get("tags", []) for c in cells):
-            found.append(nb)
-    return found
-
-
-def write_analyst_index(folder: Path, results: list[dict], labels: set[str]) -> None:
-    """``analis/DAFTAR.txt``: each analyst notebook, and where it failed if it did."""
-    lines = []
-    for r in results:
-        if r["label"] not in labels:
-            continue
-        stem = Path(r["executed"]).stem if "executed" in r else r["label"]
-        if r["ok"]:
-            lines.append(f"{r['label']}: OK -> {stem}.html, {stem}.pdf")
-        else:
-            cell = f"sel {r['cell']}" if r.get("cell") is not None else "sebuah sel"
-            lines.append(f"{r['label']}: GAGAL di {cell}: {r['error']}")
-    (folder / "DAFTAR.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _progress(r: dict, echo, lang: str = "id") -> None:

@@ -27,6 +27,7 @@ from evaluation.presentation.triage import (
     tier_sections,
     unit_counts_table,
 )
+from evaluation.publish.folders import slugify
 
 #: Folder of the per-unit lists inside the report folder.
 UNIT_DIR = "unit"
@@ -36,10 +37,8 @@ _TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def _slug(unit: object, taken: set[str]) -> str:
-    """File name of a unit's list: :func:`evaluation.publish.run.slugify` of its name
+    """File name of a unit's list: :func:`evaluation.publish.folders.slugify` of its name
     (:data:`NO_UNIT_SLUG` without one), made unique with ``-2``, ``-3`` …"""
-    from evaluation.publish.run import slugify  # run imports this module
-
     base = NO_UNIT_SLUG if unit is None or pd.isna(unit) else slugify(str(unit))
     slug, n = base, 1
     while slug in taken:
