@@ -620,6 +620,13 @@ def fig_ingest(scales: list[int], repeat: int | None) -> dict[int, Measurement]:
     return done
 
 
+def _seconds(text: str) -> float:
+    """Seconds as the console prints them: ``1.234,5`` (Indonesian) or ``1,234.5``."""
+    if "," in text and (text.rfind(",") > text.rfind(".")):
+        return float(text.replace(".", "").replace(",", "."))
+    return float(text.replace(",", ""))
+
+
 def _report_steps(result: dict) -> dict[str, float | None]:
     """Step durations from the time-stamped echo lines of ``run_report`` (worded in the
     report's language: the patterns match the English and the Indonesian lines)."""
@@ -657,12 +664,12 @@ def _report_steps(result: dict) -> dict[str, float | None]:
     found = False
     for _, msg in log:
         m = re.search(
-            r"(?:executed|dijalankan) ([\d.]+) (?:s|detik), HTML ([\d.]+) (?:s|detik)", msg
+            r"(?:executed|dijalankan) ([\d.,]+) (?:s|detik), HTML ([\d.,]+) (?:s|detik)", msg
         )
-        if m:
+        if m:  # "1,1 detik" (Indonesian decimal comma) or "1.1 s"
             found = True
-            execute += float(m.group(1))
-            html += float(m.group(2))
+            execute += _seconds(m.group(1))
+            html += _seconds(m.group(2))
     steps["  papermill execute (sum)"] = execute if found else None
     steps["  HTML (sum)"] = html if found else None
     return steps
@@ -828,7 +835,7 @@ def fig_pack(scale: int, repeat: int | None) -> Measurement | None:
         n_exec = sum(
             1
             for _, msg in e.result["log"]
-            if re.search(r"(?:executed|dijalankan) [\d.]+ (?:s|detik)", msg)
+            if re.search(r"(?:executed|dijalankan) [\d.,]+ (?:s|detik)", msg)
         )
         add("6", "  pack after editing the annex notebook only", secs(e.result["time_s"]),
             secs(t), e.result["time_s"] / t,

@@ -20,7 +20,15 @@ import traceback
 from pathlib import Path
 
 from evaluation import config
-from evaluation.cli_lang import LANGS, Parser, argparse_language, choose_lang, t
+from evaluation.cli_lang import (
+    LANGS,
+    Parser,
+    argparse_language,
+    choose_lang,
+    fmt_number,
+    fmt_seconds,
+    t,
+)
 from evaluation.errors import EvaluationError, ParameterError, printable
 
 
@@ -66,7 +74,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     _echo(t("cli.ingesting", args.ui_lang, folder=printable(args.raw)))
     run_ingest(Path(args.raw), Path(args.out), say=ingest_say(_echo, args.ui_lang))
-    _echo(t("cli.done", args.ui_lang, seconds=f"{time.perf_counter() - t0:.1f}"))
+    _echo(t("cli.done", args.ui_lang, seconds=fmt_seconds(time.perf_counter() - t0, args.ui_lang)))
     return 0
 
 
@@ -83,8 +91,8 @@ def _cmd_sample(args: argparse.Namespace) -> int:
                 "cli.wrote_sample",
                 args.ui_lang,
                 path=p,
-                kib=f"{p.stat().st_size / 1024:,.0f}",
-                seconds=f"{time.perf_counter() - t0:.1f}",
+                kib=fmt_number(p.stat().st_size / 1024, args.ui_lang),
+                seconds=fmt_seconds(time.perf_counter() - t0, args.ui_lang),
             )
         )
     return 0

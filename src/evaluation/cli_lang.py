@@ -21,7 +21,7 @@ import sys
 from collections.abc import Iterator, Sequence
 
 # The message table is read without pandas or Babel, so that `evaluation --help` stays fast.
-from evaluation.presentation.messages import LANGS, load_translations
+from evaluation.presentation.messages import LANGS, fmt_number, fmt_seconds, load_translations
 
 #: Environment variable choosing the language of the command line's messages.
 LANG_ENV = "EVALUATION_LANG"
@@ -141,4 +141,12 @@ class Parser(argparse.ArgumentParser):
         })  # fmt: skip
 
 
-__all__ = ["LANG_ENV", "Parser", "argparse_language", "choose_lang", "t"]
+__all__ = [
+    "LANG_ENV",
+    "Parser",
+    "argparse_language",
+    "choose_lang",
+    "fmt_number",
+    "fmt_seconds",
+    "t",
+]

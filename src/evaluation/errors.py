@@ -2,11 +2,27 @@
 
 Everything an analyst can cause derives from :class:`EvaluationError`; the command line turns
 it into a plain message and exit status 2 (input) or 1 (a step failed), never a traceback.
+
+An error is worded in the reader's language when it is shown, not when it is raised: it
+carries a message ``code`` and its ``fields`` (the message ``error.<code>`` of
+``translations.toml``, placeholders filled from the fields, saying what went wrong and what
+to fix) beside its English ``message`` (what ``str()`` and logs give).
+:func:`evaluation.presentation.remarks.error_text` words it; an error without a code is shown
+with its own text. For example::
+
+    raise RenderError(
+        f"Cannot print {path} to PDF: {detail}",
+        code="pdf_print_failed",
+        fields={"path": path, "detail": detail},
+    )
+
+with ``[error] pdf_print_failed.id = "..." / .en = "..."`` in ``translations.toml``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 #: Characters that would break or disguise a line of console output: C0/C1 controls (line
 #: breaks included), bidirectional controls and zero-width characters.
@@ -28,14 +44,29 @@ def printable(text: object) -> str:
     )
 
 
+def first_line(detail: object) -> str:
+    """The first non-empty line of an error's text (Playwright's and nbconvert's messages go
+    on with a call log or a traceback), for a one-line message field."""
+    for line in str(detail).splitlines():
+        if line.strip():
+            return line.strip()
+    return type(detail).__name__ if isinstance(detail, BaseException) else ""
+
+
 class EvaluationError(Exception):
     """Root of every error the tool reports to an analyst."""
 
     exit_code = 1
 
-    def __init__(self, message: str):
+    def __init__(
+        self, message: str, *, code: str | None = None, fields: Mapping[str, object] | None = None
+    ):
         super().__init__(message)
         self.message = message
+        #: Message ``error.<code>`` of translations.toml that words the error (None: its text).
+        self.code = code
+        #: Placeholder values of that message.
+        self.fields = dict(fields or {})
 
     def __str__(self) -> str:  # pragma: no cover - trivial
         return self.message
@@ -54,6 +85,8 @@ class InputError(EvaluationError):
         The message as remarks (code + fields, :class:`evaluation.ingest.cells.Note`): a
         headline and its items, worded in the reader's language when shown
         (:func:`evaluation.presentation.remarks.error_text`); ``message`` is their English.
+    code, fields
+        Or the message as one ``error.<code>`` message (see :class:`EvaluationError`).
     """
 
     exit_code = 2
@@ -67,6 +100,8 @@ class InputError(EvaluationError):
         row: int | None = None,
         column: str | None = None,
         remarks: list | None = None,
+        code: str | None = None,
+        fields: Mapping[str, object] | None = None,
     ):
         self.remarks = list(remarks or [])
         self.file = file
@@ -83,7 +118,7 @@ class InputError(EvaluationError):
         if column:
             where.append(f"column '{column}'")
         full = f"{', '.join(where)}: {message}" if where else message
-        super().__init__(full)
+        super().__init__(full, code=code, fields=fields)
         self.detail = message
 
 
@@ -102,12 +137,20 @@ class ParameterError(EvaluationError):
 
     exit_code = 2
 
-    def __init__(self, message: str, *, name: str | None = None, valid: list[str] | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        name: str | None = None,
+        valid: list[str] | None = None,
+        code: str | None = None,
+        fields: Mapping[str, object] | None = None,
+    ):
         self.name = name
         self.valid = valid
         if valid:
             message = f"{message} Valid: {', '.join(valid)}."
-        super().__init__(message)
+        super().__init__(message, code=code, fields=fields)
 
 
 class NotebookError(EvaluationError):

@@ -191,7 +191,7 @@ def test_analysts_notebooks_are_run_into_the_pack_and_a_failing_one_is_reported(
     assert re.search(r"PERINGATAN: analisis_rusak\.ipynb gagal di sel \d+: ZeroDivisionError", log)
     assert str(good.with_suffix(".pdf")) in log  # listed with the pack
     listing = (analis / "DAFTAR.txt").read_text(encoding="utf-8")
-    assert "analisis_unit.ipynb: OK" in listing
+    assert "analisis_unit.ipynb: berhasil" in listing
     assert re.search(r"analisis_rusak\.ipynb: GAGAL di sel \d+: ZeroDivisionError", listing)
     assert (final / f"laporan_evaluasi_{AS_OF}.pdf").exists()  # the rest of the pack completed
 

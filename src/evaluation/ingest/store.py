@@ -11,6 +11,7 @@ import pandas as pd
 from evaluation.atomic import atomic_path
 from evaluation.errors import InputError, printable
 from evaluation.ingest import schema
+from evaluation.ingest.cells import Note
 from evaluation.ingest.common import IngestResult
 from evaluation.ingest.files import list_inputs, sha256_file
 from evaluation.ingest.gate import require_agreements
@@ -60,15 +61,37 @@ def load_processed(out_dir: Path) -> dict[str, pd.DataFrame]:
     Raises
     ------
     InputError
-        If a table is missing: run ``evaluation ingest`` first.
+        If a table is missing (run ``evaluation ingest`` first) or cannot be read; worded in
+        the reader's language when shown (its remark ``dq.processed_missing`` /
+        ``dq.processed_unreadable``).
     """
     out_dir = Path(out_dir)
     tables = {}
     for name in schema.TABLES:
         p = out_dir / f"{name}.parquet"
         if not p.exists():
-            raise InputError(f"processed table {p} is missing; run 'evaluation ingest' first.")
-        tables[name] = schema.coerce(pd.read_parquet(p), name)
+            raise _refusal(
+                Note(
+                    f"processed table {p} is missing; run 'evaluation ingest' first.",
+                    code="processed_missing",
+                    path=str(p),
+                )
+            )
+        try:
+            frame = pd.read_parquet(p)
+        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            detail = printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            raise _refusal(
+                Note(
+                    f"processed table {p} cannot be read ({detail}); delete {out_dir} and run "
+                    "'evaluation ingest' again.",
+                    code="processed_unreadable",
+                    path=str(p),
+                    detail=detail,
+                    folder=str(out_dir),
+                )
+            ) from exc
+        tables[name] = schema.coerce(frame, name)
     require_agreements(tables["agreements"])  # never a report from zero agreements
     dq = out_dir / "data_quality.csv"
     quality = (
@@ -83,6 +106,11 @@ def load_processed(out_dir: Path) -> dict[str, pd.DataFrame]:
     summ = out_dir / "ingest_summary.csv"
     tables["ingest_summary"] = pd.read_csv(summ) if summ.exists() else pd.DataFrame()
     return tables
+
+
+def _refusal(note: Note) -> InputError:
+    """An :class:`InputError` whose message is ``note`` (worded when shown)."""
+    return InputError(str(note), remarks=[note])
 
 
 def read_manifest(out_dir: Path) -> dict | None:

@@ -67,6 +67,28 @@ def load_translations(path: str | Path | None = None) -> dict[str, dict[str, str
     return _load(p, p.stat().st_mtime)
 
 
+# ------------------------------------------------------------------------------ numbers
+def fmt_number(value: float, lang: str = DEFAULT_LANG, decimals: int = 0) -> str:
+    """``value`` with ``decimals`` decimals for a console message: ``1.234,5`` in Indonesian
+    (decimal comma, thousands point), ``1,234.5`` in English."""
+    text = f"{value:,.{decimals}f}"
+    if lang == "en":
+        return text
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def fmt_seconds(seconds: float, lang: str = DEFAULT_LANG) -> str:
+    """A duration for the ``{s}``/``{seconds}`` field of a ``cli.*`` message: to a tenth of a
+    second, ``1,1`` in Indonesian (the message adds "detik") and ``1.1`` in English ("s").
+
+    Examples
+    --------
+    >>> fmt_seconds(1.06, "id"), fmt_seconds(1.06, "en"), fmt_seconds(1234.5, "id")
+    ('1,1', '1.1', '1.234,5')
+    """
+    return fmt_number(seconds, lang, 1)
+
+
 def message(key: str, lang: str = DEFAULT_LANG, **kw: object) -> str:
     """Text of message ``key`` in ``lang`` (Indonesian if missing), placeholders filled from
     ``kw`` (no number or date formatting: the console's messages take ready text).

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from evaluation.errors import NotebookError
+from evaluation.errors import NotebookError, printable
 from evaluation.ingest.quality import Count, decode_fields
 from evaluation.presentation.text import fmt_date, fmt_int, load_translations, t
 
@@ -149,11 +149,38 @@ def _notebook_error_text(exc: NotebookError, lang: str) -> str:
     return " ".join(parts)
 
 
+def coded_error_text(code: str, fields: Mapping[str, object] | None, lang: str) -> str | None:
+    """Message ``error.<code>`` in ``lang`` with ``fields`` filled in (each value as in
+    :func:`render_remark`, shown on one line with :func:`~evaluation.errors.printable`);
+    None if there is no such message or a placeholder has no value."""
+    table = load_translations()
+    entry = table.get(f"error.{code}")
+    if entry is None:
+        return None
+    text = entry.get(lang) or entry["id"]
+    kw = {k: printable(_param_text(v, lang, table)) for k, v in (fields or {}).items()}
+    try:
+        return text.format_map(kw)
+    except (KeyError, IndexError, ValueError):
+        return None
+
+
 def error_text(exc: BaseException, lang: str) -> str:
-    """The message of a refusal in ``lang``: an :class:`~evaluation.errors.InputError` that
-    carries ``remarks`` (a headline, then its items) is worded from them, one item a line;
-    any other error gives its own text."""
+    """The message of a refusal in ``lang``.
+
+    An error carrying a ``code`` (:class:`~evaluation.errors.EvaluationError`) is worded from
+    message ``error.<code>`` and its ``fields``; a failed notebook
+    (:class:`~evaluation.errors.NotebookError`) from its notebook, cell and error; an
+    :class:`~evaluation.errors.InputError` that carries ``remarks`` (a headline, then its
+    items) from them, one item a line; any other error (or a code without a message) gives
+    its own text.
+    """
     lang = lang if lang in ("id", "en") else "id"
+    code = getattr(exc, "code", None)
+    if isinstance(code, str) and code:
+        text = coded_error_text(code, getattr(exc, "fields", None), lang)
+        if text is not None:
+            return text
     if isinstance(exc, NotebookError):
         return _notebook_error_text(exc, lang)
     remarks = getattr(exc, "remarks", None)

@@ -14,7 +14,7 @@ import subprocess
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from evaluation.errors import RenderError
+from evaluation.errors import RenderError, first_line
 
 #: Environment variable naming the Chromium executable to use.
 CHROMIUM_ENV = "EVALUATION_CHROMIUM"
@@ -68,13 +68,19 @@ def find_chromium() -> str:
         if found:
             return found
         raise RenderError(
-            f"{CHROMIUM_ENV} is set to '{env}', which is not an executable file. " + _INSTALL_HINT
+            f"{CHROMIUM_ENV} is set to '{env}', which is not an executable file. " + _INSTALL_HINT,
+            code="chromium_env_invalid",
+            fields={"env": CHROMIUM_ENV, "value": env},
         )
     for name in CHROMIUM_NAMES:
         found = shutil.which(name)
         if found:
             return found
-    raise RenderError("No Chromium browser found to print the PDF report. " + _INSTALL_HINT)
+    raise RenderError(
+        "No Chromium browser found to print the PDF report. " + _INSTALL_HINT,
+        code="chromium_missing",
+        fields={"env": CHROMIUM_ENV},
+    )
 
 
 def chromium_version(executable: str | None = None) -> str:
@@ -100,11 +106,19 @@ def chromium_version(executable: str | None = None) -> str:
             [exe, "--version"], capture_output=True, text=True, timeout=30, check=False
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise RenderError(f"Cannot run {exe} --version: {exc}") from exc
+        raise RenderError(
+            f"Cannot run {exe} --version: {exc}",
+            code="chromium_no_run",
+            fields={"exe": exe, "detail": first_line(exc), "env": CHROMIUM_ENV},
+        ) from exc
     for line in proc.stdout.splitlines():
         if line.strip():
             return line.strip()
-    raise RenderError(f"{exe} --version printed no version (exit status {proc.returncode}).")
+    raise RenderError(
+        f"{exe} --version printed no version (exit status {proc.returncode}).",
+        code="chromium_no_version",
+        fields={"exe": exe, "status": proc.returncode, "env": CHROMIUM_ENV},
+    )
 
 
 def launch_args() -> list[str]:
@@ -153,14 +167,20 @@ async def async_chromium_browser(executable: str | None = None):
         from playwright.async_api import Error as PlaywrightError
         from playwright.async_api import async_playwright
     except ImportError as exc:  # pragma: no cover - playwright is a dependency
-        raise RenderError("The Python package 'playwright' is not installed.") from exc
+        raise RenderError(
+            "The Python package 'playwright' is not installed.", code="playwright_missing"
+        ) from exc
     async with async_playwright() as pw:
         try:
             browser = await pw.chromium.launch(
                 executable_path=exe, headless=True, args=launch_args(), timeout=DEFAULT_TIMEOUT_MS
             )
         except PlaywrightError as exc:
-            raise RenderError(f"Cannot start Chromium ({exe}): {exc.message}") from exc
+            raise RenderError(
+                f"Cannot start Chromium ({exe}): {exc.message}",
+                code="chromium_start_failed",
+                fields={"exe": exe, "detail": first_line(exc.message), "env": CHROMIUM_ENV},
+            ) from exc
         try:
             yield browser
         finally:

@@ -83,18 +83,38 @@ def analyst_notebooks(notebooks_dir: Path) -> list[Path]:
     return found
 
 
-def write_analyst_index(folder: Path, results: list[dict], labels: set[str]) -> None:
-    """``analis/DAFTAR.txt``: each analyst notebook, and where it failed if it did."""
+def write_analyst_index(
+    folder: Path, results: list[dict], labels: set[str], lang: str | None = None
+) -> None:
+    """``analis/DAFTAR.txt``: each analyst notebook, and where it failed if it did.
+
+    Worded in ``lang``; by default in the language of the reports the results come from
+    (their ``lang``, see :func:`evaluation.publish.notebooks.failure`), else Indonesian.
+    """
+    from evaluation.presentation.messages import message
+
+    if lang is None:
+        lang = next((r["lang"] for r in results if r.get("lang") in ("id", "en")), "id")
     lines = []
     for r in results:
         if r["label"] not in labels:
             continue
         stem = Path(r["executed"]).stem if "executed" in r else r["label"]
         if r["ok"]:
-            lines.append(f"{r['label']}: OK -> {stem}.html, {stem}.pdf")
+            lines.append(
+                message(
+                    "analyst.ok", lang, label=r["label"], html=f"{stem}.html", pdf=f"{stem}.pdf"
+                )
+            )
         else:
-            cell = f"sel {r['cell']}" if r.get("cell") is not None else "sebuah sel"
-            lines.append(f"{r['label']}: GAGAL di {cell}: {r['error']}")
+            cell = (
+                message("cli.report_cell", lang, cell=r["cell"])
+                if r.get("cell") is not None
+                else message("cli.report_a_cell", lang)
+            )
+            lines.append(
+                message("analyst.failed", lang, label=r["label"], cell=cell, error=r["error"])
+            )
     (folder / "DAFTAR.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 
 from evaluation.atomic import write_bytes_atomic
-from evaluation.errors import RenderError
+from evaluation.errors import RenderError, first_line
 
 #: Folder holding the nbconvert template folders of the project.
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -218,7 +218,11 @@ def notebook_to_html(
     try:
         nb = nbformat.read(executed_ipynb, as_version=4)
     except (OSError, ValueError) as exc:
-        raise RenderError(f"Cannot read notebook {executed_ipynb}: {exc}") from exc
+        raise RenderError(
+            f"Cannot read notebook {executed_ipynb}: {exc}",
+            code="html_read_failed",
+            fields={"path": executed_ipynb, "detail": first_line(exc)},
+        ) from exc
     if lang is None:
         lang = _notebook_lang(nb)
     nb = _prepare(nb, title, keep_stderr)
@@ -227,7 +231,11 @@ def notebook_to_html(
             nb, resources={"metadata": {"name": title}}
         )
     except Exception as exc:  # noqa: BLE001 - nbconvert raises many kinds
-        raise RenderError(f"Cannot convert {executed_ipynb} to HTML: {exc}") from exc
+        raise RenderError(
+            f"Cannot convert {executed_ipynb} to HTML: {exc}",
+            code="html_convert_failed",
+            fields={"path": executed_ipynb, "detail": first_line(exc)},
+        ) from exc
     body = with_plotly_js(body)
     body = with_itables_js(body)
     body = with_toc(body, lang)
@@ -237,7 +245,9 @@ def notebook_to_html(
         raise RenderError(
             f"The HTML report from {executed_ipynb.name} would load {len(external)} resource(s) "
             f"from the network, so it would not open offline: {shown}. Embed them instead "
-            "(images as files next to the notebook, charts with evaluation.presentation.charts.show)."
+            "(images as files next to the notebook, charts with evaluation.presentation.charts.show).",
+            code="html_external",
+            fields={"notebook": executed_ipynb.name, "n": len(external), "shown": shown},
         )
     write_atomic(out_html, body.encode("utf-8"))
     return out_html
@@ -304,5 +314,9 @@ def write_atomic(path: Path, data: bytes) -> Path:
     try:
         write_bytes_atomic(path, data)
     except OSError as exc:
-        raise RenderError(f"Cannot write {path}: {exc}") from exc
+        raise RenderError(
+            f"Cannot write {path}: {exc}",
+            code="write_failed",
+            fields={"path": path, "detail": first_line(exc)},
+        ) from exc
     return path

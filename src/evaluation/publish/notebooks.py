@@ -50,16 +50,50 @@ def _renumber(nb) -> None:
                 out["execution_count"] -= shift
 
 
-def failure(job, error: str, cell: int | None = None, cell_index: int | None = None) -> dict:
-    """The worker's report of a failed job (plain data: it crosses a process boundary)."""
+def job_lang(job) -> str:
+    """The language of the report ``job`` makes (its ``lang`` parameter), ``"id"`` if none."""
+    lang = (getattr(job, "parameters", None) or {}).get("lang")
+    return lang if lang in ("id", "en") else "id"
+
+
+def failure(
+    job,
+    error: str,
+    cell: int | None = None,
+    cell_index: int | None = None,
+    *,
+    code: str | None = None,
+    fields: dict | None = None,
+) -> dict:
+    """The worker's report of a failed job (plain data: it crosses a process boundary).
+
+    ``error`` is the English text; with ``code`` the reported ``error`` is message
+    ``error.<code>`` filled from ``fields``, in the language of the job's report (a cell's
+    own exception, ``ZeroDivisionError: …``, is reported as the kernel gave it).
+    """
+    lang = job_lang(job)
+    if code:
+        from evaluation.presentation.remarks import coded_error_text
+
+        error = coded_error_text(code, fields, lang) or error
     return {
         "ok": False,
         "label": job.label,
         "cell": cell,
         "cell_index": cell_index,
         "error": error,
+        "code": code,
+        "lang": lang,
         "executed": str(job.executed),
     }
+
+
+def _detail(exc: BaseException) -> str:
+    """``Type: first line of the message`` of an exception."""
+    from evaluation.errors import first_line
+
+    text = first_line(exc)
+    return f"{type(exc).__name__}: {text}" if text and text != type(exc).__name__ else text
 
 
 class _Kernel:
@@ -120,7 +154,12 @@ def _run(kernel: _Kernel, job) -> dict:
         nb = prepare_notebook_metadata(nb, str(job.notebook), str(job.executed))
         nb = parameterize_notebook(nb, dict(job.parameters))
     except Exception as exc:  # noqa: BLE001 - unreadable notebook
-        return failure(job, f"{type(exc).__name__}: {exc}")
+        return failure(
+            job,
+            f"{type(exc).__name__}: {exc}",
+            code="notebook_unreadable",
+            fields={"detail": _detail(exc)},
+        )
     nb.cells.insert(0, nbformat.v4.new_code_cell(_RESET, metadata={"tags": []}))
     client = NotebookClient(
         nb, km=kernel.km, timeout=None, resources={"metadata": {"path": kernel.cwd}}
@@ -133,9 +172,19 @@ def _run(kernel: _Kernel, job) -> dict:
     except DeadKernelError as exc:
         kernel.stop()
         kernel.start()
-        return failure(job, f"DeadKernelError: {exc}")
+        return failure(
+            job,
+            f"DeadKernelError: {exc}",
+            code="notebook_kernel_died",
+            fields={"detail": _detail(exc)},
+        )
     except Exception as exc:  # noqa: BLE001 - kernel trouble
-        return failure(job, f"{type(exc).__name__}: {exc}")
+        return failure(
+            job,
+            f"{type(exc).__name__}: {exc}",
+            code="notebook_kernel_trouble",
+            fields={"detail": _detail(exc)},
+        )
     finally:
         if client.kc is not None:
             client.kc.stop_channels()
@@ -154,10 +203,18 @@ def _run(kernel: _Kernel, job) -> dict:
     try:
         notebook_to_html(job.executed, job.html, title=job.title)
     except EvaluationError as exc:
-        return failure(job, f"HTML: {exc}")
+        from evaluation.presentation.remarks import error_text
+
+        return failure(
+            job,
+            f"HTML: {exc}",
+            code="notebook_html",
+            fields={"detail": error_text(exc, job_lang(job))},
+        )
     return {
         "ok": True,
         "label": job.label,
+        "lang": job_lang(job),
         "executed": str(job.executed),
         "execute_s": t1 - t0,
         "html_s": time.perf_counter() - t1,
@@ -179,15 +236,44 @@ def _worker(jobs: list, cwd: str, queue, ready: dict | None = None, abort=None) 
             if ready and index in ready:
                 ready[index].wait()
                 if abort is not None and abort.is_set():
-                    queue.put((index, failure(job, "not run: its tables of record failed")))
+                    queue.put(
+                        (
+                            index,
+                            failure(
+                                job,
+                                "not run: its tables of record failed",
+                                code="notebook_not_run",
+                            ),
+                        )
+                    )
                     continue
             try:
                 queue.put((index, _run(kernel, job)))
             except BaseException as exc:  # noqa: BLE001 - always report the job
-                queue.put((index, failure(job, f"{type(exc).__name__}: {exc}")))
+                queue.put(
+                    (
+                        index,
+                        failure(
+                            job,
+                            f"{type(exc).__name__}: {exc}",
+                            code="notebook_worker_error",
+                            fields={"detail": _detail(exc)},
+                        ),
+                    )
+                )
     except BaseException as exc:  # noqa: BLE001 - kernel would not start
         for index, job in jobs:
-            queue.put((index, failure(job, f"kernel: {type(exc).__name__}: {exc}")))
+            queue.put(
+                (
+                    index,
+                    failure(
+                        job,
+                        f"kernel: {type(exc).__name__}: {exc}",
+                        code="notebook_kernel_start",
+                        fields={"detail": _detail(exc)},
+                    ),
+                )
+            )
     finally:
         kernel.stop()
 
@@ -282,9 +368,9 @@ def execute_all(
         raise error
     for i, job in enumerate(jobs):
         if i not in results:
-            results[i] = failure(job, "the worker ended unexpectedly")
+            results[i] = failure(job, "the worker ended unexpectedly", code="notebook_worker_ended")
             on_result(results[i])
     return [results[i] for i in range(len(jobs))]
 
 
-__all__ = ["KERNEL", "PLOTLYJS_ENV", "execute_all", "failure"]
+__all__ = ["KERNEL", "PLOTLYJS_ENV", "execute_all", "failure", "job_lang"]
