@@ -211,9 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         _drop_stdout()
         return 0
     except EvaluationError as exc:
-        from evaluation.presentation.remarks import error_text
-
-        _error(t("cli.error", lang, message=error_text(exc, lang)))
+        _error(error_line(exc, lang))
         return exc.exit_code
     except KeyboardInterrupt:
         _error(t("cli.interrupted", lang))
@@ -223,6 +221,14 @@ def main(argv: list[str] | None = None) -> int:
         where = t("cli.crash_log", lang, path=log) if log else t("cli.crash_no_log", lang)
         _error(t("cli.crash", lang, error=f"{type(exc).__name__}: {printable(exc)}", where=where))
         return 1
+
+
+def error_line(exc: EvaluationError, lang: str) -> str:
+    """What the command line prints for ``exc``: ``Kesalahan: …`` / ``Error: …``, the error
+    worded in ``lang`` (:func:`evaluation.presentation.remarks.error_text`)."""
+    from evaluation.presentation.remarks import error_text
+
+    return t("cli.error", lang, message=error_text(exc, lang))
 
 
 def _error(msg: str) -> None:
