@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -61,6 +63,11 @@ def test_ingest_prints_summary_and_exits_0_with_warnings(tmp_path, lang):
     assert total.split()[1:] == ["16", "13", "0", "3", "0"]
     assert quarantined in res["stdout"]
     assert "Traceback" not in res["stderr"]
+    # seconds with a decimal comma in Indonesian, a decimal point in English
+    done = re.compile(
+        r"^Selesai dalam \d+,\d detik\.$" if lang == "id" else r"^Done in \d+\.\d s\.$"
+    )
+    assert any(done.match(line) for line in lines), lines[-1]
     dq = pd.read_csv(out / "data_quality.csv", dtype=str, keep_default_na=False)
     assert dq.columns.tolist() == [
         "file", "sheet", "row", "column", "value", "problem", "action", "code", "fields",
@@ -89,3 +96,26 @@ def test_missing_raw_folder_exit_2(tmp_path):
     res = run_cli("ingest", "--raw", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
     assert res["rc"] == 2
     assert "does not exist" in res["stderr"] and "Traceback" not in res["stderr"]
+
+
+def test_seconds_and_numbers_follow_the_language():
+    from evaluation.presentation.messages import fmt_number, fmt_seconds, message
+
+    assert fmt_seconds(1.06, "id") == "1,1" and fmt_seconds(1.06, "en") == "1.1"
+    assert fmt_seconds(0.04, "id") == "0,0"
+    assert fmt_seconds(3725.25, "id") == "3.725,2" and fmt_seconds(3725.25, "en") == "3,725.2"
+    assert fmt_number(1536, "id") == "1.536" and fmt_number(1536, "en") == "1,536"
+    assert message("cli.done", "id", seconds=fmt_seconds(1.06, "id")) == "Selesai dalam 1,1 detik."
+    assert message("cli.done", "en", seconds=fmt_seconds(1.06, "en")) == "Done in 1.1 s."
+
+
+def test_every_seconds_field_of_the_command_line_goes_through_the_helper():
+    """No console message formats seconds by hand (``f"{...:.1f}"``) in the modules this
+    command line owns; each uses :func:`fmt_seconds`."""
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "src" / "evaluation"
+    for name in ("cli.py", "cli_lang.py", "presentation/console.py"):
+        text = (src / name).read_text(encoding="utf-8")
+        assert ":.1f}" not in text, name
+    assert "fmt_seconds(" in (src / "cli.py").read_text(encoding="utf-8")
