@@ -46,9 +46,61 @@ def safe_json(obj: object) -> str:
     return _JS_ESCAPE_RE.sub(lambda m: _JS_ESCAPES[m.group(0)], text)
 
 
+#: plotly.js's own texts (mode bar tooltips, notices, hover labels), by their message
+#: ``plotly.<name>`` of translations.toml: its ``en`` text is plotly.js's dictionary key, its
+#: ``id`` text what an Indonesian report shows.
+PLOTLY_TEXTS = (
+    "download_png", "download", "preparing_image", "image_done", "image_failed", "zoom", "pan",
+    "box_select", "lasso_select", "zoom_in", "zoom_out", "autoscale", "reset_axes",
+    "spike_lines", "hover_closest", "hover_compare", "hover_toggle", "reset_view",
+    "reset_views", "reset", "produced_with", "double_click_zoom", "double_click_legend",
+    "draw_line", "draw_open", "draw_closed", "draw_rectangle", "draw_circle", "erase_shape",
+    "trace", "median", "mean", "min", "max", "q1", "q3", "lower_fence", "upper_fence",
+)  # fmt: skip
+#: plotly.js locale of each report language (``config.locale`` of every chart).
+PLOTLY_LOCALES = {"id": "id", "en": "en"}
+
+
+def plotly_locale(lang: str = "id") -> dict:
+    """plotly.js's locale module for ``lang`` (``Plotly.register`` takes it): the dictionary
+    of :data:`PLOTLY_TEXTS` (English text -> text in ``lang``) and the number and date
+    format of the language (month and day names from CLDR, through Babel)."""
+    from babel.dates import get_day_names, get_month_names
+
+    def names(kind: str, width: str) -> list[str]:
+        if kind == "months":
+            got = get_month_names(width, locale=lang)
+            return [got[m] for m in range(1, 13)]
+        got = get_day_names(width, locale=lang)  # Monday = 0; plotly starts on Sunday
+        return [got[d] for d in (6, 0, 1, 2, 3, 4, 5)]
+
+    return {
+        "moduleType": "locale",
+        "name": PLOTLY_LOCALES[lang],
+        "dictionary": {t(f"plotly.{k}", "en"): t(f"plotly.{k}", lang) for k in PLOTLY_TEXTS},
+        "format": {
+            "days": names("days", "wide"),
+            "shortDays": names("days", "abbreviated"),
+            "months": names("months", "wide"),
+            "shortMonths": names("months", "abbreviated"),
+            "date": "%d/%m/%Y" if lang == "id" else "%m/%d/%Y",
+            "decimal": "," if lang == "id" else ".",
+            "thousands": "." if lang == "id" else ",",
+        },
+    }
+
+
+def plot_config(lang: str) -> dict:
+    """The plotly config of a chart in a report in ``lang``: :data:`PLOT_CONFIG` and the
+    plotly.js locale of the language (mode bar tooltips in Indonesian in an Indonesian
+    report; the ``id`` locale is registered with plotly.js by :func:`plotly_js_html`)."""
+    return {**PLOT_CONFIG, "locale": PLOTLY_LOCALES.get(lang, "id")}
+
+
 @lru_cache(maxsize=1)
 def plotly_js_html() -> str:
-    """A ``<script>`` element embedding the full plotly.js (about 4.8 MB), no CDN.
+    """A ``<script>`` element embedding the full plotly.js (about 4.8 MB), no CDN, and the
+    Indonesian locale of its own texts (:func:`plotly_locale`), registered once.
 
     The bundle runs inside a function that shadows ``define``, ``module`` and ``exports``,
     so it always sets ``window.Plotly`` even if an AMD loader (require.js) is on the page.
@@ -67,6 +119,9 @@ def plotly_js_html() -> str:
         "(function (define, module, exports, require) {\n"
         f"{js}\n"
         "}).call(window, undefined, undefined, undefined, undefined);\n"
+        "}\n"
+        "if (window.Plotly && window.Plotly.register) {\n"
+        f"window.Plotly.register({safe_json(plotly_locale('id'))});\n"
         "}\n"
         "</script>"
     )
@@ -111,10 +166,12 @@ def figure_html(fig: go.Figure, chart_id: str | None = None, height: int | None 
     layout["height"] = h
     layout.pop("width", None)
     layout["autosize"] = True
-    payload = safe_json({"data": spec.get("data", []), "layout": layout, "config": PLOT_CONFIG})
+    lang = figure_lang(fig)
+    payload = safe_json(
+        {"data": spec.get("data", []), "layout": layout, "config": plot_config(lang)}
+    )
     dom_id = f"eval-chart-{_ID_SAFE.sub('-', chart_id)[:60]}-{seq}"
     message = "Grafik tidak dapat ditampilkan: plotly.js belum dimuat (charts.init_notebook())."
-    lang = figure_lang(fig)
     title = chart_title(fig) or chart_id
     label = html.escape(t("chart_label.aria", lang, title=title))
     return (

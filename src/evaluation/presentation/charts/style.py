@@ -50,7 +50,13 @@ PLOT_CONFIG = {
     "displaylogo": False,
     "responsive": True,
     "staticPlot": False,
-    "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendDataToCloud", "editInChartStudio"],
+    "modeBarButtonsToRemove": [
+        "lasso2d",
+        "select2d",
+        "sendDataToCloud",
+        "sendChartToCloud",  # plotly.js 3's "Share chart...": it would upload the chart
+        "editInChartStudio",
+    ],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 
