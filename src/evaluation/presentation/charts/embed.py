@@ -62,7 +62,7 @@ PLOTLY_LOCALES = {"id": "id", "en": "en"}
 
 
 def plotly_locale(lang: str = "id") -> dict:
-    """plotly.js's locale module for ``lang`` (``Plotly.register`` takes it): the dictionary
+    """The locale module of plotly.js for ``lang`` (``Plotly.register`` takes it): the dictionary
     of :data:`PLOTLY_TEXTS` (English text -> text in ``lang``) and the number and date
     format of the language (month and day names from CLDR, through Babel)."""
     from babel.dates import get_day_names, get_month_names
