@@ -14,7 +14,7 @@ from evaluation.analysis.tables import compute_tables
 from evaluation.ingest import ingest, load_processed, write_processed
 from evaluation.params import check_params
 from evaluation.presentation.sheets import summary_sheets
-from evaluation.presentation.text import load_translations
+from evaluation.presentation.text import load_translations, t
 from evaluation.presentation.workbook import write_summary_xlsx
 from evaluation.presentation.xlsx_cells import header_label, infer_kind
 
@@ -86,7 +86,8 @@ def test_headers_are_words_of_the_report_language_once_each(book):
         assert not [h for h in headers if SNAKE.search(h)], (ws.title, headers)
         assert not set(headers) & foreign, (ws.title, set(headers) & foreign)
     reason, step = ("Alasan", "Langkah Berikutnya") if lang == "id" else ("Reason", "Next Step")
-    for title in (wb.worksheets[7].title, wb.worksheets[15].title):  # assistance, scorecards
+    for key in ("sheet.assistance", "sheet.scorecards"):
+        title = t(key, lang)
         headers = _headers(wb[title])
         assert sum(h.startswith(reason) for h in headers) == 1, (title, headers)
         assert sum(h.startswith(step) for h in headers) == 1, (title, headers)
@@ -113,20 +114,22 @@ def test_cells_are_words_not_codes(book):
 
 def test_number_formats(book):
     lang, wb, sheets = book
-    names = [n for n, _, _ in sheets]
-    by_year = wb[names[5]]
+    by_year = wb[t("sheet.by_year", lang)]
     years = _column(by_year, "Tahun" if lang == "id" else "Year")
     assert all(c.number_format == "0" and 2000 <= c.value <= 2100 for c in years)
     rate = "Tingkat Pelaksanaan" if lang == "id" else "Implementation Rate"
     assert all(c.number_format == "0.0%" for c in _column(by_year, rate))
-    timing = wb[names[9]]
+    timing = wb[t("sheet.timing", lang)]
     median = [c for c in _column(timing, header_label("median_months", lang)) if c.value]
     assert median and all(c.number_format == "#,##0.0" for c in median)
-    budget = _column(wb[names[12]], header_label("training_budget", lang))
+    budget = _column(wb[t("sheet.outcomes", lang)], header_label("training_budget", lang))
     assert budget and all(c.number_format == '"Rp "#,##0' for c in budget)
-    signed = _column(wb[names[6]], header_label("signed_on", lang))
+    signed = _column(wb[t("sheet.assistance", lang)], header_label("signed_on", lang))
     assert all(c.is_date and c.number_format == "DD/MM/YYYY" for c in signed)
-    perda = {c.value for c in _column(wb[names[13]], header_label("has_perda", lang))}
+    perda = {
+        c.value
+        for c in _column(wb[t("sheet.outcomes_partner", lang)], header_label("has_perda", lang))
+    }
     assert perda == ({"Ya", "Tidak"} if lang == "id" else {"Yes", "No"})
 
 
@@ -142,3 +145,111 @@ def test_unknown_columns_get_words_and_kinds():
     assert infer_kind("training_budget", pd.Series([1.5e6])) == "rupiah"
     assert infer_kind("flag", pd.Series([True])) == "bool"
     assert infer_kind("median_months", pd.Series([1.25])) == "number"
+
+
+# ------------------------------------------------------------------------------ the newer tables
+#: Sheets of the tables of record added with the executive summary, the cohorts, the survival
+#: facts, the funnels, coverage and the assumptions log.
+NEW_SHEETS = (
+    "findings", "decisions", "cohorts", "assistance_by_unit", "after", "at_risk",
+    "funnel_province", "funnel_unit", "without_scope", "expected_scopes", "assumptions",
+    "imputations",
+)  # fmt: skip
+
+
+def _filled(cells: list) -> list:
+    """The cells that hold a value (an empty cell has no number format of its own)."""
+    out = [c for c in cells if c.value is not None]
+    assert out
+    return out
+
+
+def _rows(ws) -> list[dict]:
+    headers = _headers(ws)
+    return [dict(zip(headers, row, strict=False)) for row in ws.iter_rows(min_row=2)]
+
+
+def test_the_newer_tables_have_sheets(book, tables):
+    lang, wb, _ = book
+    for key in NEW_SHEETS:
+        assert t(f"sheet.{key}", lang) in wb.sheetnames, key
+    # every row kept
+    assert wb[t("sheet.cohorts", lang)].max_row - 1 == len(tables["cohort_followup"])
+    assert wb[t("sheet.funnel_unit", lang)].max_row - 1 == len(tables["funnel_unit"])
+    kinds = tables["findings"]["kind"]
+    assert wb[t("sheet.findings", lang)].max_row - 1 == int((kinds == "finding").sum())
+    assert wb[t("sheet.decisions", lang)].max_row - 1 == int((kinds == "decision").sum())
+    assert wb[t("sheet.assistance_by_unit", lang)].max_row - 1 == len(tables["assistance_by_unit"])
+
+
+def test_the_newer_sheets_are_worded_for_people(book, tables):
+    lang, wb, _ = book
+    # findings and decisions are the summary's sentences, not codes and JSON fields
+    findings = _rows(wb[t("sheet.findings", lang)])
+    assert [r[header_label("rank", lang)].value for r in findings] == list(
+        range(1, len(findings) + 1)
+    )
+    text = findings[0][header_label("finding_text", lang)].value
+    assert "162" in text and "342" in text and "{" not in text
+    assert ("perjanjian" in text) == (lang == "id")
+    decisions = _rows(wb[t("sheet.decisions", lang)])
+    assert all(len(r[header_label("decision_text", lang)].value) > 20 for r in decisions)
+    codes = set(tables["findings"]["code"]) | set(tables["assumptions"]["code"])
+    codes |= set(tables["imputations"]["code"]) | {"within", "amber", "green", "red", "ended"}
+    for key in NEW_SHEETS + ("changes_summary", "changes_assistance_removed"):
+        ws = wb[t(f"sheet.{key}", lang)]
+        for row in ws.iter_rows(min_row=2, values_only=True):
+            assert not (set(row) & codes), (ws.title, row)
+    # the assumptions log and the funnel position in words
+    log = _rows(wb[t("sheet.assumptions", lang)])
+    quality = {r[header_label("quality", lang)].value for r in log}
+    assert quality <= ({"Hijau", "Kuning", "Merah"} if lang == "id" else {"Green", "Amber", "Red"})
+    position = {
+        r[header_label("position", lang)].value for r in _rows(wb[t("sheet.funnel_unit", lang)])
+    }
+    assert (t("funnel.within", lang)) in position
+    # the changes since the previous evaluation: measures by name, no raw unit
+    summary = _rows(wb[t("sheet.changes_summary", lang)])
+    measures = [r[header_label("metric", lang)].value for r in summary]
+    assert measures[0] == t("metric.agreements", lang) and "agreements" not in measures
+    rate = next(
+        r
+        for r in summary
+        if r[header_label("metric", lang)].value == t("metric.followup_rate", lang)
+    )
+    assert rate[header_label("previous", lang)].value == 45.7  # percent, one decimal
+    assert rate[header_label("change", lang)].value == 1.7  # percentage points
+
+
+def test_the_newer_sheets_number_formats(book):
+    lang, wb, _ = book
+    cohorts = wb[t("sheet.cohorts", lang)]
+    years = _column(cohorts, header_label("cohort", lang))
+    assert years and all(c.number_format == "0" and 2000 <= c.value <= 2100 for c in years)
+    for col in ("share_within_6m", "share_within_12m_low"):
+        assert all(
+            c.number_format == "0.0%" for c in _filled(_column(cohorts, header_label(col, lang)))
+        )
+    age = _column(cohorts, header_label("age_median_months", lang))
+    assert all(c.number_format == "#,##0.0" for c in _filled(age))
+    after = wb[t("sheet.after", lang)]
+    assert all(
+        c.number_format == "0.0%"
+        for c in _column(after, header_label("share_followed_up_later", lang))
+    )
+    assert [c.value for c in _column(after, header_label("after_months", lang))] == [6, 12, 24]
+    funnel = wb[t("sheet.funnel_province", lang)]
+    for col in ("followup_rate", "overall_rate", "limit_95_low", "limit_998_high"):
+        cells = _column(funnel, header_label(col, lang))
+        assert cells and all(c.number_format == "0.0%" for c in cells), col
+    units = wb[t("sheet.assistance_by_unit", lang)]
+    assert all(c.number_format == "#,##0" for c in _column(units, header_label("tier_1", lang)))
+    scopes = {
+        c.value for c in _column(wb[t("sheet.expected_scopes", lang)], header_label("used", lang))
+    }
+    assert scopes <= ({"Ya", "Tidak"} if lang == "id" else {"Yes", "No"})
+    signed = _column(wb[t("sheet.without_scope", lang)], header_label("signed_on", lang))
+    assert signed and all(c.is_date and c.number_format == "DD/MM/YYYY" for c in signed)
+    changes = wb[t("sheet.changes_by_category", lang)]
+    pp = _column(changes, header_label("followup_rate_change_pp", lang))
+    assert pp and all(c.number_format == "#,##0.0" for c in pp)  # points, not a percent

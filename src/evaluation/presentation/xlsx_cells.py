@@ -55,6 +55,8 @@ def infer_kind(name: object, s: pd.Series) -> str:
     'year'
     >>> infer_kind("followup_rate_previous", pd.Series([0.5]))
     'percent'
+    >>> infer_kind("followup_rate_change_pp", pd.Series([-0.8]))
+    'number'
     """
     name = str(name)
     dtype = s.dtype
@@ -67,6 +69,8 @@ def infer_kind(name: object, s: pd.Series) -> str:
             return "year"
         if "budget" in name or name.endswith("_rupiah"):
             return "rupiah"
+        if name.endswith("_change_pp"):  # a difference of rates, in percentage points
+            return "number"
         if pd.api.types.is_float_dtype(dtype) and _RATE_NAME.search(
             name.removesuffix("_previous").removesuffix("_current")
         ):
