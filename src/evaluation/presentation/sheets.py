@@ -173,14 +173,15 @@ def _changes_summary(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     rate = df["unit"].eq("fraction").to_numpy()
     scale = pd.Series(rate, index=df.index).map({True: 100.0, False: 1.0})
 
-    def word(table: str, code: object) -> str:
-        key = f"{table}.{code}"
-        return t(key, lang) if has_key(key) else str(code)
+    units = {"count": t("change_unit.count", lang), "fraction": t("change_unit.fraction", lang)}
+
+    def measure(code: object) -> str:
+        return t(f"metric.{code}", lang) if has_key(f"metric.{code}") else str(code)
 
     return pd.DataFrame(
         {
-            "metric": [word("metric", m) for m in df["metric"]],
-            "measure_unit": [word("change_unit", u) for u in df["unit"]],
+            "metric": [measure(m) for m in df["metric"]],
+            "measure_unit": [units.get(u, str(u)) for u in df["unit"]],
             "previous": (df["previous"] * scale).round(1).to_numpy(),
             "current": (df["current"] * scale).round(1).to_numpy(),
             "change": df["change"].round(1).to_numpy(),
