@@ -8,6 +8,7 @@ opened in the system Chromium with every network request blocked.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -26,11 +27,31 @@ from html_inspect import chromium_browser
 
 
 def _report(folder: Path, lang: str) -> Path:
-    """An executed report notebook in ``lang`` with one chart, rendered to HTML."""
+    """An executed report notebook in ``lang``: its first cell's output (``L.persiapan()``)
+    and two charts, rendered to HTML as ``evaluation report`` renders it (plotly.js added
+    when the HTML is made)."""
+    from evaluation.params import check_params
+    from evaluation.presentation.report import PLOTLYJS_ENV, Laporan, Tabel
+
+    L = Laporan(tabel=Tabel({}), params=check_params({"as_of": "2024-03-14", "lang": lang}))
+    saved = os.environ.get(PLOTLYJS_ENV)
+    os.environ[PLOTLYJS_ENV] = "external"  # as the pack's kernels have it
+    try:
+        first = str(L.persiapan())
+    finally:
+        if saved is None:
+            del os.environ[PLOTLYJS_ENV]
+        else:
+            os.environ[PLOTLYJS_ENV] = saved
+    setup = nbformat.v4.new_code_cell("L.persiapan()")
+    setup.execution_count = 1
+    setup.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": first, "text/plain": "Html"})
+    ]
     df = pd.DataFrame({"category": ["Pemda", "Kesehatan"], "agreements": [12, 5]})
     fig = charts.count_bar(df, "category", title="Perjanjian per kategori", lang=lang)
     cell = nbformat.v4.new_code_cell("charts.show(fig)")
-    cell.execution_count = 1
+    cell.execution_count = 2
     # and a chart of an analyst's own, with zoom (the report's charts have fixed axes)
     own = go.Figure(go.Scatter(x=[2019, 2020, 2021], y=[0.4, 0.55, 0.6]))
     own.update_layout(separators=",." if lang == "id" else ".,", title="Tren")
@@ -38,7 +59,7 @@ def _report(folder: Path, lang: str) -> Path:
         nbformat.v4.new_output("display_data", data=charts.mimebundle(fig)),
         nbformat.v4.new_output("display_data", data=charts.mimebundle(own)),
     ]
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Laporan"), cell])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Laporan"), setup, cell])
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
@@ -68,8 +89,13 @@ def test_the_locale_is_registered_once_per_report(tmp_path):
     assert html.count("data-eval-plotlyjs") == 1
     assert html.count("window.Plotly.register(") == 1
     assert '"locale": "id"' in html or '"locale":"id"' in html
+    assert html.count("data-eval-plotly-locale") == 1
+    assert html.index("data-eval-plotlyjs") < html.index("data-eval-plotly-locale")
+    assert html.index("data-eval-plotly-locale") < html.index('class="eval-chart"')
     en = _report(tmp_path, "en").read_text(encoding="utf-8")
     assert re.search(r'"locale":\s*"en"', en)
+    # an English report carries no Indonesian words of plotly.js
+    assert "window.Plotly.register(" not in en and "Perbesar" not in en and "Maret" not in en
 
 
 @needs_chromium

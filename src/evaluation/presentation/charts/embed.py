@@ -93,14 +93,13 @@ def plotly_locale(lang: str = "id") -> dict:
 def plot_config(lang: str) -> dict:
     """The plotly config of a chart in a report in ``lang``: :data:`PLOT_CONFIG` and the
     plotly.js locale of the language (mode bar tooltips in Indonesian in an Indonesian
-    report; the ``id`` locale is registered with plotly.js by :func:`plotly_js_html`)."""
+    report; the ``id`` locale is registered with plotly.js by :func:`plotly_locale_html`)."""
     return {**PLOT_CONFIG, "locale": PLOTLY_LOCALES.get(lang, "id")}
 
 
 @lru_cache(maxsize=1)
 def plotly_js_html() -> str:
-    """A ``<script>`` element embedding the full plotly.js (about 4.8 MB), no CDN, and the
-    Indonesian locale of its own texts (:func:`plotly_locale`), registered once.
+    """A ``<script>`` element embedding the full plotly.js (about 4.8 MB), no CDN.
 
     The bundle runs inside a function that shadows ``define``, ``module`` and ``exports``,
     so it always sets ``window.Plotly`` even if an AMD loader (require.js) is on the page.
@@ -120,9 +119,31 @@ def plotly_js_html() -> str:
         f"{js}\n"
         "}).call(window, undefined, undefined, undefined, undefined);\n"
         "}\n"
-        "if (window.Plotly && window.Plotly.register) {\n"
-        f"window.Plotly.register({safe_json(plotly_locale('id'))});\n"
-        "}\n"
+        "</script>"
+    )
+
+
+@lru_cache(maxsize=4)
+def plotly_locale_html(lang: str) -> str:
+    """A ``<script>`` registering plotly.js's locale for ``lang`` (:func:`plotly_locale`), for
+    the top of a report in that language, before its charts (``Laporan.persiapan`` shows it
+    once per report); empty for English, plotly.js's own language.
+
+    It registers as soon as plotly.js is there (embedded in the ``<head>`` of a rendered
+    report), else when the page has loaded, before the charts waiting for the same event.
+    """
+    if lang == "en":
+        return ""
+    module = safe_json(plotly_locale(lang))
+    return (
+        f'<script type="text/javascript" data-eval-plotly-locale="{PLOTLY_LOCALES[lang]}">\n'
+        "(function () {\n"
+        "  function register() {\n"
+        f"    if (window.Plotly && window.Plotly.register) {{ window.Plotly.register({module}); }}\n"
+        "  }\n"
+        "  if (window.Plotly) { register(); }\n"
+        '  else { window.addEventListener("load", register); }\n'
+        "})();\n"
         "</script>"
     )
 
