@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.analysis.clustered import CLUSTER_COLUMNS, add_cluster_columns
-from evaluation.analysis.core import _Core, _core
+from evaluation.analysis.core import _Core, _core, _memo
 from evaluation.analysis.frames import _OUT_NAME, _grouped, _mask, _normalise_by, _rate
 from evaluation.analysis.inputs import Params
 from evaluation.analysis.stats import Z95, wilson_interval
@@ -35,8 +35,14 @@ HEADLINE_COLUMNS = ["category", "agreements", "active", "ended", "is_total"]
 def _rates_from_core(
     core: _Core, params: Params, by: list[str], keep_empty: bool | None
 ) -> pd.DataFrame:
+    """:func:`rates` of a core (computed once per core, grouping and parameters)."""
     if keep_empty is None:
         keep_empty = by in (["partner_category"], ["scope"], ["year"])
+    key = ("rates", params, tuple(by), keep_empty)
+    return _memo(core, key, lambda: _rates_table(core, params, list(by), keep_empty))
+
+
+def _rates_table(core: _Core, params: Params, by: list[str], keep_empty: bool) -> pd.DataFrame:
     if "scope" in by:
         res = _grouped(
             core.items,
