@@ -151,6 +151,18 @@ def _grouped(
     fast = _grouped_fast(df, by, aggs, params, vocab, keep_empty)
     if fast is not None:
         return fast
+    return _grouped_frame(df, by, aggs, params, vocab, keep_empty)
+
+
+def _grouped_frame(
+    df: pd.DataFrame,
+    by: list[str],
+    aggs: dict[str, tuple[str, str]],
+    params: Params,
+    vocab: Vocabulary,
+    keep_empty: bool,
+) -> pd.DataFrame:
+    """:func:`_grouped` with pandas' groupby (the general case)."""
     if not by:
         row = {}
         for out, (col, func) in aggs.items():
