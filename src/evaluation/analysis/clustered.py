@@ -140,34 +140,77 @@ def cluster_columns(
     return pd.DataFrame(rows, columns=cols)
 
 
-def add_cluster_columns(res: pd.DataFrame, items: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """``res`` (a rate table before renaming, grouped by ``by``) with :data:`CLUSTER_COLUMNS`.
+def _cluster_by_key(
+    items: pd.DataFrame,
+    by: list[str],
+    done: str = "_is_done",
+    cluster: str = "agreement_id",
+    z: float = Z95,
+) -> dict[str, tuple[float, float, float, float]]:
+    """:func:`cluster_columns` as a mapping from each group's text key (:func:`_text_key`) to
+    ``(scope_rate_cl_low, scope_rate_cl_high, effective_n, design_effect)``; the same
+    numbers: each group's agreements come in the same order (first appearance)."""
+    if items.empty:
+        return {}
+    y_row = items[done].fillna(False).astype("int64").to_numpy()
+    group_code = np.zeros(len(items), dtype="int64")
+    for col in by:
+        c, u = pd.factorize(items[col], use_na_sentinel=True)
+        group_code = group_code * (len(u) + 1) + np.where(c < 0, len(u), c)
+    c, u = pd.factorize(items[cluster], use_na_sentinel=True)
+    pair_code = group_code * (len(u) + 1) + np.where(c < 0, len(u), c)
+    pair, firsts = pd.factorize(pair_code)  # (group, agreement) pairs, first appearance
+    m_all = np.bincount(pair).astype("float64")
+    y_all = np.bincount(pair, weights=y_row.astype("float64"))
+    pair_group = group_code[np.unique(pair, return_index=True)[1]]
+    _, first_row = np.unique(group_code, return_index=True)
+    keys, ps, ns, effs, deffs = [], [], [], [], []
+    for g, row in zip(np.unique(group_code), first_row, strict=True):
+        sel = pair_group == g
+        m, y = m_all[sel], y_all[sel]
+        n_eff, deff = cluster_effective_n(m, y)
+        ps.append(y.sum() / m.sum() if m.sum() else float("nan"))
+        ns.append(n_eff if np.isfinite(n_eff) else 0.0)
+        effs.append(n_eff)
+        deffs.append(deff)
+        keys.append(_text_key([items[col].iloc[row] for col in by]))
+    lo, hi = wilson_from_rate(ps, ns, z)
+    return {k: (float(lo[i]), float(hi[i]), effs[i], deffs[i]) for i, k in enumerate(keys)}
+
+
+def _text_key(values: list) -> str:
+    """The join key of one group: its labels as text, a sentinel for a missing one."""
+    return "\x1f".join("\x00<NA>" if pd.isna(v) else str(v) for v in values)
+
+
+def cluster_arrays(res: pd.DataFrame, items: pd.DataFrame, by: list[str]) -> dict[str, np.ndarray]:
+    """:data:`CLUSTER_COLUMNS` for the groups of ``res`` (a rate table before renaming,
+    grouped by ``by``), one array each, in the rows' order.
 
     Groups without items get missing bounds and ``effective_n``; ``small_group`` is True for
     groups with fewer than :data:`MIN_GROUP_N` agreements (also groups with none).
     """
-    cl = cluster_columns(items, by)
-    out = res.copy()
+    cl = _cluster_by_key(items, by)
+    names = ("scope_rate_cl_low", "scope_rate_cl_high", "effective_n", "design_effect")
     if by:
-        # Join on text keys with a sentinel for missing labels (NA never equals NA).
-        def _key(df: pd.DataFrame) -> pd.Series:
-            parts = [df[c].astype("string").fillna("\x00<NA>") for c in by]
-            key = parts[0]
-            for s in parts[1:]:
-                key = key + "\x1f" + s
-            return key
-
-        idx = pd.Index(_key(cl))
-        pos = idx.get_indexer(_key(out))
-        for c in ("scope_rate_cl_low", "scope_rate_cl_high", "effective_n", "design_effect"):
-            vals = cl[c].to_numpy(dtype="float64")
-            out[c] = np.where(pos >= 0, vals[np.maximum(pos, 0)] if len(vals) else np.nan, np.nan)
+        texts = [res[c].astype("string").astype("object").tolist() for c in by]
+        found = [cl.get(_text_key(list(v))) for v in zip(*texts, strict=True)]
     else:
-        for c in ("scope_rate_cl_low", "scope_rate_cl_high", "effective_n", "design_effect"):
-            out[c] = float(cl[c].iloc[0]) if len(cl) else np.nan
-    for c in ("scope_rate_cl_low", "scope_rate_cl_high", "effective_n", "design_effect"):
-        out[c] = out[c].astype("float64")
-    out["small_group"] = (out["agreements"] < MIN_GROUP_N).astype(bool)
+        found = [next(iter(cl.values()), None)] * len(res)
+    out = {
+        c: np.asarray([np.nan if f is None else f[i] for f in found], dtype="float64")
+        for i, c in enumerate(names)
+    }
+    out["small_group"] = (res["agreements"].to_numpy() < MIN_GROUP_N).astype(bool)
+    return out
+
+
+def add_cluster_columns(res: pd.DataFrame, items: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """``res`` (a rate table before renaming, grouped by ``by``) with :data:`CLUSTER_COLUMNS`
+    (:func:`cluster_arrays`)."""
+    out = res.copy()
+    for c, vals in cluster_arrays(res, items, by).items():
+        out[c] = vals
     return out
 
 
@@ -175,6 +218,7 @@ __all__ = [
     "CLUSTER_COLUMNS",
     "MIN_GROUP_N",
     "add_cluster_columns",
+    "cluster_arrays",
     "cluster_columns",
     "cluster_effective_n",
 ]

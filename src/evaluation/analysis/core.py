@@ -54,6 +54,8 @@ Methodology (README "Methodology"; the parameters are the fields of :class:`Para
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 import pandas as pd
@@ -113,6 +115,11 @@ class _Core(NamedTuple):
     items: pd.DataFrame  # scope items with status + agreement attributes + year
     summary: pd.DataFrame  # one row per agreement (SUMMARY_COLUMNS + year)
     vocab: Vocabulary
+    #: Results derived from this core, kept by :func:`_memo` (never shared between cores).
+    cache: dict
+    #: No agreement id occurs twice in the tables the core was computed from, so the core
+    #: of one category is this core's rows of that category (:func:`restrict`).
+    unique_ids: bool
 
 
 def window(
@@ -195,7 +202,9 @@ def _core(tables: Any, params: Params) -> _Core:
                 "these tables were prepared for other parameters; call prepare() again"
             )
         return tables.core
-    t = window(*_as_tables(tables), params)
+    raw = _as_tables(tables)
+    t = window(*raw, params)
+    unique_ids = not _has_duplicate_ids(raw.agreements)
     vocab = load_vocabulary()
     rank = vocab.status_rank
     done_rank = rank[vocab.done_status]
@@ -276,7 +285,73 @@ def _core(tables: Any, params: Params) -> _Core:
     items = items.sort_values(["agreement_id", "_spos", "scope"], kind="stable").drop(
         columns="_spos"
     )
-    return _Core(t, ac, items.reset_index(drop=True), s, vocab)
+    return _Core(t, ac, items.reset_index(drop=True), s, vocab, {}, unique_ids)
+
+
+def _has_duplicate_ids(agreements: pd.DataFrame) -> bool:
+    ids = agreements["agreement_id"] if "agreement_id" in agreements.columns else None
+    return ids is not None and bool(ids.dropna().astype("object").duplicated().any())
+
+
+def _memo(core: _Core, key: tuple, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """A copy of ``compute()``, computed once per ``core`` and ``key``.
+
+    The key must name everything the result depends on besides the core (the function, its
+    parameters, its grouping).
+    """
+    hit = core.cache.get(key)
+    if hit is None:
+        hit = core.cache[key] = compute()
+    return hit.copy()
+
+
+def restrict(prepared: Prepared, category: str, tables: Any) -> Prepared:
+    """``prepared`` (``tables`` prepared for all partner categories) restricted to one
+    ``category``.
+
+    The result is the same, frame for frame, as :func:`prepare` of the same tables with
+    ``replace(params, category=category)``: every step of :func:`_core` is either a filter on
+    agreement ids, a computation within one agreement, or a sort on a key that is unique per
+    row, so the rows of one category come out in the same order with the same values. That
+    holds when the agreement ids are unique (otherwise the window keeps the first row of an
+    id *within the category*); with duplicate ids ``tables`` are prepared from scratch.
+    Saves the window and the aggregation once per category of a report.
+
+    Raises
+    ------
+    ValueError
+        If ``prepared`` is itself restricted to a category.
+    ParameterError
+        If ``category`` is not a partner category of the vocabulary.
+    """
+    base, params = prepared
+    if params.category is not None:
+        raise ValueError("prepared tables are already restricted to a category")
+    cat_params = replace(params, category=category).validate()
+    if not base.unique_ids:
+        return prepare(tables, cat_params)
+    ag = base.tables.agreements
+    keep = _mask(ag["partner_category"] == cat_params.category)
+    ids = ag.loc[keep, "agreement_id"]
+
+    def rows(df: pd.DataFrame) -> pd.DataFrame:
+        return df[_isin(df["agreement_id"], ids)].reset_index(drop=True)
+
+    t = Tables(
+        ag[keep].reset_index(drop=True),
+        rows(base.tables.scope_items),
+        rows(base.tables.activities),
+    )
+    core = _Core(
+        t,
+        rows(base.activities),
+        rows(base.items),
+        rows(base.summary),
+        base.vocab,
+        {},
+        True,
+    )
+    return Prepared(core, cat_params)
 
 
 # ------------------------------------------------------------------------------ public API

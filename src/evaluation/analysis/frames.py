@@ -63,6 +63,52 @@ def _sort_groups(df: pd.DataFrame, by: list[str], vocab: Vocabulary) -> pd.DataF
     """Sort ``df`` by ``by``: vocabulary order, then unknown labels A-Z, missing last."""
     if not by or df.empty:
         return df.reset_index(drop=True)
+    order = _group_order(df, by, vocab)
+    if order is None:
+        return _sort_groups_frame(df, by, vocab)
+    return df.take(order).reset_index(drop=True)
+
+
+def _sort_keys(df: pd.DataFrame, by: list[str], vocab: Vocabulary) -> list[list] | None:
+    """The sort keys of :func:`_sort_groups`, two per column: the position (vocabulary
+    position, unknown, missing; or missing last) and the text (or the year). None when a
+    key could not be compared as Python values (a missing year)."""
+    keys: list[list] = []
+    for col in by:
+        s = df[col]
+        labels = _labels_for(col, vocab)
+        values = s.astype("object").tolist()
+        missing = s.isna().tolist()
+        if labels is not None:
+            pos = {label: j for j, label in enumerate(labels)}
+            n = len(pos)
+            keys.append(
+                [n + 1 if m else pos.get(v, n) for v, m in zip(values, missing, strict=True)]
+            )
+        else:
+            keys.append([int(m) for m in missing])
+        if col == "year" and labels is None:
+            if any(missing) or not all(isinstance(v, int | np.integer) for v in values):
+                return None
+            keys.append(values)
+        else:
+            keys.append(s.astype("string").fillna("").astype("object").tolist())
+    return keys
+
+
+def _group_order(df: pd.DataFrame, by: list[str], vocab: Vocabulary) -> list[int] | None:
+    """Row positions of ``df`` in :func:`_sort_groups` order (a stable sort, as pandas')."""
+    if not df.index.is_unique:
+        return None
+    keys = _sort_keys(df, by, vocab)
+    if keys is None:
+        return None
+    rows = list(zip(*keys, strict=True))
+    return sorted(range(len(rows)), key=rows.__getitem__)
+
+
+def _sort_groups_frame(df: pd.DataFrame, by: list[str], vocab: Vocabulary) -> pd.DataFrame:
+    """:func:`_sort_groups` with pandas (the general case: missing years, repeated labels)."""
     keys = pd.DataFrame(index=df.index)
     order = []
     for i, col in enumerate(by):
@@ -102,6 +148,21 @@ def _grouped(
     keep_empty: bool,
 ) -> pd.DataFrame:
     """Aggregate ``df`` by ``by`` (missing keys kept), counts as int64, sorted."""
+    fast = _grouped_fast(df, by, aggs, params, vocab, keep_empty)
+    if fast is not None:
+        return fast
+    return _grouped_frame(df, by, aggs, params, vocab, keep_empty)
+
+
+def _grouped_frame(
+    df: pd.DataFrame,
+    by: list[str],
+    aggs: dict[str, tuple[str, str]],
+    params: Params,
+    vocab: Vocabulary,
+    keep_empty: bool,
+) -> pd.DataFrame:
+    """:func:`_grouped` with pandas' groupby (the general case)."""
     if not by:
         row = {}
         for out, (col, func) in aggs.items():
@@ -127,6 +188,79 @@ def _grouped(
                 res = pd.concat([full.merge(res, on=col, how="left"), extra], ignore_index=True)
     for out in aggs:
         res[out] = pd.to_numeric(res[out]).fillna(0).astype("int64")
+    return _sort_groups(res, by, vocab)
+
+
+_FAST_FUNCS = ("size", "sum", "nunique")
+
+
+def _grouped_fast(
+    df: pd.DataFrame,
+    by: list[str],
+    aggs: dict[str, tuple[str, str]],
+    params: Params,
+    vocab: Vocabulary,
+    keep_empty: bool,
+) -> pd.DataFrame | None:
+    """:func:`_grouped` with numpy for the common case, the same frame (None otherwise).
+
+    The common case: grouping by text columns or the (int64) year, counting rows, summing
+    bool or int64 columns and counting distinct text values. Every group key occurs once,
+    so the order the groups are found in does not matter after :func:`_sort_groups`.
+    """
+    if not by or df.empty:
+        return None
+    for col in by:
+        dt = df[col].dtype
+        if not (isinstance(dt, pd.StringDtype) or (col == "year" and dt == "int64")):
+            return None
+    for col, func in aggs.values():
+        dt = df[col].dtype
+        if func not in _FAST_FUNCS:
+            return None
+        if func == "sum" and not (dt == "bool" or dt == "int64"):
+            return None
+        if func == "nunique" and not isinstance(dt, pd.StringDtype):
+            return None
+    code = np.zeros(len(df), dtype="int64")
+    uniques = []
+    for col in by:
+        c, u = pd.factorize(df[col], use_na_sentinel=True)
+        c = np.where(c < 0, len(u), c).astype("int64")
+        code = code * (len(u) + 1) + c
+        uniques.append(u)
+    group, first = np.unique(code, return_index=True)
+    inverse = np.searchsorted(group, code)
+    n_groups = len(group)
+    cols: dict[str, object] = {}
+    for col in by:
+        cols[col] = df[col].take(first).reset_index(drop=True)
+    for out, (col, func) in aggs.items():
+        if func == "size":
+            vals = np.bincount(inverse, minlength=n_groups)
+        elif func == "sum":
+            vals = np.zeros(n_groups, dtype="int64")
+            np.add.at(vals, inverse, df[col].to_numpy(dtype="int64"))
+        else:
+            c, _ = pd.factorize(df[col], use_na_sentinel=True)
+            ok = c >= 0
+            pairs = np.unique(np.stack([inverse[ok], c[ok]]), axis=1)
+            vals = np.bincount(pairs[0], minlength=n_groups)
+        cols[out] = np.asarray(vals, dtype="int64")
+    res = pd.DataFrame(cols)
+    for col in by:
+        res[col] = res[col].astype("int64" if col == "year" else "string")
+    if keep_empty and len(by) == 1:
+        col = by[0]
+        labels = _full_labels(col, params, vocab)
+        if labels is not None:
+            present = set(res[col].dropna().tolist())
+            missing = [v for v in labels if v not in present]
+            if missing:
+                empty = {col: pd.Series(missing, dtype="int64" if col == "year" else "string")}
+                for out in aggs:
+                    empty[out] = np.zeros(len(missing), dtype="int64")
+                res = pd.concat([res, pd.DataFrame(empty)], ignore_index=True)
     return _sort_groups(res, by, vocab)
 
 

@@ -121,9 +121,29 @@ def outcome_indicators(tables: Any, params: Params) -> dict[str, pd.DataFrame]:
             "satgas": df.loc[df["has_satgas"], "_partner"].nunique(),
         }
 
-    prov_rows = []
-    for prov, d in partners.groupby("province", dropna=False, sort=False):
-        prov_rows.append({"province": prov, **_summ(d)})
+    # _summ per province, without a sub-frame per province (same numbers: the budget is
+    # summed by pandas over the same rows in the same order)
+    groups: dict[object, list[int]] = {}
+    for i, prov in enumerate(partners["province"].astype("object").tolist()):
+        groups.setdefault(None if pd.isna(prov) else prov, []).append(i)
+    who = partners["_partner"].tolist()
+    flags = {c: partners[c].tolist() for c in ("has_perda", "has_ltsa", "has_satgas")}
+    budget = partners["training_budget"]
+
+    def _distinct(rows: list[int], flag: str | None = None) -> int:
+        return len({who[i] for i in rows if flag is None or flags[flag][i]})
+
+    prov_rows = [
+        {
+            "province": pd.NA if prov is None else prov,
+            "partners": _distinct(rows),
+            "partners_with_perda": _distinct(rows, "has_perda"),
+            "training_budget": float(budget.take(rows).sum()),
+            "ltsa": _distinct(rows, "has_ltsa"),
+            "satgas": _distinct(rows, "has_satgas"),
+        }
+        for prov, rows in groups.items()
+    ]
     by_province = pd.DataFrame(prov_rows, columns=OUTCOME_COLUMNS)
     total = pd.DataFrame([{"province": pd.NA, **_summ(partners)}], columns=OUTCOME_COLUMNS)
     dtypes = {

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evaluation.analysis.clustered import CLUSTER_COLUMNS, add_cluster_columns
-from evaluation.analysis.core import _Core, _core
+from evaluation.analysis.clustered import CLUSTER_COLUMNS, cluster_arrays
+from evaluation.analysis.core import _Core, _core, _memo
 from evaluation.analysis.frames import _OUT_NAME, _grouped, _mask, _normalise_by, _rate
 from evaluation.analysis.inputs import Params
 from evaluation.analysis.stats import Z95, wilson_interval
@@ -35,8 +35,14 @@ HEADLINE_COLUMNS = ["category", "agreements", "active", "ended", "is_total"]
 def _rates_from_core(
     core: _Core, params: Params, by: list[str], keep_empty: bool | None
 ) -> pd.DataFrame:
+    """:func:`rates` of a core (computed once per core, grouping and parameters)."""
     if keep_empty is None:
         keep_empty = by in (["partner_category"], ["scope"], ["year"])
+    key = ("rates", params, tuple(by), keep_empty)
+    return _memo(core, key, lambda: _rates_table(core, params, list(by), keep_empty))
+
+
+def _rates_table(core: _Core, params: Params, by: list[str], keep_empty: bool) -> pd.DataFrame:
     if "scope" in by:
         res = _grouped(
             core.items,
@@ -67,15 +73,31 @@ def _rates_from_core(
             core.vocab,
             keep_empty,
         )
-    res["followup_rate"] = _rate(res["agreements_followed_up"], res["agreements"])
-    res["scope_rate"] = _rate(res["scope_items_done"], res["scope_items"])
-    lo, hi = wilson_interval(res["scope_items_done"], res["scope_items"], Z95)
-    res["scope_rate_low"], res["scope_rate_high"] = lo, hi
-    lo, hi = wilson_interval(res["agreements_followed_up"], res["agreements"], Z95)
-    res["followup_rate_low"], res["followup_rate_high"] = lo, hi
-    res = add_cluster_columns(res, core.items, by)
-    res = res[[*by, *RATE_COLUMNS, *CLUSTER_COLUMNS]]
-    return res.rename(columns=_OUT_NAME)
+    # One frame built at once (column by column assignment costs more than the arithmetic).
+    n = {c: res[c].to_numpy() for c in RATE_COLUMNS if c in res.columns}
+    lo_s, hi_s = wilson_interval(n["scope_items_done"], n["scope_items"], Z95)
+    lo_f, hi_f = wilson_interval(n["agreements_followed_up"], n["agreements"], Z95)
+    computed = {
+        "followup_rate": _ratio(n["agreements_followed_up"], n["agreements"]),
+        "scope_rate": _ratio(n["scope_items_done"], n["scope_items"]),
+        "scope_rate_low": lo_s,
+        "scope_rate_high": hi_s,
+        "followup_rate_low": lo_f,
+        "followup_rate_high": hi_f,
+    }
+    cols: dict[str, Any] = {_OUT_NAME.get(c, c): res[c] for c in by}
+    for c in RATE_COLUMNS:
+        cols[c] = computed[c] if c in computed else n[c]
+    arrays = cluster_arrays(res, core.items, by)
+    for c in CLUSTER_COLUMNS:
+        cols[c] = arrays[c]
+    return pd.DataFrame(cols, index=res.index)
+
+
+def _ratio(k: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """:func:`~evaluation.analysis.frames._rate` of two count arrays (nan where n is 0)."""
+    n = n.astype("float64")
+    return k.astype("float64") / np.where(n > 0, n, np.nan)
 
 
 def rates(

@@ -229,6 +229,32 @@ def parameters_table(
     )
 
 
+class Sources:
+    """The prepared tables :func:`compute_tables` computes from, each prepared from scratch.
+
+    ``prepared(params)`` is ``data`` prepared for ``params`` (:func:`metrics.prepare`);
+    ``previous(folder, params)`` the snapshot of an earlier report prepared for ``params``.
+    """
+
+    def __init__(self, data: dict) -> None:
+        self.data = data
+
+    def raw(self) -> metrics.Tables:
+        """The three processed tables of ``data``."""
+        d = self.data
+        return metrics.Tables(d["agreements"], d["scope_items"], d["activities"])
+
+    def prepared(self, mp: metrics.Params) -> metrics.Prepared:
+        return metrics.prepare(self.raw(), mp)
+
+    def previous(self, folder: Path, mp: metrics.Params) -> metrics.Prepared:
+        from evaluation.ingest import load_processed
+
+        prev = load_processed(folder)
+        raw = metrics.Tables(prev["agreements"], prev["scope_items"], prev["activities"])
+        return metrics.prepare(raw, mp)
+
+
 def compute_tables(
     data: dict,
     rp: ReportParams,
@@ -236,6 +262,7 @@ def compute_tables(
     prepared: metrics.Prepared | None = None,
     *,
     is_sample: bool = False,
+    sources: Sources | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every table of record, keyed by file name (``rates_by_category`` …).
 
@@ -251,19 +278,19 @@ def compute_tables(
         ``data`` already evaluated for these parameters (:func:`metrics.prepare`).
     is_sample
         Whether the data are the bundled synthetic sample (the report marks it).
+    sources
+        Where the prepared tables come from (default :class:`Sources` of ``data``: prepared
+        from scratch); :class:`TablePack` passes its own to share the work between the
+        reports of one pack. The tables are the same either way.
 
     Raises
     ------
     ParameterError
         If the parameters are inconsistent.
     """
-    from evaluation.ingest import load_processed
-
     mp = metric_params(rp)
-    tbl = prepared
-    if tbl is None:
-        raw = metrics.Tables(data["agreements"], data["scope_items"], data["activities"])
-        tbl = metrics.prepare(raw, mp)
+    src = sources if sources is not None else Sources(data)
+    tbl = prepared if prepared is not None else src.prepared(mp)
     out: dict[str, pd.DataFrame] = {
         "rates_by_category": metrics.rates_by_category(tbl, mp),
         "rates_by_scope": metrics.rates_by_scope(tbl, mp),
@@ -299,9 +326,8 @@ def compute_tables(
     if previous_dir is not None:
         prev_as_of = previous_as_of(Path(previous_dir))
         if prev_as_of is not None and prev_as_of < rp.as_of:
-            prev = load_processed(Path(previous_dir))
-            ptbl = metrics.Tables(prev["agreements"], prev["scope_items"], prev["activities"])
             pmp = replace(mp, as_of=prev_as_of)
+            ptbl = src.previous(Path(previous_dir), pmp)
             changes = metrics.compare_snapshots(ptbl, tbl, pmp, mp)
             baseline, baseline_on = BASELINE_PREVIOUS, prev_as_of
         else:
@@ -311,8 +337,8 @@ def compute_tables(
         # and activities dated by then), when that date is still inside the window.
         earlier = baseline_as_of(rp.as_of)
         if earlier >= rp.since:
-            raw = metrics.Tables(data["agreements"], data["scope_items"], data["activities"])
-            changes = metrics.compare_snapshots(raw, tbl, replace(mp, as_of=earlier), mp)
+            emp = replace(mp, as_of=earlier)
+            changes = metrics.compare_snapshots(src.prepared(emp), tbl, emp, mp)
             baseline, baseline_on = BASELINE_SAME_DATA, earlier
     for key, df in (changes or {}).items():
         out[f"changes_{key}"] = _join_reasons(df)

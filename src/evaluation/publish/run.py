@@ -224,7 +224,7 @@ def _build(
     workers,
     echo,
 ) -> None:
-    from evaluation.analysis.tables import compute_tables
+    from evaluation.analysis.pack import TablePack
     from evaluation.ingest import load_processed
     from evaluation.presentation import titles
     from evaluation.presentation.sheets import summary_sheets
@@ -243,11 +243,13 @@ def _build(
         if src.exists():
             shutil.copy2(src, snap / name)
     unit_pages: list[Path] = []  # the lists per responsible unit (HTML), printed with the PDFs
+    # the main and per-category tables share the prepared data (compute_tables defines them)
+    pack = TablePack(data, replace(rp, category=None), previous_dir=prev, is_sample=is_sample)
 
     def main_tables() -> None:
         from evaluation.publish.units import UNIT_DIR, write_unit_pages
 
-        tables = compute_tables(data, rp, previous_dir=prev, is_sample=is_sample)
+        tables = pack.tables(rp.category)
         write_tables(tables, staging / "tables")
         write_summary_xlsx(
             staging / "ringkasan.xlsx",
@@ -310,7 +312,7 @@ def _build(
 
             def make_tables(cat_rp=cat_rp, cat_tables=cat_tables) -> None:
                 write_tables(  # Parquet only: the CSVs and ringkasan.xlsx are the main report's
-                    compute_tables(data, cat_rp, previous_dir=prev, is_sample=is_sample),
+                    pack.tables(cat_rp.category),
                     cat_tables,
                     csv=False,
                 )
