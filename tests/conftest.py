@@ -11,9 +11,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -347,13 +350,41 @@ print(json.dumps({
 """
 
 
-def run_cli(*args: str) -> dict:
+def run_cli(*args: str, timeout: float = 120) -> dict:
     """Run ``python -m evaluation ARGS``; return rc, stdout, stderr, elapsed, cpu (seconds),
-    maxrss_kb."""
+    maxrss_kb. On a timeout the whole process group (the wrapper and its child) is killed."""
     cmd = [sys.executable, "-c", _WRAPPER, PYTHON, "-m", "evaluation", *args]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    with subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        start_new_session=True,
+    ) as proc:  # fmt: skip
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise
+    assert proc.returncode == 0, err
+    return json.loads(out)
+
+
+#: The most a limit on wall time is stretched for a busy machine (see :func:`contention`).
+MAX_CONTENTION = 6.0
+
+
+def contention(seconds: float = 0.2) -> float:
+    """How many times slower than its CPU time a CPU-bound process runs now: the wall time
+    of a busy loop of ``seconds`` CPU seconds over that CPU time, or the 1-minute load
+    average per core if higher. 1 on an idle machine; kept within 1 and MAX_CONTENTION.
+
+    A wall-time limit multiplied by it holds on a shared, loaded machine yet still catches
+    a process that hangs or spins (CPU-time limits catch the latter on their own)."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    while time.process_time() - c0 < seconds:
+        pass
+    ratio = (time.perf_counter() - t0) / (time.process_time() - c0)
+    per_core = os.getloadavg()[0] / (len(os.sched_getaffinity(0)) or 1)
+    return min(max(1.0, ratio, per_core), MAX_CONTENTION)
 
 
 # ------------------------------------------------------------- the sample pack, built once
