@@ -11,9 +11,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -347,10 +350,114 @@ print(json.dumps({
 """
 
 
-def run_cli(*args: str) -> dict:
+def run_cli(*args: str, timeout: float = 120) -> dict:
     """Run ``python -m evaluation ARGS``; return rc, stdout, stderr, elapsed, cpu (seconds),
-    maxrss_kb."""
+    maxrss_kb. On a timeout the whole process group (the wrapper and its child) is killed."""
     cmd = [sys.executable, "-c", _WRAPPER, PYTHON, "-m", "evaluation", *args]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    with subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        start_new_session=True,
+    ) as proc:  # fmt: skip
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise
+    assert proc.returncode == 0, err
+    return json.loads(out)
+
+
+#: The most a limit on wall time is stretched for a busy machine (see :func:`contention`).
+MAX_CONTENTION = 6.0
+
+
+def contention(seconds: float = 0.2) -> float:
+    """How many times slower than its CPU time a CPU-bound process runs now: the wall time
+    of a busy loop of ``seconds`` CPU seconds over that CPU time, or the 1-minute load
+    average per core if higher. 1 on an idle machine; kept within 1 and MAX_CONTENTION.
+
+    A wall-time limit multiplied by it holds on a shared, loaded machine yet still catches
+    a process that hangs or spins (CPU-time limits catch the latter on their own)."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    while time.process_time() - c0 < seconds:
+        pass
+    ratio = (time.perf_counter() - t0) / (time.process_time() - c0)
+    per_core = os.getloadavg()[0] / (len(os.sched_getaffinity(0)) or 1)
+    return min(max(1.0, ratio, per_core), MAX_CONTENTION)
+
+
+# ------------------------------------------------------------- the sample pack, built once
+#: The bundled sample's evaluation date (the meeting of the source article).
+SAMPLE_AS_OF = "2024-03-14"
+NOTEBOOKS_DIR = ROOT / "notebooks"
+ANALYST_EXAMPLE = NOTEBOOKS_DIR / "contoh" / "analisis_sendiri.ipynb"
+
+
+def _analysts_notebooks(folder: Path) -> Path:
+    """A copy of ``notebooks/`` with three analysts' notebooks beside the pack's own: the
+    documented example (``analisis_unit``), one whose last cell fails (``analisis_rusak``)
+    and one without a parameters cell (``coretan``: not part of the pack)."""
+    import nbformat
+
+    shutil.copytree(NOTEBOOKS_DIR, folder)
+    shutil.copy(ANALYST_EXAMPLE, folder / "analisis_unit.ipynb")
+    broken = nbformat.read(ANALYST_EXAMPLE, as_version=4)
+    broken.cells[-1].source = "1 / 0"
+    nbformat.write(broken, folder / "analisis_rusak.ipynb")
+    plain = nbformat.v4.new_notebook()
+    plain.cells = [nbformat.v4.new_code_cell("x = 1")]
+    nbformat.write(plain, folder / "coretan.ipynb")
+    return folder
+
+
+def _read_only(folder: Path) -> None:
+    """Remove the write bits under ``folder``: a test that writes into a shared build fails
+    at once instead of changing what later tests read (they copy it first)."""
+    for p in [*folder.rglob("*"), folder]:
+        p.chmod(p.stat().st_mode & ~0o222)
+
+
+def copy_writable(src: Path, dst: Path) -> Path:
+    """A writable copy of a read-only shared build (modification times kept)."""
+    shutil.copytree(src, dst)
+    for p in [*dst.rglob("*"), dst]:
+        p.chmod(p.stat().st_mode | 0o200)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def sample_pack(tmp_path_factory) -> dict:
+    """``evaluation report`` on the bundled sample, built ONCE per session and read-only.
+
+    Main report only (no per-category reports), HTML and PDF, as of 2024-03-14, with the
+    analysts' notebooks of :func:`_analysts_notebooks` in its notebooks folder. Keys: ``base``
+    (holding ``raw``, ``processed``, ``reports``, ``notebooks``), ``folder`` (the report
+    folder), ``html``, ``pdf``, ``lines`` (the console output). Tests that change anything
+    work on :func:`copy_writable` of ``base``.
+    """
+    from evaluation.authoring.sample import write_sample
+    from evaluation.publish.run import run_report
+
+    base = tmp_path_factory.mktemp("sample_pack")
+    notebooks = _analysts_notebooks(base / "notebooks")
+    write_sample(base / "raw")
+    lines: list[str] = []
+    folder = run_report(
+        raw_dir=base / "raw",
+        processed_dir=base / "processed",
+        out_dir=base / "reports",
+        as_of=SAMPLE_AS_OF,
+        per_category=False,
+        notebooks_dir=notebooks,
+        echo=lines.append,
+    )
+    _read_only(base)
+    main = f"laporan_evaluasi_{SAMPLE_AS_OF}"
+    return {
+        "base": base,
+        "folder": folder,
+        "html": folder / f"{main}.html",
+        "pdf": folder / f"{main}.pdf",
+        "lines": tuple(lines),
+    }

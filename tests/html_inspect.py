@@ -60,6 +60,16 @@ def chromium_browser(executable: str | None = None):
             browser.close()
 
 
+@contextmanager
+def _browser(browser, executable: str | None):
+    """``browser`` itself when given, else a fresh one closed on exit."""
+    if browser is not None:
+        yield browser
+        return
+    with chromium_browser(executable) as fresh:
+        yield fresh
+
+
 def block_external(context, record: list[str] | None = None) -> None:
     """Abort every request of a browser context whose URL is not local (file/data/blob/about).
 
@@ -93,6 +103,7 @@ def inspect_html(
     timeout_ms: int = DEFAULT_TIMEOUT_MS,
     settle_ms: int = 500,
     executable: str | None = None,
+    browser=None,
 ) -> dict:
     """Open an HTML file in headless Chromium offline and report what happened.
 
@@ -110,6 +121,9 @@ def inspect_html(
         Extra wait after the charts are drawn.
     executable
         Browser path; default :func:`find_chromium`.
+    browser
+        An open Playwright ``Browser`` (from :func:`chromium_browser`) to use instead of
+        starting one: the page gets its own fresh context either way.
 
     Returns
     -------
@@ -139,7 +153,7 @@ def inspect_html(
         "charts_drawn": 0,
         "title": "",
     }
-    with chromium_browser(executable) as browser:
+    with _browser(browser, executable) as browser:
         context = browser.new_context(
             viewport={"width": 1100, "height": 900}, java_script_enabled=True, offline=False
         )

@@ -1,7 +1,8 @@
 """The HTML report as its readers use it, in the system Chromium (Playwright), offline.
 
-One module-scoped fixture writes the bundled synthetic sample, runs ``evaluation report``
-once (main report, HTML and PDF) and opens the HTML at 1280 px and at 390 px (a phone).
+The session's sample pack (``sample_pack`` in conftest: the bundled synthetic sample through
+``evaluation report`` once, main report, HTML and PDF) is opened at 1280 px and at 390 px (a
+phone).
 The tests then check: nothing is wider than the window, every contents link lands on its
 section, typing in a long table's search box filters its rows, the downloaded CSV is the
 table of record byte for byte, no request leaves the machine, every chart has a title, an
@@ -19,16 +20,11 @@ import pandas as pd
 import pytest
 from test_pdf import needs_chromium
 
-from evaluation.authoring.sample import write_sample
 from evaluation.publish.browser import LOCAL_SCHEMES
-from evaluation.publish.run import run_report
 from html_inspect import chromium_browser
 
 pytestmark = needs_chromium
 
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-AS_OF = "2025-06-30"
-MAIN = f"laporan_evaluasi_{AS_OF}"
 WIDTHS = (1280, 390)
 
 #: Elements reaching past the window's right edge that are not inside a scroll box that fits.
@@ -57,20 +53,9 @@ CLIPPED_JS = """() => Array.from(document.querySelectorAll('main *')).filter(el 
 
 
 @pytest.fixture(scope="module")
-def pack(tmp_path_factory) -> dict:
-    base = tmp_path_factory.mktemp("sample_pack")
-    write_sample(base / "raw")
-    folder = run_report(
-        raw_dir=base / "raw",
-        processed_dir=base / "processed",
-        out_dir=base / "reports",
-        as_of=AS_OF,
-        notebooks_dir=NOTEBOOKS,
-        pdf=True,
-        per_category=False,
-        echo=lambda _m: None,
-    )
-    return {"folder": folder, "html": folder / f"{MAIN}.html", "pdf": folder / f"{MAIN}.pdf"}
+def pack(sample_pack) -> dict:
+    """The session's sample pack (read-only; see ``sample_pack`` in conftest)."""
+    return sample_pack
 
 
 @pytest.fixture(scope="module")

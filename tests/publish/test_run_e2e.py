@@ -64,7 +64,7 @@ import pytest
 
 from evaluation.errors import NotebookError
 from evaluation.publish.run import run_report
-from html_inspect import inspect_html
+from html_inspect import chromium_browser, inspect_html
 
 pytestmark = pytest.mark.e2e
 
@@ -587,9 +587,20 @@ def test_one_pdf_per_unit_with_its_own_partners(built, folder):
 
 
 # --------------------------------------------------------------------------- HTML in Chromium
+@pytest.fixture(scope="module")
+def inspected(folder) -> dict:
+    """The main report's and the annex's HTML, each opened in its own context of one
+    Chromium (one browser start for both)."""
+    with chromium_browser() as browser:
+        return {
+            name: inspect_html(folder / name, browser=browser)
+            for name in (f"{MAIN}.html", f"{ANNEX}.html")
+        }
+
+
 @pytest.mark.parametrize("name", [f"{MAIN}.html", f"{ANNEX}.html"])
-def test_html_is_offline_safe_and_every_chart_drawn(folder, name):
-    result = inspect_html(folder / name)
+def test_html_is_offline_safe_and_every_chart_drawn(inspected, name):
+    result = inspected[name]
     assert result["external_requests"] == []
     assert result["page_errors"] == []
     assert result["dialogs"] == []  # the <script> partner name must not run

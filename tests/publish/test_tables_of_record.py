@@ -1,6 +1,7 @@
 """The tables of record are the only source of the report, and analysts can change it.
 
-A report is built once on the bundled sample (``evaluation report`` without PDFs). Then:
+The tests read the session's sample pack (``sample_pack`` in conftest: ``evaluation report``
+on the bundled sample, built once, read-only). Then:
 
 * a value is changed in a table file of ``tables/`` and the main notebook is executed with
   papermill on that folder and rendered to HTML: the changed values appear in the report,
@@ -23,32 +24,20 @@ import pandas as pd
 import papermill as pm
 import pytest
 
+from conftest import copy_writable
 from evaluation.publish.html import notebook_to_html
 from evaluation.publish.run import MAIN_NOTEBOOK, run_report
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
-EXAMPLE = NOTEBOOKS / "contoh" / "analisis_sendiri.ipynb"
 AS_OF = "2024-03-14"
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> Path:
-    from evaluation.authoring.sample import write_sample
-
-    base = tmp_path_factory.mktemp("record")
-    write_sample(base / "raw")
-    return run_report(
-        raw_dir=base / "raw",
-        processed_dir=base / "processed",
-        out_dir=base / "reports",
-        as_of=AS_OF,
-        pdf=False,
-        per_category=False,
-        workers=1,
-        echo=lambda m: None,
-    )
+def report(sample_pack) -> Path:
+    """The session's sample pack (read-only; see ``sample_pack`` in conftest)."""
+    return sample_pack["folder"]
 
 
 def render(notebook: Path, tables_dir: Path, out: Path) -> str:
@@ -156,29 +145,14 @@ def test_the_three_documented_edits_appear_in_the_report(report, tmp_path):
     assert re.search(rf"<td>{re.escape(top_unit)}</td><td>{n}</td>", html)
 
 
-def test_analysts_notebooks_are_run_into_the_pack_and_a_failing_one_is_reported(tmp_path):
-    from evaluation.authoring.sample import write_sample
-
-    notebooks = tmp_path / "notebooks"
-    shutil.copytree(NOTEBOOKS, notebooks)
-    shutil.copy(EXAMPLE, notebooks / "analisis_unit.ipynb")
-    broken = nbformat.read(EXAMPLE, as_version=4)
-    broken.cells[-1].source = "1 / 0"
-    nbformat.write(broken, notebooks / "analisis_rusak.ipynb")
-    plain = nbformat.v4.new_notebook()  # no parameters cell: not part of the pack
-    plain.cells = [nbformat.v4.new_code_cell("x = 1")]
-    nbformat.write(plain, notebooks / "coretan.ipynb")
-    write_sample(tmp_path / "raw")
-    lines: list[str] = []
-    final = run_report(
-        raw_dir=tmp_path / "raw",
-        processed_dir=tmp_path / "processed",
-        out_dir=tmp_path / "reports",
-        as_of=AS_OF,
-        per_category=False,
-        notebooks_dir=notebooks,
-        echo=lines.append,
-    )
+def test_analysts_notebooks_are_run_into_the_pack_and_a_failing_one_is_reported(
+    sample_pack, tmp_path
+):
+    """The sample pack's notebooks folder holds the documented example as
+    ``analisis_unit.ipynb``, a copy whose last cell fails (``analisis_rusak.ipynb``) and a
+    notebook without a parameters cell (``coretan.ipynb``); see conftest."""
+    final = sample_pack["folder"]
+    lines = list(sample_pack["lines"])
     analis = final / "analis"
     good = analis / f"analisis_unit_{AS_OF}"
     assert good.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
@@ -195,7 +169,10 @@ def test_analysts_notebooks_are_run_into_the_pack_and_a_failing_one_is_reported(
     assert re.search(r"analisis_rusak\.ipynb: GAGAL di sel \d+: ZeroDivisionError", listing)
     assert (final / f"laporan_evaluasi_{AS_OF}.pdf").exists()  # the rest of the pack completed
 
-    # editing one notebook rebuilds only the report made from it
+    # editing one notebook rebuilds only the report made from it (on a copy of the pack,
+    # with one kernel this time)
+    base = copy_writable(sample_pack["base"], tmp_path / "pack")
+    notebooks = base / "notebooks"
     nb = nbformat.read(notebooks / "analisis_unit.ipynb", as_version=4)
     nb.cells[
         -1
@@ -204,12 +181,13 @@ def test_analysts_notebooks_are_run_into_the_pack_and_a_failing_one_is_reported(
     main_pdf = (final / f"laporan_evaluasi_{AS_OF}.pdf").read_bytes()
     lines.clear()
     final = run_report(
-        raw_dir=tmp_path / "raw",
-        processed_dir=tmp_path / "processed",
-        out_dir=tmp_path / "reports",
+        raw_dir=base / "raw",
+        processed_dir=base / "processed",
+        out_dir=base / "reports",
         as_of=AS_OF,
         per_category=False,
         notebooks_dir=notebooks,
+        workers=1,
         echo=lines.append,
     )
     log = "\n".join(lines)
