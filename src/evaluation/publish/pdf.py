@@ -46,8 +46,10 @@ from evaluation.publish.browser import (
 )
 from evaluation.publish.contents import (
     ADD_CONTENTS_JS,
+    CONTENTS_IDS_JS,
     CONTENTS_LEVELS,
     FILL_PAGES_JS,
+    destination_pages,
     match_pages,
     outline_pages,
     tidy_outline,
@@ -75,7 +77,7 @@ _A4_HEIGHT_MM = 297
 _PX_PER_MM = 96 / 25.4
 
 _FOOTER_TEXT = {"id": ("Halaman", "dari"), "en": ("Page", "of")}
-#: Most ``page.pdf`` calls per document (first print, numbered contents, one correction).
+#: Most ``page.pdf`` calls per document (draft, numbered contents, one correction).
 _MAX_PASSES = 3
 
 #: Opening tag of the plotly.js block written by ``charts.plotly_js_html``.
@@ -424,10 +426,13 @@ async def _print_one(page, slot: _Slot, html_path: Path, settings: dict) -> byte
 async def _print_with_contents(page, settings: dict) -> tuple[bytes, int]:
     """Print the loaded page (tagged, one bookmark per heading) with a contents page.
 
-    The contents block is inserted with placeholder page numbers and the page printed; the
-    numbers are read from that PDF's outline, written in, and the page printed again (again,
-    at most :data:`_MAX_PASSES` in all, while a number still moves). A document with too
-    few sections (see :mod:`evaluation.publish.contents`) is printed once, without one.
+    The contents block is inserted with placeholder page numbers and a cheap draft printed
+    (untagged, no outline, no footer); the page of each section is read from the draft's
+    named destinations (the targets of the contents links), written in, and the page printed
+    tagged with its outline. The outline is checked against the numbers: one that does not
+    agree is corrected and the page printed again (at most :data:`_MAX_PASSES` prints in
+    all). A document with too few sections (see :mod:`evaluation.publish.contents`) is
+    printed once, without one.
 
     Returns
     -------
@@ -446,18 +451,26 @@ async def _print_with_contents(page, settings: dict) -> tuple[bytes, int]:
         "outline": True,
     }
     titles = await page.evaluate(ADD_CONTENTS_JS, [settings["contents_title"], CONTENTS_LEVELS])
-    data = await page.pdf(**options)
+    if not titles:
+        return tidy_outline(await page.pdf(**options)), 1
+    # The footer is drawn in the bottom margin, so leaving it out moves no page break.
+    draft = {**options, "tagged": False, "outline": False, "display_header_footer": False}
+    ids = await page.evaluate(CONTENTS_IDS_JS)
+    pages = destination_pages(await page.pdf(**draft), ids)
     passes = 1
-    if titles:
-        shown: list[int | None] = [None] * len(titles)
-        while passes < _MAX_PASSES:
-            pages = match_pages(titles, outline_pages(data))
-            if pages == shown:
-                break
-            shown = pages
-            await page.evaluate(FILL_PAGES_JS, ["" if n is None else str(n) for n in pages])
-            data = await page.pdf(**options)
-            passes += 1
+    while True:
+        await page.evaluate(FILL_PAGES_JS, ["" if n is None else str(n) for n in pages])
+        data = await page.pdf(**options)
+        passes += 1
+        # a heading without a bookmark keeps the page of its destination
+        final = [
+            p if b is None else b
+            for p, b in zip(pages, match_pages(titles, outline_pages(data)), strict=True)
+        ]
+        if final == pages or passes >= _MAX_PASSES:
+            break
+        log.debug("contents page numbers %s moved to %s; printed again", pages, final)
+        pages = final
     return tidy_outline(data), passes
 
 
