@@ -24,6 +24,11 @@ from evaluation.publish.pdf import default_concurrency, print_settings, slot_wor
 
 __all__ = ["PdfPrinter"]
 
+# Queue items are ``(rank, index, html, pdf)``: by rank, then in submission order.
+_FOREGROUND, _BACKGROUND = 0, 1
+#: The item that tells one page there are no more jobs (ranked after every job).
+_END = (2, 0, None, None)
+
 
 class PdfPrinter:
     """Print HTML files to A4 PDFs as they are submitted, with one Chromium.
@@ -68,15 +73,19 @@ class PdfPrinter:
         self._count = 0
         self._closed = False
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._queue: asyncio.Queue | None = None
+        self._queue: asyncio.PriorityQueue | None = None
         self._started = threading.Event()
         self._thread = threading.Thread(target=self._run, name="pdf-printer", daemon=True)
         self._thread.start()
         self._started.wait()
 
     # ------------------------------------------------------------------ public
-    def submit(self, html_path: Path, pdf_path: Path) -> None:
+    def submit(self, html_path: Path, pdf_path: Path, *, background: bool = False) -> None:
         """Queue one HTML file for printing to ``pdf_path`` (returns at once).
+
+        Jobs are printed in the order they were submitted, except that a ``background`` job
+        (for instance a short list submitted long before the reports) is started only when
+        no other job is waiting.
 
         Raises
         ------
@@ -94,7 +103,7 @@ class PdfPrinter:
             raise self._errors[0]
         index = self._count
         self._count += 1
-        self._put((index, html_path, pdf_path))
+        self._put((_BACKGROUND if background else _FOREGROUND, index, html_path, pdf_path))
 
     def close(self) -> list[Path]:
         """Wait until every submitted job is printed; the PDF paths in submission order.
@@ -108,7 +117,7 @@ class PdfPrinter:
         if not self._closed:
             self._closed = True
             for _ in range(self._slots):
-                self._put(None)
+                self._put(_END)
         self._thread.join()
         if self._errors:
             raise self._errors[0]
@@ -119,7 +128,7 @@ class PdfPrinter:
         self._closed = True
         self._errors.append(RenderError("printing aborted"))
         for _ in range(self._slots):
-            self._put(None)
+            self._put(_END)
         self._thread.join()
 
     def __enter__(self) -> PdfPrinter:
@@ -152,7 +161,7 @@ class PdfPrinter:
         from evaluation.publish.html import write_atomic
 
         self._loop = asyncio.get_running_loop()
-        self._queue = asyncio.Queue()
+        self._queue = asyncio.PriorityQueue()
         targets: dict[int, Path] = {}
         try:
             async with async_chromium_browser() as browser:
@@ -161,9 +170,9 @@ class PdfPrinter:
                 async def next_job():
                     while True:
                         item = await self._queue.get()
-                        if item is None:
+                        if item == _END:
                             return None
-                        index, html_path, pdf_path = item
+                        _, index, html_path, pdf_path = item
                         if self._errors:  # a job failed or abort(): drop the rest
                             continue
                         targets[index] = pdf_path
