@@ -14,7 +14,16 @@ compile. For printing, the document is therefore served to the page with its inl
 ``<script data-eval-plotlyjs>`` block turned into an external script of the same bytes, at the
 same place, from a temporary file whose name is the bundle's hash (the page keeps its own
 ``file://`` URL). Each slot reuses its page, so from its second report on the compile is a
-cache hit (about 0.4 s instead of 2.5 s).
+cache hit (about 0.4 s instead of 2.5 s). The cache is per renderer process: pages of
+different browser contexts never share it (and pages sharing one renderer would share its
+one main thread, printing one after the other), so :class:`evaluation.publish.printer.
+PdfPrinter` compiles the bundle in every page ahead of the first report (:func:`_warm_up`).
+The key is the *decoded* source: the warm-up page must be UTF-8 like the reports, else the
+bundle decodes differently and nothing is reused.
+
+The contents page needs the page of every section (:mod:`evaluation.publish.contents`): a
+draft print (untagged, no outline, no footer: about half the time of the tagged print)
+gives them through its named destinations, and the document is printed tagged once.
 """
 
 from __future__ import annotations
