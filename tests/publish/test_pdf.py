@@ -424,6 +424,23 @@ def test_externalize_plotly_leaves_other_documents_unchanged(doc):
     assert _externalize_plotly(doc, "file:///s/") == (doc, None, None)
 
 
+def test_warm_up_page_runs_the_reports_bundle_from_the_same_file():
+    """The page the printer compiles plotly.js in names the bundle exactly as a rendered
+    report does (same bytes, same file: V8's cache key) and is UTF-8 like the reports (the
+    script is decoded with the page's encoding: another one would be another source)."""
+    from evaluation.publish.html import with_plotly_js
+    from evaluation.publish.pdf import _externalize_plotly, _plotly_document
+
+    report = with_plotly_js(
+        '<!DOCTYPE html><html><head><meta charset="utf-8"/></head>'
+        '<body><div class="eval-chart"></div></body></html>'
+    ).encode("utf-8")
+    warm = _plotly_document()
+    _, name, script = _externalize_plotly(warm, "file:///s/")
+    assert name is not None and (name, script) == _externalize_plotly(report, "file:///s/")[1:]
+    assert warm.lower().index(b'<meta charset="utf-8">') < warm.index(b"data-eval-plotlyjs")
+
+
 def test_concurrency_option_is_checked(tmp_path):
     from evaluation.publish.pdf import MAX_DEFAULT_CONCURRENCY, default_concurrency
 

@@ -212,3 +212,64 @@ def test_unreadable_pdf_leaves_the_contents_without_numbers(caplog):
 
     assert tidy_outline(b"%PDF-1.4 broken") == b"%PDF-1.4 broken"
     assert "outline" in caplog.text and "bookmarks" in caplog.text
+
+
+@pytest.mark.e2e
+@needs_chromium
+def test_contents_numbers_are_the_pages_of_the_headings_destinations(printed):
+    """The contents links' targets (named destinations, read from the final PDF) are on the
+    pages the contents page gives: the draft's numbers held in the tagged print."""
+    from pypdf import PdfReader
+
+    from evaluation.publish.contents import destination_pages
+
+    data = printed["id"].read_bytes()
+    reader = PdfReader(printed["id"])
+    contents = _text(reader.pages[1])
+    ids = {str(name).removeprefix("/").casefold(): str(name) for name in reader.named_destinations}
+    for section in SECTIONS:
+        number = int(re.search(re.escape(section) + r"\s*(\d+)\s*$", contents, re.M).group(1))
+        heading_id = ids[section.replace(" ", "-").casefold()].removeprefix("/")
+        assert destination_pages(data, [heading_id]) == [number], section
+    assert destination_pages(data, ["no-such-heading"]) == [None]
+
+
+def _outline_pdf(titles: list[str]) -> bytes:
+    """A small PDF (pypdf, classic cross-reference table) with one bookmark per title."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in titles:
+        writer.add_blank_page(200, 200)
+    writer.add_metadata({"/Title": "Uji"})
+    parent = writer.add_outline_item(title=titles[0], page_number=0)
+    for i, title in enumerate(titles[1:], start=1):
+        writer.add_outline_item(title=title, page_number=i, parent=parent)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_tidy_outline_appends_an_update_and_keeps_the_original_bytes():
+    import io
+
+    from pypdf import PdfReader
+
+    from evaluation.publish.contents import tidy_outline
+
+    pdf = _outline_pdf(["Laporan", "Kualitas DataKualitas Data", "Metodologi", "ÉtéÉté"])
+    tidied = tidy_outline(pdf)
+    assert tidied.startswith(pdf) and len(tidied) - len(pdf) < 1000  # only the bookmarks
+    assert [t for t, _ in outline_pages(tidied)] == [
+        "Laporan",
+        "Kualitas Data",
+        "Metodologi",
+        "Été",
+    ]
+    assert [p for _, p in outline_pages(tidied)] == [1, 2, 3, 4]
+    reader = PdfReader(io.BytesIO(tidied))
+    assert reader.metadata.title == "Uji" and len(reader.pages) == 4
+    clean = _outline_pdf(["Laporan", "Metodologi"])
+    assert tidy_outline(clean) is clean  # nothing to fix: the very same bytes

@@ -91,3 +91,24 @@ def test_no_browser_is_a_clear_error_at_close(tmp_path, monkeypatch):
         printer.submit(_page(tmp_path / "a.html", "A"), tmp_path / "a.pdf")
         printer.close()
     assert not (tmp_path / "a.pdf").exists()
+
+
+@pytest.mark.e2e
+@needs_chromium
+def test_background_jobs_wait_for_the_reports_submitted_after_them(tmp_path):
+    """Lists queued early (background) yield to a report that arrives later: while the one
+    page prints the first job, two lists and then a report are queued; the report is
+    printed next, the lists after it, each in its order."""
+    names = ["pertama", "daftar1", "daftar2", "laporan"]
+    pdfs = {n: tmp_path / f"{n}.pdf" for n in names}
+    with PdfPrinter("Uji urutan", concurrency=1, warm=False) as printer:
+        printer.submit(_page(tmp_path / "pertama.html", "Pertama", charts=0), pdfs["pertama"])
+        deadline = time.monotonic() + 60
+        while not printer._queue.empty() and time.monotonic() < deadline:  # taken, printing
+            time.sleep(0.01)
+        for n in ("daftar1", "daftar2"):
+            printer.submit(_page(tmp_path / f"{n}.html", n), pdfs[n], background=True)
+        printer.submit(_page(tmp_path / "laporan.html", "Laporan"), pdfs["laporan"])
+        assert printer.close() == [pdfs[n] for n in names]  # in submission order
+    order = sorted(names, key=lambda n: pdfs[n].stat().st_mtime_ns)
+    assert order == ["pertama", "laporan", "daftar1", "daftar2"]

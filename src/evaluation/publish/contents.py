@@ -1,19 +1,24 @@
 """The printed report's contents page: section titles with the page each one starts on.
 
 Chromium knows the page of every heading only once it has printed the document, so the
-contents page is made in two passes over the same loaded page:
+contents page is made in passes over the same loaded page:
 
 1. :data:`ADD_CONTENTS_JS` inserts a ``<nav class="eval-contents">`` after the cover (or,
    for a document without a cover, at the start of ``<main>``) listing every visible
-   ``h1``/``h2`` outside the cover, with a placeholder page number of fixed width; the
-   document is printed (tagged, with outline). A document with a cover and fewer than two
-   such headings, or without a cover and fewer than three, gets no contents page;
-2. :func:`outline_pages` reads the printed PDF's outline (one bookmark per heading, Chromium's
-   ``outline`` option) with pypdf, :func:`match_pages` pairs the listed sections with their
-   bookmarks, :data:`FILL_PAGES_JS` writes the numbers in, and the document is printed again.
+   ``h1``/``h2`` outside the cover, each a link to its heading, with a placeholder page number
+   of fixed width. A document with a cover and fewer than two such headings, or without a
+   cover and fewer than three, gets no contents page;
+2. a draft is printed the cheap way (untagged, no outline, no footer: the footer sits in the
+   page margin, so the pages break at the same places). Chromium writes a named destination
+   for every internal link's target, so :func:`destination_pages` reads the page of each
+   listed heading from the draft (pypdf), and :data:`FILL_PAGES_JS` writes the numbers in;
+3. the document is printed tagged, with one bookmark per heading. :func:`outline_pages` reads
+   that PDF's outline and :func:`match_pages` pairs the listed sections with their bookmarks:
+   if a number does not agree, it is corrected and the document printed once more.
 
-The numbers occupy a box of fixed width, so filling them in does not move anything; the
-printer still checks the second PDF's outline and prints again if a page number moved.
+The numbers occupy a box of fixed width, so filling them in does not move anything.
+:func:`tidy_outline` then fixes the bookmark titles Chromium writes twice, as a small
+incremental update of the final PDF.
 """
 
 from __future__ import annotations
@@ -85,6 +90,10 @@ ADD_CONTENTS_JS = (
 }"""
 )
 
+#: ``() => ids``: the element ids the contents lines link to (``#id``), in order.
+CONTENTS_IDS_JS = """() => Array.from(document.querySelectorAll('nav.eval-contents li > a'))
+  .map(a => decodeURIComponent((a.getAttribute('href') || '').replace(/^#/, '')))"""
+
 #: ``numbers => undefined``: write the page numbers (text, in order) into the contents block.
 FILL_PAGES_JS = """numbers => {
   const pages = document.querySelectorAll('nav.eval-contents .eval-contents-page');
@@ -137,6 +146,40 @@ def outline_pages(pdf: bytes) -> list[tuple[str, int]]:
     return found
 
 
+def destination_pages(pdf: bytes, ids: list[str]) -> list[int | None]:
+    """The 1-based page of each element id among a PDF's named destinations (None if absent).
+
+    Chromium names the destination of an internal link ``#id`` after the id, even in an
+    untagged PDF without outline.
+
+    Parameters
+    ----------
+    pdf
+        The PDF's bytes.
+    ids
+        Element ids (without ``#``).
+
+    Returns
+    -------
+    list
+        One page number (or None) per id; all None when the PDF cannot be read.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(pdf))
+        pages = {}
+        for name, dest in reader.named_destinations.items():
+            page = reader.get_destination_page_number(dest)
+            if page is not None and page >= 0:
+                pages[str(name).removeprefix("/")] = page + 1
+    except (PyPdfError, ValueError, KeyError) as exc:
+        log.warning("Cannot read the draft PDF's destinations (%s); numbers from the outline", exc)
+        return [None] * len(ids)
+    return [pages.get(i) for i in ids]
+
+
 def match_pages(titles: list[str], outline: list[tuple[str, int]]) -> list[int | None]:
     """The page of each listed section: its bookmark, matched by title in document order.
 
@@ -185,8 +228,9 @@ def tidy_outline(pdf: bytes) -> bytes:
     """The PDF with bookmark titles that Chromium wrote twice ("KualitasKualitas") written once.
 
     Chromium 156 repeats a heading's text in its bookmark when the heading was moved to the
-    next page (``break-after: avoid``). The fix is appended as an incremental update
-    (pypdf), so the tags, language and everything else of the PDF stay as Chromium wrote
+    next page (``break-after: avoid``). The corrected bookmarks are appended to the file as
+    an incremental update (only those objects, a cross-reference section and a trailer), so
+    the tags, language and everything else of the PDF stay byte for byte as Chromium wrote
     them; a PDF without such a bookmark is returned unchanged.
 
     Parameters
@@ -198,32 +242,78 @@ def tidy_outline(pdf: bytes) -> bytes:
     -------
     bytes
     """
-    from pypdf import PdfWriter
+    from pypdf import PdfReader
     from pypdf.errors import PyPdfError
     from pypdf.generic import NameObject, TextStringObject
 
     try:
-        writer = PdfWriter(io.BytesIO(pdf), incremental=True)
-        outlines = writer._root_object.get("/Outlines")
-        if outlines is None:
+        reader = PdfReader(io.BytesIO(pdf))
+        root = reader.trailer["/Root"]
+        if "/Outlines" not in root:
             return pdf
-        changed = 0
-        stack = [outlines.get_object()]
+        changed: dict = {}
+        seen: set[int] = set()  # a malformed outline may loop
+        stack = [root["/Outlines"].get_object()]
         while stack:
-            item = stack.pop().get("/First")
-            while item is not None:
-                node = item.get_object()
+            parent = stack.pop()
+            ref = parent.raw_get("/First") if "/First" in parent else None
+            while ref is not None and ref.idnum not in seen:
+                seen.add(ref.idnum)
+                node = ref.get_object()
                 once = _doubled(str(node.get("/Title", "")))
                 if once is not None:
                     node[NameObject("/Title")] = TextStringObject(once)
-                    changed += 1
+                    changed[ref.idnum] = (ref.generation, node)
                 stack.append(node)
-                item = node.get("/Next")
+                ref = node.raw_get("/Next") if "/Next" in node else None
         if not changed:
             return pdf
-        out = io.BytesIO()
-        writer.write(out)
-    except (PyPdfError, ValueError, KeyError) as exc:  # keep Chromium's PDF as it is
+        return _append_update(pdf, reader, changed)
+    except (PyPdfError, ValueError, KeyError, AttributeError) as exc:  # keep Chromium's PDF
         log.warning("Cannot tidy the printed PDF's bookmarks (%s); left as printed", exc)
         return pdf
+
+
+def _append_update(pdf: bytes, reader, changed: dict) -> bytes:
+    """``pdf`` with the objects ``changed`` (``{number: (generation, object)}``) appended as
+    an incremental update with a classic cross-reference table (what Chromium writes).
+
+    Raises
+    ------
+    ValueError
+        If the PDF does not end with a classic cross-reference table.
+    """
+    from pypdf.generic import DictionaryObject, NameObject, NumberObject
+
+    tail = pdf.rfind(b"startxref")
+    if tail < 0:
+        raise ValueError("no startxref")
+    prev = int(pdf[tail + len(b"startxref") :].split()[0])
+    if not pdf[prev : prev + 4] == b"xref":
+        raise ValueError("the cross-reference section is not a table")
+    out = io.BytesIO()
+    out.write(pdf)
+    if not pdf.endswith(b"\n"):
+        out.write(b"\n")
+    offsets = {}
+    for number in sorted(changed):
+        generation, obj = changed[number]
+        offsets[number] = (out.tell(), generation)
+        out.write(f"{number} {generation} obj\n".encode("ascii"))
+        obj.write_to_stream(out)
+        out.write(b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n")
+    for number, (offset, generation) in offsets.items():
+        out.write(f"{number} 1\n{offset:010d} {generation:05d} n \n".encode("ascii"))
+    trailer = DictionaryObject()
+    for key in list(reader.trailer.keys()):
+        if key not in ("/Prev", "/XRefStm"):
+            trailer[NameObject(key)] = reader.trailer.raw_get(key)
+    size = max([int(reader.trailer.get("/Size", 0)), max(offsets) + 1])
+    trailer[NameObject("/Size")] = NumberObject(size)
+    trailer[NameObject("/Prev")] = NumberObject(prev)
+    out.write(b"trailer\n")
+    trailer.write_to_stream(out)
+    out.write(f"\nstartxref\n{xref}\n%%EOF\n".encode("ascii"))
     return out.getvalue()

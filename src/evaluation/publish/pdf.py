@@ -14,7 +14,16 @@ compile. For printing, the document is therefore served to the page with its inl
 ``<script data-eval-plotlyjs>`` block turned into an external script of the same bytes, at the
 same place, from a temporary file whose name is the bundle's hash (the page keeps its own
 ``file://`` URL). Each slot reuses its page, so from its second report on the compile is a
-cache hit (about 0.4 s instead of 2.5 s).
+cache hit (about 0.4 s instead of 2.5 s). The cache is per renderer process: pages of
+different browser contexts never share it (and pages sharing one renderer would share its
+one main thread, printing one after the other), so :class:`evaluation.publish.printer.
+PdfPrinter` compiles the bundle in every page ahead of the first report (:func:`_warm_up`).
+The key is the *decoded* source: the warm-up page must be UTF-8 like the reports, else the
+bundle decodes differently and nothing is reused.
+
+The contents page needs the page of every section (:mod:`evaluation.publish.contents`): a
+draft print (untagged, no outline, no footer: about half the time of the tagged print)
+gives them through its named destinations, and the document is printed tagged once.
 """
 
 from __future__ import annotations
@@ -46,8 +55,10 @@ from evaluation.publish.browser import (
 )
 from evaluation.publish.contents import (
     ADD_CONTENTS_JS,
+    CONTENTS_IDS_JS,
     CONTENTS_LEVELS,
     FILL_PAGES_JS,
+    destination_pages,
     match_pages,
     outline_pages,
     tidy_outline,
@@ -75,13 +86,18 @@ _A4_HEIGHT_MM = 297
 _PX_PER_MM = 96 / 25.4
 
 _FOOTER_TEXT = {"id": ("Halaman", "dari"), "en": ("Page", "of")}
-#: Most ``page.pdf`` calls per document (first print, numbered contents, one correction).
+#: Most ``page.pdf`` calls per document (draft, numbered contents, one correction).
 _MAX_PASSES = 3
 
 #: Opening tag of the plotly.js block written by ``charts.plotly_js_html``.
 _PLOTLY_TAG = re.compile(rb"<script\b[^>]*\bdata-eval-plotlyjs\b[^>]*>", re.IGNORECASE)
 _SCRIPT_END = re.compile(rb"</script", re.IGNORECASE)
 _SRC_ATTR = re.compile(rb"\ssrc\s*=", re.IGNORECASE)
+#: ``sel => count``: wait for the fonts, then the number of charts (``sel``) in the document.
+_FONTS_AND_CHARTS = (
+    "async sel => { if (document.fonts) { await document.fonts.ready; }"
+    " return document.querySelectorAll(sel).length; }"
+)
 _FONTS_READY = "() => document.fonts ? document.fonts.ready.then(() => true) : true"
 
 
@@ -184,11 +200,13 @@ class _Slot:
 
     def start(self, html_path: Path) -> None:
         """Prepare the next job: read it and split its plotly.js out (OSError if it fails)."""
-        self.path = html_path.resolve()
+        self.serve(html_path.resolve(), html_path.read_bytes())
+
+    def serve(self, path: Path, document: bytes) -> None:
+        """Serve ``document`` (its plotly.js split out) as ``path``'s next navigation."""
+        self.path = path
         self.uri = self.path.as_uri()
-        document, name, script = _externalize_plotly(
-            self.path.read_bytes(), self.script_dir.as_uri() + "/"
-        )
+        document, name, script = _externalize_plotly(document, self.script_dir.as_uri() + "/")
         if name is not None and not (self.script_dir / name).exists():
             (self.script_dir / name).write_bytes(script)
         self.document = document
@@ -345,14 +363,23 @@ async def slot_worker(
     script_dir: Path,
     errors: list[BaseException],
     settings: dict,
+    *,
+    warm: bool = False,
 ) -> None:
     """Print the jobs ``next_job()`` hands out (``None``: no more), one after the other, in
     one page; ``done(index, pdf_bytes)`` for each. The first error is appended to
-    ``errors`` and raised."""
+    ``errors`` and raised. With ``warm``, the page is opened at once and plotly.js compiled
+    in it (:func:`_warm_up`) before the first job is awaited."""
     from playwright.async_api import Error as PlaywrightError
 
     context = page = slot = None
     try:
+        if warm:
+            context, page, slot = await _open_page(browser, script_dir)
+            if not await _warm_up(page, slot, settings["timeout_ms"]):
+                with contextlib.suppress(PlaywrightError):
+                    await context.close()
+                context = page = slot = None  # opened afresh for the first job
         while (item := await next_job()) is not None:
             index, html_path = item
             try:
@@ -383,6 +410,40 @@ async def _open_page(browser, script_dir: Path):
     return context, page, slot
 
 
+def _plotly_document() -> bytes:
+    """A blank page that runs the plotly.js bundle the reports embed (same bytes)."""
+    from evaluation.presentation.charts import plotly_js_html
+
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8">'  # the reports' encoding
+        f"{plotly_js_html()}</head><body></body></html>"
+    ).encode()
+
+
+async def _warm_up(page, slot: _Slot, timeout_ms: int) -> bool:
+    """Compile and run plotly.js in ``page`` ahead of the first report.
+
+    V8 keeps a compiled script per renderer process, keyed by its source and URL; the page
+    is left on this blank document, so the report that follows in the same page finds the
+    bundle (served from the same file, see :func:`_externalize_plotly`) already compiled
+    instead of paying about 2.5 s. Best effort: False if it failed (the page may then be
+    unusable and is replaced).
+    """
+    from playwright.async_api import Error as PlaywrightError
+
+    t0 = time.perf_counter()
+    try:
+        slot.serve(slot.script_dir / "warm-up.html", _plotly_document())
+        await page.goto(slot.uri, wait_until="load", timeout=timeout_ms)
+    except (PlaywrightError, OSError, RuntimeError) as exc:
+        log.debug("warm-up failed: %s", exc)
+        return False
+    finally:
+        slot.document = None
+    log.debug("plotly.js warmed up in %.2f s", time.perf_counter() - t0)
+    return True
+
+
 async def _print_one(page, slot: _Slot, html_path: Path, settings: dict) -> bytes:
     """Load one HTML file in ``page``, wait for its charts and return the PDF bytes."""
     timeout_ms = settings["timeout_ms"]
@@ -396,8 +457,9 @@ async def _print_one(page, slot: _Slot, html_path: Path, settings: dict) -> byte
     finally:
         slot.document = None
     t1 = time.perf_counter()
-    await _wait_for_charts(page, html_path, timeout_ms)
-    await page.evaluate(_FONTS_READY)
+    if await page.evaluate(_FONTS_AND_CHARTS, CHART_SELECTOR):  # a page without charts: no wait
+        await _wait_for_charts(page, html_path, timeout_ms)
+        await page.evaluate(_FONTS_READY)
     t2 = time.perf_counter()
     data, passes = await _print_with_contents(page, settings)
     t3 = time.perf_counter()
@@ -424,10 +486,13 @@ async def _print_one(page, slot: _Slot, html_path: Path, settings: dict) -> byte
 async def _print_with_contents(page, settings: dict) -> tuple[bytes, int]:
     """Print the loaded page (tagged, one bookmark per heading) with a contents page.
 
-    The contents block is inserted with placeholder page numbers and the page printed; the
-    numbers are read from that PDF's outline, written in, and the page printed again (again,
-    at most :data:`_MAX_PASSES` in all, while a number still moves). A document with too
-    few sections (see :mod:`evaluation.publish.contents`) is printed once, without one.
+    The contents block is inserted with placeholder page numbers and a cheap draft printed
+    (untagged, no outline, no footer); the page of each section is read from the draft's
+    named destinations (the targets of the contents links), written in, and the page printed
+    tagged with its outline. The outline is checked against the numbers: one that does not
+    agree is corrected and the page printed again (at most :data:`_MAX_PASSES` prints in
+    all). A document with too few sections (see :mod:`evaluation.publish.contents`) is
+    printed once, without one.
 
     Returns
     -------
@@ -446,18 +511,26 @@ async def _print_with_contents(page, settings: dict) -> tuple[bytes, int]:
         "outline": True,
     }
     titles = await page.evaluate(ADD_CONTENTS_JS, [settings["contents_title"], CONTENTS_LEVELS])
-    data = await page.pdf(**options)
+    if not titles:
+        return tidy_outline(await page.pdf(**options)), 1
+    # The footer is drawn in the bottom margin, so leaving it out moves no page break.
+    draft = {**options, "tagged": False, "outline": False, "display_header_footer": False}
+    ids = await page.evaluate(CONTENTS_IDS_JS)
+    pages = destination_pages(await page.pdf(**draft), ids)
     passes = 1
-    if titles:
-        shown: list[int | None] = [None] * len(titles)
-        while passes < _MAX_PASSES:
-            pages = match_pages(titles, outline_pages(data))
-            if pages == shown:
-                break
-            shown = pages
-            await page.evaluate(FILL_PAGES_JS, ["" if n is None else str(n) for n in pages])
-            data = await page.pdf(**options)
-            passes += 1
+    while True:
+        await page.evaluate(FILL_PAGES_JS, ["" if n is None else str(n) for n in pages])
+        data = await page.pdf(**options)
+        passes += 1
+        # a heading without a bookmark keeps the page of its destination
+        final = [
+            p if b is None else b
+            for p, b in zip(pages, match_pages(titles, outline_pages(data)), strict=True)
+        ]
+        if final == pages or passes >= _MAX_PASSES:
+            break
+        log.debug("contents page numbers %s moved to %s; printed again", pages, final)
+        pages = final
     return tidy_outline(data), passes
 
 

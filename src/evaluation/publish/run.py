@@ -245,6 +245,16 @@ def _build(
     unit_pages: list[Path] = []  # the lists per responsible unit (HTML), printed with the PDFs
     # the main and per-category tables share the prepared data (compute_tables defines them)
     pack = TablePack(data, replace(rp, category=None), previous_dir=prev, is_sample=is_sample)
+    printer = None  # the PdfPrinter, once started
+    units_queued: list[Path] = []
+
+    def queue_unit_pages() -> None:
+        """Give the unit lists to the printer as soon as both exist: they print while the
+        notebooks run, whenever no report is waiting."""
+        if printer is not None and unit_pages and not units_queued:
+            units_queued[:] = unit_pages
+            for h in unit_pages:
+                printer.submit(h, h.with_suffix(".pdf"), background=True)
 
     def main_tables() -> None:
         from evaluation.publish.units import UNIT_DIR, write_unit_pages
@@ -258,6 +268,7 @@ def _build(
             lang=rp.lang,
         )
         unit_pages[:] = write_unit_pages(tables, rp, is_sample, staging / UNIT_DIR)
+        queue_unit_pages()
         echo(
             _t(
                 "cli.report_tables",
@@ -395,12 +406,12 @@ def _build(
     cwd = str(notebooks_dir.resolve())
     # PDFs: one Chromium, started now, prints each report as soon as its HTML is rendered,
     # while the other notebooks still run
-    printer = None
     t_print = time.perf_counter()
     if pdf and any(j.pdf is not None for j in todo):
         from evaluation.publish.printer import PdfPrinter
 
         printer = PdfPrinter(titles.footer_text(rp, is_sample), lang=rp.lang)
+        queue_unit_pages()
     by_label = {j.label: j for j in todo}
 
     def on_result(r: dict) -> None:
@@ -489,8 +500,7 @@ def _build(
     if printer is not None:
         t0 = time.perf_counter()
         n_pdf = len([j for j in todo if j.pdf is not None and j in jobs])
-        for h in unit_pages:  # the unit lists: same Chromium, after the reports
-            printer.submit(h, h.with_suffix(".pdf"))
+        queue_unit_pages()  # the unit lists: same Chromium, queued with the tables
         echo(_t("cli.report_pdf", rp.lang, n=n_pdf + len(unit_pages)))
         printer.close()
         echo(
