@@ -172,6 +172,7 @@ class DocumentScan(_ExternalRefFinder):
         #: How many images had no ``alt`` (nbconvert warns about them).
         self.missing_alt = 0
         self._stack: list[tuple[str, bool, bool]] = []  # (tag, skipped region, .jp-Notebook)
+        self._open: dict[str, int] = {}  # how many elements of each tag are on the stack
         self._skip_depth = 0
         self._notebook_depth = 0
         self._current: Heading | None = None
@@ -218,6 +219,7 @@ class DocumentScan(_ExternalRefFinder):
         skip = any(c in _SKIP_CLASSES for c in classes)
         notebook = "jp-Notebook" in classes
         self._stack.append((tag, skip, notebook))
+        self._open[tag] = self._open.get(tag, 0) + 1
         self._skip_depth += skip
         self._notebook_depth += notebook
         if self._current is not None:
@@ -239,7 +241,7 @@ class DocumentScan(_ExternalRefFinder):
     def handle_endtag(self, tag: str) -> None:
         if tag == "style":
             self._in_style = False
-        if tag in _VOID or not any(open_tag == tag for open_tag, _, _ in self._stack):
+        if tag in _VOID or not self._open.get(tag):
             return  # a stray end tag closes nothing
         current = self._current
         if current is not None and tag == f"h{current.level}":
@@ -251,6 +253,7 @@ class DocumentScan(_ExternalRefFinder):
             self._anchor_depth -= 1
         while self._stack:
             open_tag, skip, notebook = self._stack.pop()
+            self._open[open_tag] -= 1
             self._skip_depth -= skip
             self._notebook_depth -= notebook
             if open_tag == tag:
