@@ -306,3 +306,40 @@ def test_methodology_text_states_the_parameters():
     )
     assert "14 March 2024" in en and "18 months after signing" in en
     assert "last 9 months" in en and "3 years" in en
+
+
+def test_number_formatting_writes_what_babel_writes():
+    """The report's patterns are formatted without Babel (faster): the same text as Babel
+    for integers, halves at each rounding digit, negatives (-0 included), large and tiny
+    values, numpy scalars, in both languages."""
+    import decimal
+    import random
+
+    import numpy as np
+    from babel.numbers import format_decimal
+
+    from evaluation.presentation.text import _FAST_PATTERNS, _decimal, _fmt
+
+    def babel(x, pattern, lang):
+        with decimal.localcontext() as ctx:
+            ctx.rounding = decimal.ROUND_HALF_UP
+            return format_decimal(_decimal(x), pattern, locale=lang)
+
+    rng = random.Random(7)
+    values = [0, 1, -1, 0.0, -0.0, 0.5, 2.5, -2.5, 0.05, 0.125, 999.95, 1e15, 1e-7, -1e-7]
+    values += [0.0449999, 66.66666666666667, 1e18, 10**18, np.float64(0.425), np.int64(-1234567)]
+    values += [rng.random() for _ in range(400)] + [
+        rng.randint(-(10**9), 10**9) for _ in range(200)
+    ]
+    values += [rng.randint(-4000, 4000) / 8 for _ in range(200)]
+    values += [rng.uniform(-1, 1) * 10 ** rng.randint(-8, 12) for _ in range(200)]
+    checked = 0
+    for v in values:
+        for x in (v, _decimal(v) * 100):  # percentages format the value times 100
+            for lang in ("id", "en"):
+                for pattern in _FAST_PATTERNS:
+                    assert _fmt(x, pattern, lang) == babel(x, pattern, lang), (x, pattern, lang)
+                    checked += 1
+    assert checked > 20000
+    assert _fmt(float("inf"), "#,##0", "id") == babel(float("inf"), "#,##0", "id")  # via Babel
+    assert _fmt(1234.5, "#,##0.0", "id") == "1.234,5" and _fmt(-0.04, "#,##0.0", "en") == "-0.0"

@@ -188,3 +188,89 @@ def test_contents_list_and_offline_datatables_are_embedded_once(tmp_path):
     css_print = text[text.index("@media print") :]
     for selector in ("nav.eval-toc", ".eval-interactive", ".eval-download"):
         assert selector in css_print
+
+
+def _rich_notebook(path: Path) -> Path:
+    """A notebook with what the reports hold: a cover, headings in markdown and in outputs,
+    tables, a plotly chart, an interactive table, an image without alternative text, stderr."""
+    import base64
+
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from evaluation.presentation.interactive import interactive_html, twin
+
+    png = base64.b64encode(
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d49444154789c6360f8cf000001010100186dd45b0000000049454e44ae426082"
+        )
+    ).decode()
+    chart = charts.figure_html(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])), chart_id="uji")
+    table = twin("<table><tr><td>statis &amp; 5 &lt; 6</td></tr></table>", interactive_html(
+        pd.DataFrame({"Nama": ["A", "B"]}), name="needs_assistance", csv=b"n\nA\n"
+    ))  # fmt: skip
+    out = nbformat.v4.new_code_cell("x")
+    out.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": "<h2>Dari Keluaran</h2>"}),
+        nbformat.v4.new_output("display_data", data={"text/html": chart}),
+        nbformat.v4.new_output("display_data", data={"text/html": table}),
+        nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "gambar"}),
+        nbformat.v4.new_output("stream", name="stderr", text="peringatan\n"),
+        nbformat.v4.new_output(
+            "display_data",
+            data={"text/html": '<div class="jp-OutputArea-output" tabindex="-1">x<br>y</div>'},
+        ),
+    ]
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["papermill"] = {"parameters": {"lang": "en"}}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Sampul", metadata={"tags": ["cover"]}),
+        nbformat.v4.new_markdown_cell("# Judul Laporan\n\nPendahuluan & <b>tebal</b>."),
+        out,
+        nbformat.v4.new_markdown_cell(
+            "## Satu\n\n![tanpa teks](data:image/png;base64," + png + ")"
+        ),
+        nbformat.v4.new_markdown_cell("## Satu\n\n### Tiga ×"),
+    ]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_conversion_gives_the_document_nbconvert_would(tmp_path):
+    """The conversion skips nbconvert's BeautifulSoup pass and adds its attributes itself,
+    in one read of the document with the table of contents: the result is the same document
+    as nbconvert's exporter followed by the separate steps (plotly.js, DataTables, contents
+    list), up to how BeautifulSoup writes it out (attribute order, ``<br/>``, entities)."""
+    from bs4 import BeautifulSoup
+
+    from evaluation.publish.html import (
+        _prepare,
+        make_exporter,
+        with_itables_js,
+        with_plotly_js,
+        with_toc,
+    )
+
+    src = _rich_notebook(tmp_path / "r.ipynb")
+    fast = notebook_to_html(src, tmp_path / "r.html", "Judul & <x>").read_text("utf-8")
+    nb = _prepare(nbformat.read(src, as_version=4), "Judul & <x>", False)
+    body, _ = make_exporter("en").from_notebook_node(nb, resources={"metadata": {"name": "J"}})
+    reference = with_toc(with_itables_js(with_plotly_js(body)), "en")
+
+    def canonical(text: str) -> str:
+        return str(BeautifulSoup(text, features="html.parser"))
+
+    assert canonical(fast) == canonical(reference)
+    assert fast != reference  # not written out by BeautifulSoup: the check above means it
+    # what nbconvert's pass adds is there: alt text, focusable markdown cells (4) and outputs
+    assert fast.count('alt="No description has been provided for this image"') == 1
+    assert fast.count('tabindex="0"') == 4 + 6 and 'tabindex="-1"' not in fast
+    nav = re.search(r'<nav class="eval-toc".*?</nav>', fast, re.S).group(0)
+    assert re.findall(r'href="#([^"]+)"', nav) == [
+        "Judul-Laporan", "dari-keluaran", "Satu", "Satu", "Tiga-%C3%97"
+    ]  # fmt: skip
+    assert "Sampul" not in nav and fast.count("data-eval-plotlyjs") == 1
+    # a second conversion (the exporter is reused) gives the same bytes
+    again = notebook_to_html(src, tmp_path / "r2.html", "Judul & <x>").read_text("utf-8")
+    assert again == fast

@@ -136,6 +136,9 @@ def interactive_html(
         format_floats_in_python=False,
         display_logo_when_loading=False,
         warn_on_unexpected_types=False,
+        # our arguments are fixed: itables need not check their names and types each time
+        warn_on_undocumented_option=False,
+        warn_on_unexpected_option_type=False,
         classes="display compact eval-dt",
         style="width:100%;margin:0",
         order=[],

@@ -3,118 +3,33 @@
 The template (``templates/report``) extends nbconvert's ``lab`` template, hides code and
 prompts, blanks every block that would load something from the network (require.js, MathJax,
 mermaid, the widget manager) and adds the screen and A4 print styles. After rendering, the
-HTML is checked for external resources; the file is written atomically.
+HTML is read once (:mod:`evaluation.publish.scan`): checked for external resources, given
+nbconvert's accessibility attributes and a table of contents (:mod:`evaluation.publish.toc`);
+plotly.js and the DataTables bundle, built once per process, are inserted in the same copy.
+The exporter is made once per process and language. The file is written atomically.
 """
 
 from __future__ import annotations
 
 import copy
-import re
-from html.parser import HTMLParser
+import threading
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
 
 from evaluation.atomic import write_bytes_atomic
 from evaluation.errors import RenderError, first_line
+from evaluation.publish.scan import apply_edits, find_external_resources, scan
 
 #: Folder holding the nbconvert template folders of the project.
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 #: Name of the report template folder.
 TEMPLATE_NAME = "report"
-
-_REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
-_CSS_REMOTE = re.compile(
-    r"""(?:@import\s+(?:url\(\s*)?|url\(\s*)["']?\s*((?:[a-z][a-z0-9+.-]*:)?//[^"')\s]*)""",
-    re.IGNORECASE,
-)
-#: Attributes that make the browser fetch something, per tag (None: any tag).
-_FETCH_ATTRS = {
-    "src": None,
-    "srcset": None,
-    "poster": None,
-    "background": None,
-    "data": {"object"},
-    "href": {"link", "image", "use", "feimage", "base"},
-    "xlink:href": {"image", "use", "feimage", "script"},
-    "action": {"form"},
-    "formaction": None,
-    "manifest": {"html"},
-}
-
-
-class _ExternalRefFinder(HTMLParser):
-    """Collects URLs that a browser would fetch from another host.
-
-    Script and style contents are not parsed as markup (the parser treats them as raw text),
-    so URLs inside plotly.js strings do not count; style contents are scanned for ``url()``
-    and ``@import``. Plain ``<a href>`` links are allowed: they load nothing.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[str] = []
-        self._in_style = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        tag = tag.lower()
-        for name, value in attrs:
-            if value is None:
-                continue
-            name = name.lower()
-            if name in _FETCH_ATTRS:
-                tags = _FETCH_ATTRS[name]
-                if tags is not None and tag not in tags:
-                    continue
-                candidates = value.split(",") if name == "srcset" else [value]
-                for candidate in candidates:
-                    if _REMOTE.match(candidate.strip()):
-                        self.found.append(f"<{tag} {name}={candidate.strip()!r}>")
-            elif name == "style":
-                for url in _CSS_REMOTE.findall(value):
-                    self.found.append(f"<{tag} style=url({url})>")
-            elif name == "http-equiv" and value.lower() == "refresh":
-                self.found.append(f"<{tag} http-equiv=refresh>")
-        if tag == "style":
-            self._in_style = True
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag.lower() == "style":
-            self._in_style = False
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag.lower() == "style":
-            self._in_style = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_style:
-            for url in _CSS_REMOTE.findall(data):
-                self.found.append(f"<style> url({url})")
-
-
-def find_external_resources(html_text: str) -> list[str]:
-    """Resources in an HTML document that would be fetched from the network.
-
-    Looks at fetching attributes (``src``, ``srcset``, ``<link href>``, SVG ``<image href>``,
-    …) and at CSS ``url()``/``@import`` in ``<style>`` elements and ``style`` attributes.
-    Absolute (``http://``, ``https://``) and protocol-relative (``//host``) URLs count;
-    ``data:`` URIs and plain ``<a href>`` links do not.
-
-    Parameters
-    ----------
-    html_text
-        The document.
-
-    Returns
-    -------
-    list of str
-        One description per offending reference, in document order (empty when clean).
-    """
-    finder = _ExternalRefFinder()
-    finder.feed(html_text)
-    finder.close()
-    return finder.found
+#: The exporters made so far, by language (built once: the templates compile once).
+_EXPORTERS: dict[str, object] = {}
+#: An exporter is not safe to use from two threads at once.
+_EXPORTER_LOCK = threading.Lock()
 
 
 def _prepare(nb: nbformat.NotebookNode, title: str, keep_stderr: bool) -> nbformat.NotebookNode:
@@ -139,13 +54,45 @@ def _notebook_lang(nb) -> str:
     return lang if isinstance(lang, str) and lang in ("id", "en") else "id"
 
 
-def make_exporter(lang: str = "id"):
+@lru_cache(maxsize=1)
+def _exporter_class():
+    """nbconvert's ``HTMLExporter`` without its last step, which parses the whole rendered
+    document with BeautifulSoup only to add a few attributes and writes it out again (about
+    half the time of a conversion); :func:`notebook_to_html` adds the same attributes while
+    it reads the document for its table of contents (:mod:`evaluation.publish.scan`)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.html import Highlight2HTML, WidgetsDataTypeFilter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+
+    class ReportExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            highlight_code = self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+            )
+            resources = self._init_resources(resources)
+            filter_data_type = WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            )
+            self.register_filter("highlight_code", highlight_code)
+            self.register_filter("filter_data_type", filter_data_type)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return ReportExporter
+
+
+def make_exporter(lang: str = "id", *, accessibility_pass: bool = True):
     """The configured nbconvert ``HTMLExporter`` (report template, no code, no prompts).
 
     Parameters
     ----------
     lang
         Value of the ``<html lang>`` attribute (ISO 639-1).
+    accessibility_pass
+        Keep nbconvert's own last step (BeautifulSoup adds ``alt`` and ``tabindex``
+        attributes and re-serialises the document). :func:`notebook_to_html` turns it off
+        and adds the same attributes itself.
 
     Returns
     -------
@@ -158,7 +105,10 @@ def make_exporter(lang: str = "id"):
     cfg.TagRemovePreprocessor.enabled = True
     cfg.TagRemovePreprocessor.remove_cell_tags = {"remove-cell", "remove_cell"}
     cfg.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output", "remove_output"}
-    exporter = HTMLExporter(
+    # the notebook is validated once, after the preprocessors, not after each of them
+    cfg.Exporter.optimistic_validation = True
+    cls = HTMLExporter if accessibility_pass else _exporter_class()
+    exporter = cls(
         config=cfg,
         extra_template_basedirs=[str(TEMPLATES_DIR)],
         template_name=TEMPLATE_NAME,
@@ -177,6 +127,16 @@ def make_exporter(lang: str = "id"):
     return exporter
 
 
+def _render(nb: nbformat.NotebookNode, title: str, lang: str) -> str:
+    """``nb`` rendered by this process's exporter for ``lang`` (made once, then reused)."""
+    with _EXPORTER_LOCK:
+        exporter = _EXPORTERS.get(lang)
+        if exporter is None:
+            exporter = _EXPORTERS[lang] = make_exporter(lang, accessibility_pass=False)
+        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+        return body
+
+
 def notebook_to_html(
     executed_ipynb: Path,
     out_html: Path,
@@ -186,6 +146,13 @@ def notebook_to_html(
     keep_stderr: bool = False,
 ) -> Path:
     """Convert an executed report notebook to one self-contained HTML file.
+
+    The document is rendered by nbconvert (the ``report`` template), then read once
+    (:func:`evaluation.publish.scan.scan`) for what it would fetch from the network, for its
+    headings and for nbconvert's accessibility attributes; those attributes, the section
+    ids, the table of contents (:mod:`evaluation.publish.toc`), plotly.js
+    (:func:`with_plotly_js`) and the DataTables bundle (:func:`with_itables_js`) are then
+    inserted in one copy of the text.
 
     Parameters
     ----------
@@ -227,19 +194,29 @@ def notebook_to_html(
         lang = _notebook_lang(nb)
     nb = _prepare(nb, title, keep_stderr)
     try:
-        body, _ = make_exporter(lang).from_notebook_node(
-            nb, resources={"metadata": {"name": title}}
-        )
+        body = _render(nb, title, lang)
     except Exception as exc:  # noqa: BLE001 - nbconvert raises many kinds
         raise RenderError(
             f"Cannot convert {executed_ipynb} to HTML: {exc}",
             code="html_convert_failed",
             fields={"path": executed_ipynb, "detail": first_line(exc)},
         ) from exc
-    body = with_plotly_js(body)
-    body = with_itables_js(body)
-    body = with_toc(body, lang)
-    external = find_external_resources(body)
+    doc = scan(body, accessibility=True)
+    if doc.missing_alt:
+        _EXPORTERS[lang].log.warning("Alternative text is missing on %s image(s).", doc.missing_alt)
+    external, edits, used = list(doc.found), list(doc.edits), None
+    if _draws_charts(body):
+        block, block_external, block_ids = _plotly_block()
+        head_end = body.find("</head>")
+        edits.append((max(head_end, 0), block if head_end < 0 else block + "\n"))
+        external += block_external
+        used = set(block_ids)
+    if _has_itables(body):
+        block, block_external, block_ids = _itables_block()
+        end = body.rfind("</body>")
+        edits.append((len(body) if end < 0 else end, block if end < 0 else block + "\n"))
+        external += block_external
+        used = (used or set()) | block_ids
     if external:
         shown = "; ".join(external[:5]) + (" …" if len(external) > 5 else "")
         raise RenderError(
@@ -249,21 +226,61 @@ def notebook_to_html(
             code="html_external",
             fields={"notebook": executed_ipynb.name, "n": len(external), "shown": shown},
         )
-    write_atomic(out_html, body.encode("utf-8"))
+    from evaluation.presentation.text import t
+    from evaluation.publish.toc import ids_in, toc_edits
+
+    used = ids_in(body) | (used or set())
+    edits += toc_edits(body, doc, used, t("datatable.toc", lang), t("datatable.toc_skip", lang))
+    write_atomic(out_html, apply_edits(body, edits).encode("utf-8"))
     return out_html
+
+
+def _draws_charts(body: str) -> bool:
+    return 'class="eval-chart"' in body and "data-eval-plotlyjs" not in body
+
+
+def _has_itables(body: str) -> bool:
+    return "data-eval-itable" in body and "data-eval-itablesjs" not in body
+
+
+@lru_cache(maxsize=1)
+def _plotly_block() -> tuple[str, tuple[str, ...], frozenset[str]]:
+    """plotly.js as inserted in a report's head, what it fetches, the ids written in it."""
+    from evaluation.presentation.charts import plotly_js_html
+    from evaluation.publish.toc import ids_in
+
+    block = plotly_js_html()
+    return block, tuple(find_external_resources(block)), frozenset(ids_in(block))
+
+
+def _itables_block() -> tuple[str, tuple[str, ...], frozenset[str]]:
+    """The DataTables bundle as inserted in a report, what it fetches, the ids in it."""
+    from itables import options
+
+    return _itables_block_for(str(options.dt_bundle))
+
+
+@lru_cache(maxsize=2)
+def _itables_block_for(dt_bundle: str) -> tuple[str, tuple[str, ...], frozenset[str]]:
+    from itables.javascript import generate_init_offline_itables_html
+
+    from evaluation.publish.toc import ids_in
+
+    block = generate_init_offline_itables_html(dt_bundle)
+    block = f'<div hidden data-eval-itablesjs="1">{block}</div>'
+    return block, tuple(find_external_resources(block)), frozenset(ids_in(block))
 
 
 def with_plotly_js(body: str) -> str:
     """``body`` with plotly.js embedded once in its ``<head>`` when it draws charts and does
     not embed plotly.js yet (the report's executed notebooks do not carry a copy each)."""
-    if 'class="eval-chart"' not in body or "data-eval-plotlyjs" in body:
+    if not _draws_charts(body):
         return body
-    from evaluation.presentation.charts import plotly_js_html
-
+    block = _plotly_block()[0]
     head_end = body.find("</head>")
     if head_end < 0:
-        return plotly_js_html() + body
-    return body[:head_end] + plotly_js_html() + "\n" + body[head_end:]
+        return block + body
+    return body[:head_end] + block + "\n" + body[head_end:]
 
 
 def with_itables_js(body: str) -> str:
@@ -271,13 +288,9 @@ def with_itables_js(body: str) -> str:
     ``</body>``) when it holds an interactive table (``data-eval-itable``) and does not embed
     the bundle yet. The bundle is itables' own offline initialisation (CSS and JavaScript as
     base64, loaded through a ``blob:`` URL): nothing is fetched."""
-    if "data-eval-itable" not in body or "data-eval-itablesjs" in body:
+    if not _has_itables(body):
         return body
-    from itables import options
-    from itables.javascript import generate_init_offline_itables_html
-
-    block = generate_init_offline_itables_html(options.dt_bundle)
-    block = f'<div hidden data-eval-itablesjs="1">{block}</div>'
+    block = _itables_block()[0]
     end = body.rfind("</body>")
     return body + block if end < 0 else body[:end] + block + "\n" + body[end:]
 

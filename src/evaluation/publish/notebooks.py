@@ -28,8 +28,10 @@ KERNEL = "python3"
 #: :data:`evaluation.presentation.report.PLOTLYJS_ENV`).
 PLOTLYJS_ENV = "EVALUATION_PLOTLYJS"
 #: First cell of every execution (removed from the executed notebook): an empty namespace;
-#: imported modules stay loaded.
-_RESET = "get_ipython().reset(new_session=True)"
+#: imported modules stay loaded. What survives is then frozen out of the garbage collector's
+#: sight (``gc.freeze``): the collections while a notebook runs, and the one in the next
+#: reset, look at the objects made since instead of the whole heap of pandas and plotly.
+_RESET = "get_ipython().reset(new_session=True)\nimport gc as _gc\n_gc.freeze()\ndel _gc"
 #: Run in a kernel that waits for its first notebook's inputs: the library the report
 #: notebooks import (pandas, plotly, the tables' loader), loaded meanwhile.
 WARM_UP = "import evaluation.presentation.notebook"

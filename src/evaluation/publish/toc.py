@@ -14,89 +14,12 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
-#: Heading levels listed (h1 outside the cover, sections, sub-sections).
-TOC_LEVELS = ("h1", "h2", "h3")
+from evaluation.publish.scan import TOC_LEVELS, DocumentScan, Heading, apply_edits, scan
+
 #: Fewest headings for which a contents list is worth showing.
 TOC_MIN_HEADINGS = 3
-_SKIP_CLASSES = ("cover", "celltag_cover")
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
-
-
-@dataclass
-class Heading:
-    level: int
-    start: int  # offset of "<hN" in the document
-    tag_end: int  # offset just after the start tag's ">"
-    id: str | None
-    text: str = ""
-    parts: list[str] = field(default_factory=list)
-
-
-class _Finder(HTMLParser):
-    def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.line_starts = [0]
-        for m in re.finditer("\n", text):
-            self.line_starts.append(m.end())
-        self.headings: list[Heading] = []
-        self.stack: list[tuple[str, bool]] = []  # (tag, starts a skipped region)
-        self.skip_depth = 0
-        self.current: Heading | None = None
-        self.anchor_depth = 0
-        self.main_at: int | None = None
-
-    def _offset(self) -> int:
-        line, col = self.getpos()
-        return self.line_starts[line - 1] + col
-
-    def handle_starttag(self, tag, attrs):
-        attrs_d = dict(attrs)
-        classes = (attrs_d.get("class") or "").split()
-        if tag == "main" and self.main_at is None:
-            self.main_at = self._offset()
-        if tag in _VOID:
-            return
-        skip = any(c in _SKIP_CLASSES for c in classes)
-        self.stack.append((tag, skip))
-        if skip:
-            self.skip_depth += 1
-        if self.current is not None:
-            if tag == "a" and "anchor-link" in classes:
-                self.anchor_depth += 1
-            return
-        if tag in TOC_LEVELS and not self.skip_depth:
-            start = self._offset()
-            raw = self.get_starttag_text() or ""
-            self.current = Heading(int(tag[1]), start, start + len(raw), attrs_d.get("id"))
-
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
-        if tag not in _VOID:
-            self.handle_endtag(tag)
-
-    def handle_endtag(self, tag):
-        if tag in _VOID or not any(open_tag == tag for open_tag, _ in self.stack):
-            return  # a stray end tag closes nothing
-        if self.current is not None and tag == f"h{self.current.level}":
-            self.current.text = " ".join("".join(self.current.parts).split())
-            if self.current.text:
-                self.headings.append(self.current)
-            self.current = None
-        if tag == "a" and self.anchor_depth:
-            self.anchor_depth -= 1
-        while self.stack:
-            open_tag, skip = self.stack.pop()
-            if skip:
-                self.skip_depth -= 1
-            if open_tag == tag:
-                break
-
-    def handle_data(self, data):
-        if self.current is not None and not self.anchor_depth:
-            self.current.parts.append(data)
+_ID = re.compile(r'\sid="([^"]+)"')
 
 
 def slug(text: str) -> str:
@@ -131,17 +54,41 @@ def add_toc(body: str, title: str, skip_label: str) -> str:
     # Only the body is read: the head holds the 5 MB of plotly.js and no headings.
     head_end = body.find("</head>")
     skip = head_end + len("</head>") if head_end >= 0 else 0
-    finder = _Finder(body[skip:])
-    finder.feed(body[skip:])
-    finder.close()
-    heads, main_at = finder.headings, finder.main_at
+    doc = scan(body[skip:], base=skip)
+    return apply_edits(body, toc_edits(body, doc, ids_in(body), title, skip_label))
+
+
+def ids_in(text: str) -> set[str]:
+    """The values of every ``id="…"`` attribute written in ``text`` (a slug must not clash)."""
+    return set(_ID.findall(text))
+
+
+def toc_edits(
+    body: str, doc: DocumentScan, used: set[str], title: str, skip_label: str
+) -> list[tuple[int, str]]:
+    """The insertions (:func:`evaluation.publish.scan.apply_edits`) that give the headings
+    ``doc`` found in ``body`` an id and put the contents list before ``<main>``.
+
+    Parameters
+    ----------
+    body
+        The document ``doc`` was read from (offsets are into it).
+    doc
+        What :func:`evaluation.publish.scan.scan` found in it.
+    used
+        Ids already in the document (:func:`ids_in`); the new ones are added to it.
+    title, skip_label
+        As for :func:`add_toc`.
+
+    Returns
+    -------
+    list of (offset, text)
+        Empty when there is no ``<main>`` or fewer than :data:`TOC_MIN_HEADINGS` headings.
+    """
+    heads, main_at = doc.headings, doc.main_at
     if main_at is None or len(heads) < TOC_MIN_HEADINGS:
-        return body
-    main_at += skip
-    for h in heads:
-        h.start += skip
-    used = set(re.findall(r'\sid="([^"]+)"', body))
-    pieces, last, moved = [], 0, 0
+        return []
+    edits: list[tuple[int, str]] = []
     for h in heads:
         if h.id:
             continue
@@ -151,13 +98,7 @@ def add_toc(body: str, title: str, skip_label: str) -> str:
             new, k = f"{base}-{k}", k + 1
         used.add(new)
         h.id = new
-        insert_at = h.start + 3  # after "<hN"
-        pieces += [body[last:insert_at], f' id="{new}"']
-        last = insert_at
-        if h.start < main_at:
-            moved += len(pieces[-1])
-    pieces.append(body[last:])
-    body = "".join(pieces)
+        edits.append((h.start + 3, f' id="{new}"'))  # after "<hN"
     items = "".join(
         f'<li class="eval-toc-h{h.level}"><a href="#{html.escape(h.id or "")}">'
         f"{html.escape(h.text)}</a></li>"
@@ -169,16 +110,19 @@ def add_toc(body: str, title: str, skip_label: str) -> str:
         f'<p class="eval-toc-title" id="eval-toc-title">{html.escape(title)}</p>'
         f"<ol>{items}</ol></nav>"
     )
-    at = main_at + moved
-    end = body.find(">", at)
-    main_tag = body[at : end + 1]
+    end = body.find(">", main_at)
+    main_tag = body[main_at : end + 1]
     if " id=" not in main_tag:
-        main_tag = main_tag[:-1] + ' id="eval-report">'
+        edits.append((end, ' id="eval-report"'))
     else:
         nav = nav.replace('href="#eval-report"', f'href="#{_id_of(main_tag)}"')
-    return body[:at] + nav + main_tag + body[end + 1 :]
+    edits.append((main_at, nav))
+    return edits
 
 
 def _id_of(tag: str) -> str:
     m = re.search(r'\sid="([^"]*)"', tag)
     return m.group(1) if m else ""
+
+
+__all__ = ["TOC_LEVELS", "TOC_MIN_HEADINGS", "Heading", "add_toc", "ids_in", "slug", "toc_edits"]

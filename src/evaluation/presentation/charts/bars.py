@@ -31,6 +31,13 @@ SMALL_GROUP_COLOR = "#BDBDBD"
 SMALL_GROUP_PATTERN = "/"
 
 
+def _add_annotations(fig: go.Figure, annotations: list[dict]) -> None:
+    """Add ``annotations`` to ``fig`` in one update (the same as ``add_annotation`` for
+    each in turn, which checks every earlier annotation again and grows quadratically)."""
+    if annotations:
+        fig.update_layout(annotations=list(fig.layout.annotations) + annotations)
+
+
 def rate_bar(
     df: pd.DataFrame,
     label_col: str,
@@ -151,19 +158,24 @@ def rate_bar(
             hovertemplate="%{hovertext}<extra></extra>",
         )
     )
-    for label, r, n in zip(pos, rate, ns, strict=True):
-        fig.add_annotation(
-            x=1.0,
-            xref="paper",
-            xanchor="left",
-            xshift=6,
-            y=label,
-            yref="y",
-            text=f"{format_pct(r, lang)}  (n = {format_number(n, lang)})",
-            showarrow=False,
-            font={"size": 11, "color": "#333333"},
-            align="left",
-        )
+    _add_annotations(
+        fig,
+        [
+            {
+                "x": 1.0,
+                "xref": "paper",
+                "xanchor": "left",
+                "xshift": 6,
+                "y": label,
+                "yref": "y",
+                "text": f"{format_pct(r, lang)}  (n = {format_number(n, lang)})",
+                "showarrow": False,
+                "font": {"size": 11, "color": "#333333"},
+                "align": "left",
+            }
+            for label, r, n in zip(pos, rate, ns, strict=True)
+        ],
+    )
     _base_layout(fig, title=title, height=max(220, 90 + 34 * len(axis)), lang=lang)
     fig.update_layout(margin={"r": 130}, bargap=0.35)
     fig.update_xaxes(**_rate_axis(x_title or _t(rate_col, lang)))
@@ -243,12 +255,12 @@ def status_stacked(
     axis = [_wrap(s, 30, 2) for s in display_labels(raw, label_col, lang, short=short_labels)]
     pos = list(range(len(axis)))
     full = [plain_text(s) for s in display_labels(raw, label_col, lang)]
-    fig = go.Figure()
+    traces = []
     for status in _STATUS_ORDER:
         name = display_labels([status], "status", lang)[0]
         shares = _num(data[status])
         counts = [_int(v) for v in data[f"n_{status}"]]
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 y=pos,
                 x=shares,
@@ -269,18 +281,24 @@ def status_stacked(
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
-    for label, n in zip(pos, data["total"], strict=True):
-        fig.add_annotation(
-            x=1.0,
-            xref="paper",
-            xanchor="left",
-            xshift=6,
-            y=label,
-            yref="y",
-            text=f"n = {format_number(n, lang)}",
-            showarrow=False,
-            font={"size": 11, "color": "#333333"},
-        )
+    fig = go.Figure(traces)  # at once: adding traces one by one re-checks the earlier ones
+    _add_annotations(
+        fig,
+        [
+            {
+                "x": 1.0,
+                "xref": "paper",
+                "xanchor": "left",
+                "xshift": 6,
+                "y": label,
+                "yref": "y",
+                "text": f"n = {format_number(n, lang)}",
+                "showarrow": False,
+                "font": {"size": 11, "color": "#333333"},
+            }
+            for label, n in zip(pos, data["total"], strict=True)
+        ],
+    )
     _base_layout(fig, title=title, height=max(280, 170 + 34 * len(axis)), lang=lang)
     fig.update_layout(
         barmode="stack",
