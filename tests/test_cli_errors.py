@@ -278,3 +278,49 @@ def test_a_code_without_a_message_falls_back_to_the_english_text():
         RenderError("x", code="write_failed", fields={"path": "a\nb", "detail": "d"}), "id"
     )
     assert "a\\nb" in line  # a field is shown on one line
+
+
+# --------------------------------------------------------------------------- the report step
+def test_a_reserved_parameter_given_with_p(tmp_path):
+    from evaluation.errors import ParameterError
+    from evaluation.publish.run import run_report
+
+    exc = _raised(run_report, tmp_path, tmp_path, tmp_path, None, "id", None,
+                  {"as_of": "2024-01-01"}, kind=ParameterError)  # fmt: skip
+    idn, en = _both(exc)
+    assert "opsi --as-of" in idn and "-p as_of=" in idn
+    assert "with the option --as-of" in en
+
+
+def test_a_previous_report_that_is_not_there(tmp_path):
+    from datetime import date
+
+    from evaluation.errors import ParameterError
+    from evaluation.publish.folders import find_previous
+
+    exc = _raised(find_previous, tmp_path, date(2024, 3, 14), "2023-01-01", kind=ParameterError)
+    idn, en = _both(exc)
+    assert "--previous 2023-01-01: di sana tidak ada data laporan sebelumnya" in idn
+    assert "no earlier report data there" in en and "leave out --previous" in en
+
+
+def test_an_html_file_missing_for_the_printer(tmp_path):
+    from evaluation.publish.pdf import print_pdfs
+
+    missing = tmp_path / "tidak_ada.html"
+    idn, en = _both(_raised(print_pdfs, [(missing, tmp_path / "x.pdf")], kind=RenderError))
+    assert f"Berkas HTML yang akan dicetak tidak ditemukan: {missing}" in idn
+    assert f"The HTML file to print was not found: {missing}" in en
+
+
+def test_a_page_whose_charts_never_draw(tmp_path):
+    from evaluation.publish.pdf import print_pdfs
+
+    page = tmp_path / "grafik.html"
+    page.write_text('<!doctype html><html><body><div class="eval-chart"></div></body></html>')
+    exc = _raised(
+        lambda: print_pdfs([(page, tmp_path / "grafik.pdf")], timeout_ms=1500), kind=RenderError
+    )
+    idn, en = _both(exc)
+    assert "grafik.html: hanya 0 dari 1 grafik yang tergambar dalam 2 detik" in idn
+    assert "only 0 of 1 charts were drawn" in en

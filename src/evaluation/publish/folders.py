@@ -39,7 +39,11 @@ def find_previous(out_dir: Path, as_of: date, chosen: str | None = None) -> Path
         snap = p / "data" if (p / "data").is_dir() else p
         if not (snap / "agreements.parquet").exists():
             raise ParameterError(
-                f"--previous {chosen}: no earlier report data found there (expected {snap}/agreements.parquet)."
+                f"--previous {chosen}: no earlier report data found there "
+                f"(expected {snap}/agreements.parquet).",
+                name="previous",
+                code="previous_missing",
+                fields={"chosen": chosen, "expected": snap / "agreements.parquet"},
             )
         return snap
     best = None

@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from evaluation.atomic import write_bytes_atomic
-from evaluation.errors import RenderError
+from evaluation.errors import RenderError, first_line
 from evaluation.presentation.text import fmt_date, fmt_int, fmt_percent, t
 
 INDEX_NAME = "index.html"
@@ -386,7 +386,11 @@ def write_index(reports_dir: Path, lang: str = "id") -> Path:
     try:
         write_bytes_atomic(path, render_index(collect(reports_dir), lang).encode("utf-8"))
     except OSError as exc:
-        raise RenderError(f"Cannot write {path}: {exc}") from exc
+        raise RenderError(
+            f"Cannot write {path}: {exc}",
+            code="write_failed",
+            fields={"path": path, "detail": first_line(exc)},
+        ) from exc
     return path
 
 

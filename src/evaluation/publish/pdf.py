@@ -43,7 +43,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from evaluation.errors import RenderError
+from evaluation.errors import RenderError, first_line
 from evaluation.presentation.text import t
 from evaluation.publish.browser import (
     CHART_SELECTOR,
@@ -289,7 +289,11 @@ def print_pdfs(
         raise ValueError(f"concurrency must be a positive integer, not {concurrency!r}")
     for html_path, _ in jobs:
         if not html_path.is_file():
-            raise RenderError(f"HTML file to print not found: {html_path}")
+            raise RenderError(
+                f"HTML file to print not found: {html_path}",
+                code="pdf_html_missing",
+                fields={"path": html_path},
+            )
     if not jobs:
         return []
     settings = print_settings(footer_label, lang, timeout_ms)
@@ -387,7 +391,11 @@ async def slot_worker(
                     context, page, slot = await _open_page(browser, script_dir)
                 await done(index, await _print_one(page, slot, html_path, settings))
             except PlaywrightError as exc:
-                raise RenderError(f"Cannot print {html_path} to PDF: {exc.message}") from exc
+                raise RenderError(
+                    f"Cannot print {html_path} to PDF: {exc.message}",
+                    code="pdf_print_failed",
+                    fields={"path": html_path, "detail": first_line(exc.message)},
+                ) from exc
     except asyncio.CancelledError:
         raise
     except BaseException as exc:
@@ -451,7 +459,11 @@ async def _print_one(page, slot: _Slot, html_path: Path, settings: dict) -> byte
     try:
         slot.start(html_path)
     except OSError as exc:
-        raise RenderError(f"Cannot prepare {html_path} for printing: {exc}") from exc
+        raise RenderError(
+            f"Cannot prepare {html_path} for printing: {exc}",
+            code="pdf_prepare_failed",
+            fields={"path": html_path, "detail": first_line(exc)},
+        ) from exc
     try:
         await page.goto(slot.uri, wait_until="load", timeout=timeout_ms)
     finally:
@@ -559,7 +571,14 @@ async def _wait_for_charts(page, html_path: Path, timeout_ms: int) -> None:
         )
         raise RenderError(
             f"{html_path.name}: only {counts[1]} of {counts[0]} charts were drawn within "
-            f"{timeout_ms / 1000:.0f} s; open the HTML in a browser to see the error."
+            f"{timeout_ms / 1000:.0f} s; open the HTML in a browser to see the error.",
+            code="pdf_charts_timeout",
+            fields={
+                "name": html_path.name,
+                "drawn": counts[1],
+                "total": counts[0],
+                "seconds": round(timeout_ms / 1000),
+            },
         ) from exc
     # Redraw only charts not drawn at their box's width (the viewport is already the print
     # width, so usually none: a redraw of every chart costs about 0.2 s per report).

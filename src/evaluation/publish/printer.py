@@ -98,7 +98,11 @@ class PdfPrinter:
             raise ValueError("PdfPrinter is closed")
         html_path, pdf_path = Path(html_path), Path(pdf_path)
         if not html_path.is_file():
-            raise RenderError(f"HTML file to print not found: {html_path}")
+            raise RenderError(
+                f"HTML file to print not found: {html_path}",
+                code="pdf_html_missing",
+                fields={"path": html_path},
+            )
         if self._errors:
             raise self._errors[0]
         index = self._count
@@ -126,7 +130,7 @@ class PdfPrinter:
     def abort(self) -> None:
         """Stop printing: jobs not yet started are dropped; no error is raised."""
         self._closed = True
-        self._errors.append(RenderError("printing aborted"))
+        self._errors.append(RenderError("printing aborted", code="pdf_aborted"))
         for _ in range(self._slots):
             self._put(_END)
         self._thread.join()

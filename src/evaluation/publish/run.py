@@ -24,6 +24,7 @@ from evaluation.params import (
     check_params,
     parse_cli_pairs,
 )
+from evaluation.presentation.messages import fmt_seconds
 from evaluation.presentation.messages import message as _t
 from evaluation.publish.folders import (  # noqa: F401  (re-exported: the pack's layout)
     ANNEX_NOTEBOOK,
@@ -128,8 +129,12 @@ def run_report(
     raw_params = dict(params) if isinstance(params, dict) else parse_cli_pairs(params or [])
     for reserved in ("as_of", "lang"):
         if reserved in raw_params:
+            option = f"--{reserved.replace('_', '-')}"
             raise ParameterError(
-                f"Give '{reserved}' as --{reserved.replace('_', '-')}, not as -p {reserved}=…."
+                f"Give '{reserved}' as {option}, not as -p {reserved}=….",
+                name=reserved,
+                code="param_reserved",
+                fields={"name": reserved, "option": option},
             )
     raw_params.update({"lang": lang})
     if as_of is not None:
@@ -148,13 +153,13 @@ def run_report(
                 lang,
                 processed=processed_dir,
                 raw=raw_dir,
-                s=f"{time.perf_counter() - t0:.1f}",
+                s=fmt_seconds(time.perf_counter() - t0, lang),
             )
         )
     else:
         echo(_t("cli.report_ingest", lang, raw=raw_dir))
         run_ingest(raw_dir, processed_dir, say=ingest_say(lambda m: echo("      " + m), lang))
-        echo(_t("cli.report_ingest_done", lang, s=f"{time.perf_counter() - t0:.1f}"))
+        echo(_t("cli.report_ingest_done", lang, s=fmt_seconds(time.perf_counter() - t0, lang)))
     manifest = read_manifest(processed_dir) or {}
     is_sample = bool(manifest.get("is_sample"))
     from evaluation.analysis.tables import (
@@ -191,7 +196,14 @@ def run_report(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    echo(_t("cli.report_ready", lang, s=f"{time.perf_counter() - t_start:.1f}", folder=final))
+    echo(
+        _t(
+            "cli.report_ready",
+            lang,
+            s=fmt_seconds(time.perf_counter() - t_start, lang),
+            folder=final,
+        )
+    )
     for p in sorted(final.rglob("*")):
         if p.is_file() and p.suffix in {".pdf", ".html", ".xlsx"}:
             echo(f"  {p}")
@@ -274,7 +286,7 @@ def _build(
                 "cli.report_tables",
                 rp.lang,
                 n=len(tables),
-                s=f"{time.perf_counter() - t_tables:.1f}",
+                s=fmt_seconds(time.perf_counter() - t_tables, rp.lang),
             )
         )
         echo(_t("cli.report_units", rp.lang, n=len(unit_pages)))
@@ -367,7 +379,11 @@ def _build(
     analyst_labels = {nb.name for nb in own}
     for j in jobs:
         if not j.notebook.exists():
-            raise EvaluationError(f"Notebook {j.notebook} not found.")
+            raise EvaluationError(
+                f"Notebook {j.notebook} not found.",
+                code="notebook_missing",
+                fields={"path": j.notebook},
+            )
     # reports whose notebook, tables and parameters are unchanged are taken from the last run
     # the main report first (the longest), then the other reports of the main tables, then
     # those of the category tables
@@ -382,7 +398,7 @@ def _build(
                     "cli.report_tables_category",
                     rp.lang,
                     n=len(category_tables),
-                    s=f"{time.perf_counter() - t_cat:.1f}",
+                    s=fmt_seconds(time.perf_counter() - t_cat, rp.lang),
                 )
             )
         inputs, category_tables = {}, {}
@@ -436,7 +452,7 @@ def _build(
                         "cli.report_tables_category_overlap",
                         rp.lang,
                         n=len(category_tables),
-                        s=f"{time.perf_counter() - t_cat_start[0]:.1f}",
+                        s=fmt_seconds(time.perf_counter() - t_cat_start[0], rp.lang),
                     )
                 )
 
@@ -470,7 +486,7 @@ def _build(
         for suffix_ in (".html", ".pdf"):
             Path(r["executed"]).with_suffix(suffix_).unlink(missing_ok=True)
     if own:
-        write_analyst_index(staging / "analis", results, analyst_labels)
+        write_analyst_index(staging / "analis", results, analyst_labels, lang=rp.lang)
     jobs = [j for j in jobs if j.label not in {r["label"] for r in own_failed}]
     failed = [r for r in results if not r["ok"] and r["label"] not in analyst_labels]
     if failed and printer is not None:
@@ -494,7 +510,7 @@ def _build(
             error=str(r["error"]),
             previous=str(final) if final.exists() else None,
         )
-    echo(_t("cli.report_notebooks_done", rp.lang, s=f"{time.perf_counter() - t0:.1f}"))
+    echo(_t("cli.report_notebooks_done", rp.lang, s=fmt_seconds(time.perf_counter() - t0, rp.lang)))
 
     # --- PDFs: printed as the notebooks ended; wait for the last ones -------------------
     if printer is not None:
@@ -507,8 +523,8 @@ def _build(
             _t(
                 "cli.report_pdf_done_after",
                 rp.lang,
-                s=f"{time.perf_counter() - t_print:.1f}",
-                after=f"{time.perf_counter() - t0:.1f}",
+                s=fmt_seconds(time.perf_counter() - t_print, rp.lang),
+                after=fmt_seconds(time.perf_counter() - t0, rp.lang),
             )
         )
     elif pdf and unit_pages:  # every report unchanged: only the unit lists to print
@@ -521,7 +537,7 @@ def _build(
             footer_label=titles.footer_text(rp, is_sample),
             lang=rp.lang,
         )
-        echo(_t("cli.report_pdf_done", rp.lang, s=f"{time.perf_counter() - t0:.1f}"))
+        echo(_t("cli.report_pdf_done", rp.lang, s=fmt_seconds(time.perf_counter() - t0, rp.lang)))
     elif pdf:
         echo(_t("cli.report_pdf_nothing", rp.lang))
     else:
@@ -551,8 +567,8 @@ def _progress(r: dict, echo, lang: str = "id") -> None:
                 "cli.report_progress",
                 lang,
                 label=r["label"],
-                run=f"{r['execute_s']:.1f}",
-                html=f"{r['html_s']:.1f}",
+                run=fmt_seconds(r["execute_s"], lang),
+                html=fmt_seconds(r["html_s"], lang),
             )
         )
     else:
