@@ -14,8 +14,10 @@ and help text (Bahasa Indonesia, the analysts' language). Everything else follow
 
 papermill only warns about unknown parameters; a misspelt ``grace_month=18`` would silently be
 ignored and the meeting would see figures computed with the default. Here every parameter is
-checked by name, type and value, and a bad one is refused (exit status 2) with a message in
-Bahasa Indonesia naming the parameter and what is allowed.
+checked by name, type and value, and a bad one is refused (exit status 2) with a message
+naming the parameter and what is allowed. Each refusal carries a message code and its fields
+(``error.param_*`` of ``translations.toml``), so the command line words it in the reader's
+language; its own text (``str()``) is the Bahasa Indonesia one.
 """
 
 from __future__ import annotations
@@ -155,10 +157,29 @@ class ReportParams:
         return out
 
 
-def _refuse(p: Param, value: object, why: str = "") -> ParameterError:
+#: Message of a number outside its range, by the parameter's kind and unit.
+_RANGE_CODES = {
+    ("int", "bulan"): "param_months",
+    ("int", "baris"): "param_rows",
+    ("int", ""): "param_int",
+    ("fraction", ""): "param_fraction",
+}
+
+
+def _valid(names) -> str:
+    """Valid values as one message field (``id, en``)."""
+    return ", ".join(str(n) for n in names)
+
+
+def _refuse(p: Param, value: object) -> ParameterError:
+    """A number of the wrong type or outside its range."""
     shown = value if isinstance(value, str) else repr(value)
-    text = f"Parameter '{p.name}' harus {p.allowed()}, bukan '{shown}'"
-    return ParameterError(f"{text}{'; ' + why if why else ''}.", name=p.name)
+    return ParameterError(
+        f"Parameter '{p.name}' harus {p.allowed()}, bukan '{shown}'.",
+        name=p.name,
+        code=_RANGE_CODES[(p.kind, p.unit)],
+        fields={"name": p.name, "low": p.low, "high": p.high, "value": shown},
+    )
 
 
 def parse_date_param(name: str, value: object) -> date:
@@ -176,12 +197,18 @@ def parse_date_param(name: str, value: object) -> date:
         raise ParameterError(
             f"Parameter '{name}' harus tanggal YYYY-MM-DD (misalnya 2024-03-14), bukan '{value}'.",
             name=name,
+            code="param_date_format",
+            fields={"name": name, "value": value},
         )
     try:
         return date.fromisoformat(s)
     except ValueError:
         raise ParameterError(
-            f"Parameter '{name}': '{value}' bukan tanggal yang ada di kalender.", name=name
+            f"Parameter '{name}': '{value}' bukan tanggal yang ada di kalender. Periksa hari "
+            "dan bulannya (misalnya Februari hanya 28 atau 29 hari).",
+            name=name,
+            code="param_date_impossible",
+            fields={"name": name, "value": value},
         ) from None
 
 
@@ -200,7 +227,11 @@ def check_value(name: str, value: object) -> object:
     p = SPEC.get(name)
     if p is None:
         raise ParameterError(
-            f"Parameter '{name}' tidak dikenal.", name=name, valid=list(PARAM_NAMES)
+            f"Parameter '{name}' tidak dikenal.",
+            name=name,
+            valid=list(PARAM_NAMES),
+            code="param_unknown",
+            fields={"name": name, "valid": _valid(PARAM_NAMES)},
         )
     if p.optional and (value is None or (isinstance(value, str) and value.strip() in _NONE_TEXT)):
         return None
@@ -210,17 +241,24 @@ def check_value(name: str, value: object) -> object:
         v = str(value).strip().lower()
         if v not in LANGS:
             raise ParameterError(
-                f"Bahasa laporan '{value}' tidak dikenal.", name=name, valid=list(LANGS)
+                f"Bahasa laporan '{value}' tidak dikenal.",
+                name=name,
+                valid=list(LANGS),
+                code="param_lang_unknown",
+                fields={"value": value, "valid": _valid(LANGS)},
             )
         return v
     if p.kind == "category":
         vocab = load_vocabulary()
         label = vocab.partner_categories.canonical(value)
         if label is None:
+            labels = vocab.partner_categories.labels
             raise ParameterError(
                 f"Kategori mitra '{value}' tidak dikenal.",
                 name=name,
-                valid=vocab.partner_categories.labels,
+                valid=labels,
+                code="param_category_unknown",
+                fields={"value": value, "valid": _valid(labels)},
             )
         return label
     if p.kind == "int":
@@ -280,6 +318,8 @@ def check_params(raw: Mapping[str, object], base: ReportParams | None = None) ->
             f"rapat evaluasi yang sudah lewat atau hari ini, misalnya --as-of {today}, atau "
             "hilangkan --as-of untuk memakai hari ini.",
             name="as_of",
+            code="param_as_of_future",
+            fields={"as_of": params.as_of.isoformat(), "today": today.isoformat()},
         )
     if params.as_of is not None and params.as_of < params.since:
         raise ParameterError(
@@ -288,6 +328,12 @@ def check_params(raw: Mapping[str, object], base: ReportParams | None = None) ->
             f"{params.since}, atau mulai periode lebih awal dengan "
             f"-p since={params.as_of.year}-01-01.",
             name="as_of",
+            code="param_as_of_before_since",
+            fields={
+                "as_of": params.as_of.isoformat(),
+                "since": params.since.isoformat(),
+                "start": f"{params.as_of.year}-01-01",
+            },
         )
     return params
 
@@ -308,12 +354,19 @@ def parse_cli_pairs(pairs: list[str]) -> dict[str, str]:
                 f"Parameter '{item}' harus ditulis NAMA=NILAI (NAME=VALUE), "
                 "misalnya -p grace_months=18.",
                 valid=list(PARAM_NAMES),
+                code="param_no_equals",
+                fields={"item": item, "valid": _valid(PARAM_NAMES)},
             )
         k, v = item.split("=", 1)
         k = k.strip()
         option = SPEC[k].option if k in SPEC else None
         if option:
-            raise ParameterError(f"Tulis '{k}' sebagai {option}, bukan -p {k}=….", name=k)
+            raise ParameterError(
+                f"Tulis '{k}' sebagai {option}, bukan -p {k}=….",
+                name=k,
+                code="param_reserved",
+                fields={"name": k, "option": option},
+            )
         out[k] = v.strip()
     return out
 
@@ -353,7 +406,12 @@ def check_notebook_parameters(path: str | Path) -> dict[str, object]:
     path = Path(path)
     found = papermill.inspect_notebook(str(path))
     if not found:
-        raise ParameterError(f"{path.name}: tidak ada sel bertanda 'parameters'.")
+        raise ParameterError(
+            f"{path.name}: tidak ada sel bertanda 'parameters'. Beri tag 'parameters' pada "
+            "sel yang menetapkan parameter laporan (JupyterLab: Property Inspector, Cell Tags).",
+            code="notebook_no_parameters",
+            fields={"notebook": path.name},
+        )
     declared = set(found)
     missing = [n for n in (*PARAM_NAMES, *RUN_PARAMS) if n not in declared]
     unknown = sorted(declared - set(PARAM_NAMES) - set(RUN_PARAMS))
@@ -362,6 +420,13 @@ def check_notebook_parameters(path: str | Path) -> dict[str, object]:
             f"{path.name}: sel 'parameters' tidak sesuai dengan definisi parameter "
             f"(kurang: {', '.join(missing) or '-'}; tidak dikenal: {', '.join(unknown) or '-'}).",
             valid=[*PARAM_NAMES, *RUN_PARAMS],
+            code="notebook_parameters_mismatch",
+            fields={
+                "notebook": path.name,
+                "missing": ", ".join(missing) or "-",
+                "unknown": ", ".join(unknown) or "-",
+                "valid": _valid([*PARAM_NAMES, *RUN_PARAMS]),
+            },
         )
     out = {}
     for name in PARAM_NAMES:
@@ -370,15 +435,26 @@ def check_notebook_parameters(path: str | Path) -> dict[str, object]:
             literal = ast.literal_eval(text)
         except (ValueError, SyntaxError):
             raise ParameterError(
-                f"{path.name}: bawaan parameter '{name}' harus nilai tetap, bukan {text}.",
+                f"{path.name}: bawaan parameter '{name}' harus nilai tetap (angka, teks dalam "
+                f"tanda kutip, atau None), bukan {text}.",
                 name=name,
+                code="notebook_default_not_literal",
+                fields={"notebook": path.name, "name": name, "text": text},
             ) from None
         value = check_value(name, literal)
         if value != SPEC[name].default:
             raise ParameterError(
                 f"{path.name}: bawaan parameter '{name}' adalah {text}, "
-                f"sedangkan definisinya {SPEC[name].default!r}.",
+                f"sedangkan definisinya {SPEC[name].default!r}. Samakan bawaan di notebook "
+                "dengan definisinya.",
                 name=name,
+                code="notebook_default_differs",
+                fields={
+                    "notebook": path.name,
+                    "name": name,
+                    "text": text,
+                    "default": repr(SPEC[name].default),
+                },
             )
         out[name] = value
     return out
