@@ -324,3 +324,220 @@ def test_a_page_whose_charts_never_draw(tmp_path):
     idn, en = _both(exc)
     assert "grafik.html: hanya 0 dari 1 grafik yang tergambar dalam 2 detik" in idn
     assert "only 0 of 1 charts were drawn" in en
+
+
+# --------------------------------------------------------------------------- the report's parameters
+_PARAMS = "as_of, since, lang, category, grace_months, stale_months, expiry_months, low_rate, top_n"
+_CATEGORIES = (
+    "Pemerintah Daerah, Lembaga Pendidikan, Lembaga Kesehatan, Lembaga Keuangan, Lembaga Pemerintah"
+)
+
+
+@pytest.fixture
+def report_dirs(tmp_path) -> dict[str, Path]:
+    """A raw folder with a real (tiny) register the report could use; reports and processed
+    folders not made yet."""
+    from datetime import date
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Perjanjian"
+    ws.append(["Nomor Perjanjian", "Nama Mitra", "Kategori Mitra", "Tanggal Penandatanganan"])
+    ws.append(["NK.1/2022", "Pemerintah Kota Batam", "Pemkot", date(2022, 1, 5)])
+    ws = wb.create_sheet("Ruang Lingkup")
+    ws.append(["Nomor Perjanjian", "Ruang Lingkup"])
+    ws.append(["NK.1/2022", "Koordinasi Tugas dan Fungsi"])
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    wb.save(raw / "perjanjian.xlsx")
+    return {"raw": raw, "out": tmp_path / "reports", "processed": tmp_path / "processed"}
+
+
+def _report_argv(d: dict[str, Path], *extra: str) -> list[str]:
+    return ["report", "--raw", str(d["raw"]), "--out", str(d["out"]),
+            "--processed", str(d["processed"]), "--no-pdf", "--main-only", *extra]  # fmt: skip
+
+
+def _refused(d, argv, capsys, monkeypatch) -> str:
+    """Run :func:`evaluation.cli.main` on ``argv``: exit status 2, no traceback, nothing
+    ingested and no report folder made; its one error line."""
+    from evaluation.cli import main
+
+    monkeypatch.chdir(d["raw"].parent)
+    capsys.readouterr()
+    code = main(argv)
+    out = capsys.readouterr()
+    assert code == 2, out
+    assert "Traceback" not in out.err and out.out == ""
+    assert not d["out"].exists() and not d["processed"].exists()  # nothing ran
+    return out.err.strip()
+
+
+@pytest.mark.parametrize(
+    ("extra", "idn", "en"),
+    [
+        (["-p", "stale_months=0"],
+         "Parameter 'stale_months' harus bilangan bulat 1–120 bulan, bukan '0'.",
+         "The parameter 'stale_months' must be a whole number of months from 1 to 120, "
+         "not '0'."),
+        (["-p", "grace_months=dua belas"],
+         "Parameter 'grace_months' harus bilangan bulat 0–120 bulan, bukan 'dua belas'.",
+         "The parameter 'grace_months' must be a whole number of months from 0 to 120, "
+         "not 'dua belas'."),
+        (["-p", "top_n=0"],
+         "Parameter 'top_n' harus bilangan bulat 1–10000 baris, bukan '0'.",
+         "The parameter 'top_n' must be a whole number of rows from 1 to 10000, not '0'."),
+        (["-p", "low_rate=1,5"],
+         "Parameter 'low_rate' harus pecahan 0–1 (misalnya 0.5), bukan '1,5'.",
+         "The parameter 'low_rate' must be a fraction from 0 to 1 (for instance 0.5), "
+         "not '1,5'."),
+        (["-p", "foo=1"],
+         f"Parameter 'foo' tidak dikenal. Valid: {_PARAMS}.",
+         f"Unknown parameter 'foo': check its spelling. Valid parameters: {_PARAMS}."),
+        (["-p", "category=Koperasi"],
+         f"Kategori mitra 'Koperasi' tidak dikenal. Valid: {_CATEGORIES}.",
+         "Unknown partner category 'Koperasi': write one of the partner categories of "
+         f"vocabulary.toml. Valid: {_CATEGORIES}."),
+        (["-p", "as_of=2024-03-14"],
+         "Parameter 'as_of' diberikan dengan opsi --as-of, bukan dengan -p as_of=…",
+         "Give the parameter 'as_of' with the option --as-of, not with -p as_of=…"),
+        (["-p", "grace_months"],
+         f"Parameter 'grace_months' harus ditulis NAMA=NILAI (NAME=VALUE), misalnya -p "
+         f"grace_months=18. Valid: {_PARAMS}.",
+         "Write the parameter 'grace_months' as NAME=VALUE, for instance -p grace_months=18. "
+         f"Valid names: {_PARAMS}."),
+        (["--as-of", "14-03-2024"],
+         "Parameter 'as_of' harus tanggal YYYY-MM-DD (misalnya 2024-03-14), bukan '14-03-2024'.",
+         "The parameter 'as_of' must be a date written YYYY-MM-DD (for instance 2024-03-14), "
+         "not '14-03-2024'."),
+        (["--as-of", "2023-02-29"],
+         "Parameter 'as_of': '2023-02-29' bukan tanggal yang ada di kalender. Periksa hari dan "
+         "bulannya",
+         "The parameter 'as_of': '2023-02-29' is not a date on the calendar. Check its day "
+         "and month"),
+        (["--as-of", "2017-06-01"],
+         "Tanggal evaluasi as_of (2017-06-01) lebih awal dari since (2018-01-01), awal periode "
+         "perjanjian yang dihitung. Pilih tanggal evaluasi sesudah 2018-01-01, atau mulai "
+         "periode lebih awal dengan -p since=2017-01-01.",
+         "The evaluation date as_of (2017-06-01) is earlier than since (2018-01-01), the start "
+         "of the period of agreements counted. Choose an evaluation date after 2018-01-01, or "
+         "start the period earlier with -p since=2017-01-01."),
+    ],
+    ids=["stale-zero", "not-a-number", "top-n-zero", "low-rate", "unknown", "category",
+         "reserved", "no-equals", "date-format", "impossible-date", "before-since"],
+)  # fmt: skip
+def test_a_bad_report_parameter_in_both_languages(report_dirs, extra, idn, en, capsys, monkeypatch):
+    monkeypatch.delenv("EVALUATION_LANG", raising=False)
+    line = _refused(report_dirs, _report_argv(report_dirs, *extra), capsys, monkeypatch)
+    assert line.startswith("Kesalahan: ") and idn in line
+    line = _refused(report_dirs, _report_argv(report_dirs, *extra, "--lang", "en"), capsys,
+                    monkeypatch)  # fmt: skip
+    assert line.startswith("Error: ") and en in line
+    assert "harus" not in line and "tidak dikenal" not in line  # no Indonesian left
+
+
+def test_an_evaluation_date_in_the_future_in_both_languages(report_dirs, capsys, monkeypatch):
+    from datetime import date
+
+    monkeypatch.delenv("EVALUATION_LANG", raising=False)
+    today = date.today().isoformat()
+    argv = _report_argv(report_dirs, "--as-of", "2999-01-01")
+    idn = _refused(report_dirs, argv, capsys, monkeypatch)
+    assert idn.startswith(f"Kesalahan: Tanggal evaluasi 2999-01-01 ada di masa depan (hari ini "
+                          f"{today})")  # fmt: skip
+    assert f"misalnya --as-of {today}, atau hilangkan --as-of" in idn
+    en = _refused(report_dirs, [*argv, "--lang", "en"], capsys, monkeypatch)
+    assert en.startswith(f"Error: The evaluation date 2999-01-01 is in the future (today is "
+                         f"{today})")  # fmt: skip
+    assert f"for instance --as-of {today}, or leave out --as-of to use today." in en
+
+
+def test_an_unknown_report_language(report_dirs, capsys, monkeypatch):
+    """``--lang fr`` cannot choose the messages' language: the command line says it in
+    Indonesian; the same error worded in English lists the same valid languages."""
+    from evaluation.errors import ParameterError
+    from evaluation.params import check_params
+
+    monkeypatch.delenv("EVALUATION_LANG", raising=False)
+    line = _refused(report_dirs, _report_argv(report_dirs, "--lang", "fr"), capsys, monkeypatch)
+    assert line == "Kesalahan: Bahasa laporan 'fr' tidak dikenal. Valid: id, en."
+    exc = _raised(check_params, {"lang": "fr"}, kind=ParameterError)
+    assert error_line(exc, "en") == (
+        "Error: Unknown report language 'fr': write --lang id or --lang en. Valid: id, en."
+    )
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_bad_parameter_through_the_installed_command(report_dirs, lang):
+    """The same refusal from ``python -m evaluation`` in its own process."""
+    env = {k: v for k, v in os.environ.items() if k != "EVALUATION_LANG"}
+    argv = _report_argv(report_dirs, "-p", "stale_months=0", "--lang", lang)
+    proc = subprocess.run([sys.executable, "-m", "evaluation", *argv], cwd=report_dirs["raw"],
+                          capture_output=True, text=True, timeout=120, env=env, check=False)  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    expected = {
+        "id": "Kesalahan: Parameter 'stale_months' harus bilangan bulat 1–120 bulan, bukan '0'.",
+        "en": "Error: The parameter 'stale_months' must be a whole number of months from 1 to "
+        "120, not '0'.",
+    }[lang]
+    assert proc.stderr.strip() == expected
+    assert not report_dirs["out"].exists() and not report_dirs["processed"].exists()
+
+
+def test_str_of_a_parameter_error_stays_its_own_text():
+    from evaluation.errors import ParameterError
+    from evaluation.params import check_params
+
+    exc = _raised(check_params, {"stale_months": "0"}, kind=ParameterError)
+    assert str(exc) == "Parameter 'stale_months' harus bilangan bulat 1–120 bulan, bukan '0'."
+    assert exc.code == "param_months" and exc.name == "stale_months"
+
+
+_MAIN_NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "laporan_evaluasi.ipynb"
+
+
+def _notebook_with(tmp_path: Path, edit) -> Path:
+    nb = nbformat.read(_MAIN_NOTEBOOK, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    cell.source = edit(cell.source)
+    out = tmp_path / _MAIN_NOTEBOOK.name
+    nbformat.write(nb, out)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("edit", "idn", "en"),
+    [
+        (lambda s: "",
+         "laporan_evaluasi.ipynb: tidak ada sel bertanda 'parameters'. Beri tag 'parameters'",
+         "laporan_evaluasi.ipynb: no cell is tagged 'parameters'. Tag the cell that sets the "
+         "report's parameters with 'parameters'"),
+        (lambda s: s.replace("top_n = 25", "top_rows = 25"),
+         "sel 'parameters' tidak sesuai dengan definisi parameter (kurang: top_n; tidak "
+         f"dikenal: top_rows). Valid: {_PARAMS}, tables_dir, processed_dir, previous_dir.",
+         "the 'parameters' cell does not match the parameter definition (missing: top_n; "
+         f"unknown: top_rows). Declare exactly these: {_PARAMS}, tables_dir, processed_dir, "
+         "previous_dir."),
+        (lambda s: s.replace("stale_months = 12", "stale_months = 6 * 2"),
+         "bawaan parameter 'stale_months' harus nilai tetap (angka, teks dalam tanda kutip, "
+         "atau None), bukan 6 * 2.",
+         "the default of the parameter 'stale_months' must be a fixed value (a number, quoted "
+         "text or None), not 6 * 2."),
+        (lambda s: s.replace("grace_months = 12", "grace_months = 18"),
+         "bawaan parameter 'grace_months' adalah 18, sedangkan definisinya 12. Samakan bawaan",
+         "the default of the parameter 'grace_months' is 18, but its definition is 12. Make "
+         "the notebook's default the same as the definition."),
+    ],
+    ids=["no-cell", "renamed", "not-literal", "other-default"],
+)  # fmt: skip
+def test_a_notebook_parameters_cell_that_disagrees_in_both_languages(tmp_path, edit, idn, en):
+    from evaluation.errors import ParameterError
+    from evaluation.params import check_notebook_parameters
+
+    path = _notebook_with(tmp_path, edit)
+    exc = _raised(check_notebook_parameters, path, kind=ParameterError)
+    line_id, line_en = _both(exc)
+    assert line_id.startswith("Kesalahan: laporan_evaluasi.ipynb: ") and idn in line_id
+    assert line_en.startswith("Error: laporan_evaluasi.ipynb: ") and en in line_en

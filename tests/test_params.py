@@ -207,3 +207,19 @@ def test_a_report_whose_notebook_disagrees_with_the_model_is_refused_before_any_
             echo=lambda m: None,
         )
     assert not (tmp_path / "processed").exists() and not (tmp_path / "reports").exists()
+
+
+def test_every_number_parameter_has_a_message_in_both_languages():
+    """A range refusal is worded by the parameter's kind and unit (a new unit needs its
+    message in translations.toml)."""
+    from evaluation.params import _RANGE_CODES
+    from evaluation.presentation.text import load_translations
+
+    table = load_translations()
+    for p in PARAMS:
+        if p.kind in ("int", "fraction"):
+            code = _RANGE_CODES.get((p.kind, p.unit))
+            assert code and {"id", "en"} <= set(table[f"error.{code}"]), p.name
+            with pytest.raises(ParameterError) as err:
+                check_params({p.name: p.high + 1})
+            assert err.value.code == code and err.value.fields["name"] == p.name

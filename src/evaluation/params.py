@@ -177,7 +177,7 @@ def _refuse(p: Param, value: object) -> ParameterError:
     return ParameterError(
         f"Parameter '{p.name}' harus {p.allowed()}, bukan '{shown}'.",
         name=p.name,
-        code=_RANGE_CODES[(p.kind, p.unit)],
+        code=_RANGE_CODES.get((p.kind, p.unit)),  # none: shown with its own text
         fields={"name": p.name, "low": p.low, "high": p.high, "value": shown},
     )
 
