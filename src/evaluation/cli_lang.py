@@ -21,23 +21,19 @@ import sys
 from collections.abc import Iterator, Sequence
 
 # The message table is read without pandas or Babel, so that `evaluation --help` stays fast.
-from evaluation.presentation.messages import LANGS, fmt_number, fmt_seconds, load_translations
+from evaluation.presentation.messages import (
+    LANGS,
+    fmt_number,
+    fmt_seconds,
+    message,
+)
 
 #: Environment variable choosing the language of the command line's messages.
 LANG_ENV = "EVALUATION_LANG"
 
 
-def t(key: str, lang: str = "id", **kw: object) -> str:
-    """Text of message ``key`` (``cli.*``/``argparse.*``) in ``lang`` (Indonesian if missing).
-
-    Raises
-    ------
-    KeyError
-        If the message does not exist or a placeholder has no value.
-    """
-    entry = load_translations()[key]
-    text = entry.get(lang) or entry["id"]
-    return text.format_map(kw) if kw else text
+#: Text of message ``key`` (``cli.*``/``argparse.*``) in ``lang`` (Indonesian if missing).
+t = message
 
 
 #: argparse's message ids (Python 3.11–3.13) and their translations.
