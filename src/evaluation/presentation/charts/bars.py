@@ -38,6 +38,29 @@ def _add_annotations(fig: go.Figure, annotations: list[dict]) -> None:
         fig.update_layout(annotations=list(fig.layout.annotations) + annotations)
 
 
+def _add_row_notes(fig: go.Figure, rows, texts, **extra) -> None:
+    """Write ``texts`` in the right margin of a horizontal bar chart, one beside each row
+    (``rows``: the y positions), in one update; ``extra`` adds keys to every annotation."""
+    _add_annotations(
+        fig,
+        [
+            {
+                "x": 1.0,
+                "xref": "paper",
+                "xanchor": "left",
+                "xshift": 6,
+                "y": row,
+                "yref": "y",
+                "text": text,
+                "showarrow": False,
+                "font": {"size": 11, "color": "#333333"},
+                **extra,
+            }
+            for row, text in zip(rows, texts, strict=True)
+        ],
+    )
+
+
 def rate_bar(
     df: pd.DataFrame,
     label_col: str,
@@ -158,23 +181,14 @@ def rate_bar(
             hovertemplate="%{hovertext}<extra></extra>",
         )
     )
-    _add_annotations(
+    _add_row_notes(
         fig,
+        pos,
         [
-            {
-                "x": 1.0,
-                "xref": "paper",
-                "xanchor": "left",
-                "xshift": 6,
-                "y": label,
-                "yref": "y",
-                "text": f"{format_pct(r, lang)}  (n = {format_number(n, lang)})",
-                "showarrow": False,
-                "font": {"size": 11, "color": "#333333"},
-                "align": "left",
-            }
-            for label, r, n in zip(pos, rate, ns, strict=True)
+            f"{format_pct(r, lang)}  (n = {format_number(n, lang)})"
+            for r, n in zip(rate, ns, strict=True)
         ],
+        align="left",
     )
     _base_layout(fig, title=title, height=max(220, 90 + 34 * len(axis)), lang=lang)
     fig.update_layout(margin={"r": 130}, bargap=0.35)
@@ -282,23 +296,7 @@ def status_stacked(
             )
         )
     fig = go.Figure(traces)  # at once: adding traces one by one re-checks the earlier ones
-    _add_annotations(
-        fig,
-        [
-            {
-                "x": 1.0,
-                "xref": "paper",
-                "xanchor": "left",
-                "xshift": 6,
-                "y": label,
-                "yref": "y",
-                "text": f"n = {format_number(n, lang)}",
-                "showarrow": False,
-                "font": {"size": 11, "color": "#333333"},
-            }
-            for label, n in zip(pos, data["total"], strict=True)
-        ],
-    )
+    _add_row_notes(fig, pos, [f"n = {format_number(n, lang)}" for n in data["total"]])
     _base_layout(fig, title=title, height=max(280, 170 + 34 * len(axis)), lang=lang)
     fig.update_layout(
         barmode="stack",
