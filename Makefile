@@ -1,6 +1,7 @@
 # Evaluation of BP2MI cooperation agreements. `make help` lists the targets.
 # Set-up is automatic: every target that needs Python depends on .venv, which installs
-# the pinned packages (requirements.lock) and checks for a Chromium.
+# the pinned packages (requirements.lock), the plotly.js bundle (scripts/plotlyjs, npm) and
+# checks for a Chromium.
 
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
@@ -26,11 +27,11 @@ help: ## Show this help
 	@echo "Usage: make <target>   (the first run sets everything up by itself)"
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml requirements.lock scripts/setup.sh
+$(STAMP): pyproject.toml requirements.lock scripts/setup.sh scripts/setup_plotlyjs.sh scripts/plotlyjs/package-lock.json
 	@bash scripts/setup.sh "$(PYTHON_BOOT)" "$(VENV)"
 	@touch $(STAMP)
 
-setup: $(STAMP) ## Create .venv, install pinned packages and check Chromium (automatic)
+setup: $(STAMP) ## Create .venv, install pinned packages and plotly.js (npm), check Chromium (automatic)
 
 data: $(STAMP) ## Ingest data/raw into typed tables in data/processed
 	$(EVAL) ingest --raw $(RAW) --out $(PROCESSED)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set-up used by the Makefile: virtual environment, pinned packages, Chromium and pdftotext.
+# Set-up used by the Makefile: virtual environment, pinned packages, the plotly.js bundle the
+# HTML reports embed (npm), Chromium and pdftotext.
 # Safe to run again; does nothing that is already done.
 set -euo pipefail
 PYTHON_BOOT="${1:-python3}"
@@ -14,6 +15,9 @@ echo "==> Installing pinned Python packages (requirements.lock)"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.lock
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 "$VENV/bin/python" -m ipykernel install --sys-prefix --name evaluation --display-name "Python (evaluation)" >/dev/null
+
+# The basic plotly.js bundle the HTML reports embed (npm; without npm they embed the full one).
+bash "$(dirname "$0")/setup_plotlyjs.sh"
 
 # A real Chromium prints the PDF. Never downloaded by Playwright: the system package is used.
 find_chromium() {

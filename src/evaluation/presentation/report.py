@@ -85,11 +85,12 @@ class Laporan:
         return self.params.lang
 
     def persiapan(self) -> Html:
-        """The report's table styles (and plotly.js when opened by hand), and plotly.js's own
-        texts in the report's language (mode bar tooltips). Show it first."""
+        """The report's table styles (and plotly.js when opened by hand: the full bundle, the
+        charts that follow not being known), and plotly.js's own texts in the report's
+        language (mode bar tooltips). Show it first."""
         from evaluation.presentation.charts.embed import plotly_js_html, plotly_locale_html
 
-        js = "" if os.environ.get(PLOTLYJS_ENV) == "external" else plotly_js_html()
+        js = "" if os.environ.get(PLOTLYJS_ENV) == "external" else plotly_js_html(None)
         return Html(js + plotly_locale_html(self.lang) + STYLE)
 
 

@@ -206,7 +206,7 @@ def notebook_to_html(
         _EXPORTERS[lang].log.warning("Alternative text is missing on %s image(s).", doc.missing_alt)
     external, edits, used = list(doc.found), list(doc.edits), None
     if _draws_charts(body):
-        block, block_external, block_ids = _plotly_block()
+        block, block_external, block_ids = _plotly_block(_trace_types(body))
         head_end = body.find("</head>")
         edits.append((max(head_end, 0), block if head_end < 0 else block + "\n"))
         external += block_external
@@ -243,13 +243,24 @@ def _has_itables(body: str) -> bool:
     return "data-eval-itable" in body and "data-eval-itablesjs" not in body
 
 
-@lru_cache(maxsize=1)
-def _plotly_block() -> tuple[str, tuple[str, ...], frozenset[str]]:
-    """plotly.js as inserted in a report's head, what it fetches, the ids written in it."""
+def _trace_types(body: str) -> frozenset[str] | None:
+    from evaluation.presentation.charts.embed import document_trace_types
+
+    return document_trace_types(body)
+
+
+def _plotly_block(trace_types: frozenset[str] | None) -> tuple[str, tuple[str, ...], frozenset[str]]:
+    """plotly.js as inserted in a report's head (the basic bundle when it draws every trace
+    type of the report, else the full one), what it fetches, the ids written in it."""
     from evaluation.presentation.charts import plotly_js_html
+
+    return _plotly_block_for(plotly_js_html(trace_types))
+
+
+@lru_cache(maxsize=2)
+def _plotly_block_for(block: str) -> tuple[str, tuple[str, ...], frozenset[str]]:
     from evaluation.publish.toc import ids_in
 
-    block = plotly_js_html()
     return block, tuple(find_external_resources(block)), frozenset(ids_in(block))
 
 
@@ -273,10 +284,11 @@ def _itables_block_for(dt_bundle: str) -> tuple[str, tuple[str, ...], frozenset[
 
 def with_plotly_js(body: str) -> str:
     """``body`` with plotly.js embedded once in its ``<head>`` when it draws charts and does
-    not embed plotly.js yet (the report's executed notebooks do not carry a copy each)."""
+    not embed plotly.js yet (the report's executed notebooks do not carry a copy each): the
+    basic bundle when it draws every trace type of the charts, else the full one."""
     if not _draws_charts(body):
         return body
-    block = _plotly_block()[0]
+    block = _plotly_block(_trace_types(body))[0]
     head_end = body.find("</head>")
     if head_end < 0:
         return block + body

@@ -33,7 +33,10 @@ def _library_hash() -> str:
 def job_key(job, staging: Path) -> str:
     """What a report is made from: its notebook, its parameters (folder paths aside), the
     tables of record it loads, the title, whether a PDF is printed, and the library."""
+    from evaluation.presentation.charts.bundle import bundles_key
+
     h = hashlib.sha256(_library_hash().encode())
+    h.update(bundles_key().encode())  # the plotly.js the HTML embeds
     h.update(Path(job.notebook).read_bytes())
     params = {k: v for k, v in job.parameters.items() if k not in ("tables_dir", "processed_dir")}
     h.update(json.dumps(params, sort_keys=True, default=str).encode())

@@ -6,11 +6,12 @@ import html
 import itertools
 import json
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 import plotly.graph_objects as go
-import plotly.offline
 
+from evaluation.presentation.charts.bundle import REPORT_TRACES, Bundle, bundle_for
 from evaluation.presentation.charts.datatable import data_table_html, figure_lang, plain
 from evaluation.presentation.charts.style import DEFAULT_HEIGHT, PLOT_CONFIG
 from evaluation.presentation.text import t
@@ -97,22 +98,30 @@ def plot_config(lang: str) -> dict:
     return {**PLOT_CONFIG, "locale": PLOTLY_LOCALES.get(lang, "id")}
 
 
-@lru_cache(maxsize=1)
-def plotly_js_html() -> str:
-    """A ``<script>`` element embedding the full plotly.js (about 4.8 MB), no CDN.
+def plotly_js_html(trace_types: Iterable[str] | None = REPORT_TRACES) -> str:
+    """A ``<script>`` element embedding plotly.js, no CDN: the basic bundle (about 1.2 MB)
+    when it draws every type in ``trace_types`` (default: the report's own charts, bars and
+    lines), else the full one (about 4.8 MB; also when ``trace_types`` is None, not known).
+    See :mod:`evaluation.presentation.charts.bundle`.
 
     The bundle runs inside a function that shadows ``define``, ``module`` and ``exports``,
     so it always sets ``window.Plotly`` even if an AMD loader (require.js) is on the page.
+    ``data-eval-plotlyjs`` names the bundle (``basic`` or ``full``).
 
     Returns
     -------
     str
     """
-    js = plotly.offline.get_plotlyjs()
+    return _script_html(bundle_for(trace_types))
+
+
+@lru_cache(maxsize=4)
+def _script_html(bundle: Bundle) -> str:
+    js = bundle.source
     if "</script" in js.lower():  # pragma: no cover - would break the page
         raise RuntimeError("plotly.js bundle contains '</script'")
     return (
-        '<script type="text/javascript" data-eval-plotlyjs="1">\n'
+        f'<script type="text/javascript" data-eval-plotlyjs="{bundle.name}">\n'
         "window.PlotlyConfig = {MathJaxConfig: 'local'};\n"
         "if (!window.Plotly) {\n"
         "(function (define, module, exports, require) {\n"
@@ -149,10 +158,11 @@ def plotly_locale_html(lang: str) -> str:
 
 
 def init_notebook() -> None:
-    """Display plotly.js once at the top of a report notebook (call it in the first cell)."""
+    """Display plotly.js once at the top of a report notebook (call it in the first cell):
+    the full bundle, since the figures shown after it are not known yet."""
     from IPython.display import HTML, display
 
-    display(HTML(plotly_js_html()))
+    display(HTML(plotly_js_html(None)))
 
 
 def figure_html(fig: go.Figure, chart_id: str | None = None, height: int | None = None) -> str:
@@ -188,6 +198,7 @@ def figure_html(fig: go.Figure, chart_id: str | None = None, height: int | None 
     layout.pop("width", None)
     layout["autosize"] = True
     lang = figure_lang(fig)
+    traces = " ".join(sorted(spec_trace_types(spec)))
     payload = safe_json(
         {"data": spec.get("data", []), "layout": layout, "config": plot_config(lang)}
     )
@@ -197,7 +208,8 @@ def figure_html(fig: go.Figure, chart_id: str | None = None, height: int | None 
     label = html.escape(t("chart_label.aria", lang, title=title))
     return (
         f'<figure class="eval-figure"><div class="eval-chart" id="{dom_id}" '
-        f'data-chart-id="{html.escape(chart_id)}" role="img" aria-label="{label}" '
+        f'data-chart-id="{html.escape(chart_id)}" data-eval-traces="{html.escape(traces)}" '
+        f'role="img" aria-label="{label}" '
         f'title="{html.escape(title)}" style="width:100%;height:{h}px;"></div>\n'
         '<script type="text/javascript">\n'
         "(function () {\n"
@@ -212,6 +224,37 @@ def figure_html(fig: go.Figure, chart_id: str | None = None, height: int | None 
         "})();\n"
         "</script>" + data_table_html(fig, lang) + "</figure>"
     )
+
+
+def spec_trace_types(spec: dict) -> set[str]:
+    """The trace types a figure's JSON draws (its data and its animation frames; a trace
+    without a ``type`` is a scatter, as in plotly.js)."""
+    traces = list(spec.get("data") or [])
+    for frame in spec.get("frames") or []:
+        traces += frame.get("data") or []
+    return {str(tr.get("type") or "scatter") for tr in traces}
+
+
+_CHART_DIV = re.compile(r'<div\b[^>]*\bclass="eval-chart"[^>]*>')
+_TRACES_ATTR = re.compile(r'\sdata-eval-traces="([a-z0-9_ ]*)"')
+#: plotly.js calls that draw or change a chart (each :func:`figure_html` chart makes one).
+_PLOTLY_CALLS = re.compile(r"\bPlotly\.(?:newPlot|react|plot|addTraces|restyle|update|animate)\(")
+
+
+def document_trace_types(body: str) -> frozenset[str] | None:
+    """The trace types the charts of an HTML document draw, from the ``data-eval-traces``
+    of its :func:`figure_html` charts; None when that is not known: a chart without the
+    attribute, or plotly.js called by something other than those charts."""
+    divs = _CHART_DIV.findall(body)
+    types: set[str] = set()
+    for div in divs:
+        m = _TRACES_ATTR.search(div)
+        if m is None:
+            return None
+        types.update(m.group(1).split())
+    if len(_PLOTLY_CALLS.findall(body)) != len(divs):
+        return None
+    return frozenset(types)
 
 
 def chart_title(fig: go.Figure) -> str:
