@@ -336,7 +336,7 @@ def test_plotly_js_html_embeds_the_bundle_once_without_amd():
     assert "(function (define, module, exports, require)" in block
     assert ".call(window, undefined, undefined, undefined, undefined)" in block
     assert " src=" not in block[:200]
-    assert len(block) > 1_000_000  # the full bundle, not a CDN reference
+    assert len(block) > 1_000_000  # a whole bundle (basic or full), not a CDN reference
 
 
 # --------------------------------------------------------------------------- small groups, funnel

@@ -72,12 +72,19 @@ def _report(folder: Path, lang: str) -> Path:
 
 def test_every_text_is_one_plotly_js_knows():
     """The English text of each plotly.* message is plotly.js's dictionary key: it occurs in
-    the bundled plotly.js (else the Indonesian text would never be shown)."""
-    bundle = plotly.offline.get_plotlyjs()
+    the bundled plotly.js (else the Indonesian text would never be shown); the basic bundle
+    has them all but the hover labels of box plots, a trace type it does not draw."""
+    from evaluation.presentation.charts.bundle import basic_bundle
+
     table = load_translations()
     assert {k.split(".", 1)[1] for k in table if k.startswith("plotly.")} == set(PLOTLY_TEXTS)
-    for name in PLOTLY_TEXTS:
-        assert f'"{table[f"plotly.{name}"]["en"]}"' in bundle, name
+    box_only = {"median", "mean", "min", "max", "q1", "q3", "lower_fence", "upper_fence"}
+    bundles = {"full": (plotly.offline.get_plotlyjs(), set(PLOTLY_TEXTS))}
+    if basic_bundle() is not None:
+        bundles["basic"] = (basic_bundle().source, set(PLOTLY_TEXTS) - box_only)
+    for source, names in bundles.values():
+        for name in names:
+            assert f'"{table[f"plotly.{name}"]["en"]}"' in source, name
     locale = plotly_locale("id")
     assert locale["dictionary"]["Zoom in"] == "Perbesar"
     assert locale["format"]["months"][5] == "Juni" and locale["format"]["days"][0] == "Minggu"

@@ -188,6 +188,34 @@ def test_no_request_leaves_the_machine(pages):
     assert outside == []
 
 
+def test_the_report_embeds_the_basic_plotly_js_and_its_charts_draw(pack, pages):
+    """The report's charts are bars and lines: the HTML embeds plotly.js's basic bundle
+    (npm, installed by the set-up; the full one when npm is missing), whose registered
+    traces are those the page runs; every chart is drawn (``pages`` waits for it) and printed
+    (its title is in the PDF's text)."""
+    from pypdf import PdfReader
+
+    from evaluation.presentation.charts import bundle
+
+    basic = bundle.basic_bundle()
+    if basic is None:
+        pytest.skip("no basic plotly.js bundle: make setup installs it with npm")
+    html = pack["html"].read_text(encoding="utf-8")
+    assert re.findall(r'data-eval-plotlyjs="(\w+)"', html) == ["basic"]
+    assert basic.source in html and bundle.full_bundle().source not in html
+    assert len(html.encode("utf-8")) < 3_500_000
+    page = pages["pages"][WIDTHS[0]]
+    assert page.evaluate("() => Object.keys(Plotly.PlotSchema.get().traces).sort()") == sorted(
+        basic.traces
+    )
+    assert page.evaluate("() => Plotly.version") == basic.version
+    titles = page.eval_on_selector_all(".eval-chart", "els => els.map(e => e.title)")
+    assert len(titles) >= 5
+    assert page.locator(".eval-chart svg.main-svg .mlayer").count() >= len(titles)
+    text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(pack["pdf"]).pages).split())
+    assert [t for t in titles if " ".join(t.split()) not in text] == []
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_charts_have_title_label_mode_bar_and_data(pages, width):
     page = pages["pages"][width]

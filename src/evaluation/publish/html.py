@@ -249,7 +249,9 @@ def _trace_types(body: str) -> frozenset[str] | None:
     return document_trace_types(body)
 
 
-def _plotly_block(trace_types: frozenset[str] | None) -> tuple[str, tuple[str, ...], frozenset[str]]:
+def _plotly_block(
+    trace_types: frozenset[str] | None,
+) -> tuple[str, tuple[str, ...], frozenset[str]]:
     """plotly.js as inserted in a report's head (the basic bundle when it draws every trace
     type of the report, else the full one), what it fetches, the ids written in it."""
     from evaluation.presentation.charts import plotly_js_html

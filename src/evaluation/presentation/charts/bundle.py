@@ -109,9 +109,7 @@ def _read_basic(path: str, mtime_ns: int, size: int) -> Bundle | None:
 def full_bundle() -> Bundle:
     """The full plotly.js of the Python plotly package (every trace type)."""
     source = plotly.offline.get_plotlyjs()
-    return Bundle(
-        "full", source, plotly.offline.get_plotlyjs_version(), registered_traces(source)
-    )
+    return Bundle("full", source, plotly.offline.get_plotlyjs_version(), registered_traces(source))
 
 
 def bundle_for(trace_types: Iterable[str] | None) -> Bundle:

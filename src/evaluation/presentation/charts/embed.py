@@ -238,7 +238,7 @@ def spec_trace_types(spec: dict) -> set[str]:
 _CHART_DIV = re.compile(r'<div\b[^>]*\bclass="eval-chart"[^>]*>')
 _TRACES_ATTR = re.compile(r'\sdata-eval-traces="([a-z0-9_ ]*)"')
 #: plotly.js calls that draw or change a chart (each :func:`figure_html` chart makes one).
-_PLOTLY_CALLS = re.compile(r"\bPlotly\.(?:newPlot|react|plot|addTraces|restyle|update|animate)\(")
+_PLOTLY_CALLS = re.compile(r"Plotly\.(?:newPlot|react|plot|addTraces|restyle|update|animate)\(")
 
 
 def document_trace_types(body: str) -> frozenset[str] | None:
