@@ -31,9 +31,9 @@ from workers import group_shared_builds
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests sharing an expensive build run on one worker under xdist (see workers.py)."""
-    group_shared_builds(items)
+    group_shared_builds(config, items)
 
 
 # ------------------------------------------------------------------------ canonical workbook

@@ -11,6 +11,11 @@ mark, and loadgroup runs a group on one worker, so each build is made once:
 
 xdist schedules the largest groups first, then the single tests, which fill the gaps at the
 end. Without xdist (plain ``pytest``) the marks change nothing.
+
+pytest-xdist 3.8 hands a test's group to its scheduler as a ``@group`` suffix of the node id,
+written to ``item._nodeid``; pytest 9.2 keeps the id in ``item._id`` instead, so the suffix is
+lost and every test is scheduled alone (pytest-xdist issue 1386). On a loadgroup worker the
+suffix is therefore set here, the same way.
 """
 
 from __future__ import annotations
@@ -34,10 +39,20 @@ def shared_build(item: pytest.Item) -> str | None:
     return None
 
 
-def group_shared_builds(items: list[pytest.Item]) -> None:
-    """Mark every test that uses a shared build with ``xdist_group`` (unless marked)."""
+def group_shared_builds(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that uses a shared build with ``xdist_group`` (unless marked) and,
+    on a loadgroup worker, give it the ``@group`` node id suffix xdist schedules by."""
+    on_loadgroup_worker = getattr(config.option, "loadgroup", False)
     for item in items:
-        if item.get_closest_marker("xdist_group") is None:
+        mark = item.get_closest_marker("xdist_group")
+        if mark is None:
             group = shared_build(item)
-            if group is not None:
-                item.add_marker(pytest.mark.xdist_group(group))
+            if group is None:
+                continue
+            item.add_marker(pytest.mark.xdist_group(group))
+        else:
+            group = str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+        if on_loadgroup_worker and hasattr(item, "_id") and "@" not in item.nodeid:
+            from _pytest.nodeid import NodeId
+
+            item._id = NodeId.parse(f"{item.nodeid}@{group}")
