@@ -54,11 +54,18 @@ sample: $(STAMP) ## Regenerate the bundled synthetic sample in data/raw
 template: $(STAMP) ## Write a blank input workbook to templates/template_perjanjian.xlsx
 	$(EVAL) template templates/template_perjanjian.xlsx
 
+# The tests run on TEST_WORKERS processes (pytest-xdist, in the lock; `auto`: one per core);
+# tests that share an expensive build stay on one worker (tests/workers.py). TEST_WORKERS=0
+# runs them in one process, as plain `pytest` does.
+TEST_WORKERS ?= auto
+HAS_XDIST = $(shell $(PY) -c 'import xdist' 2>/dev/null && echo yes)
+XDIST = $(if $(filter 0,$(TEST_WORKERS)),,$(if $(HAS_XDIST),-n $(TEST_WORKERS) --dist loadgroup))
+
 test: $(STAMP) ## Run the whole test suite (includes the end-to-end report test); prints the 15 slowest
-	$(PY) -m pytest --durations=15
+	$(PY) -m pytest $(XDIST) --durations=15
 
 test-fast: $(STAMP) ## Run the tests except the slow end-to-end ones
-	$(PY) -m pytest -m "not e2e"
+	$(PY) -m pytest $(XDIST) -m "not e2e"
 
 lint: $(STAMP) ## Lint code (ruff), check the stages' import layers and that notebooks hold no outputs
 	$(VENV)/bin/ruff check src tests scripts

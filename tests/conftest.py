@@ -27,6 +27,14 @@ import pandas as pd
 import pytest
 
 from evaluation.ingest import schema
+from workers import group_shared_builds
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests sharing an expensive build run on one worker under xdist (see workers.py)."""
+    group_shared_builds(config, items)
+
 
 # ------------------------------------------------------------------------ canonical workbook
 AG_HEADER = [
