@@ -124,7 +124,25 @@ def make_exporter(lang: str = "id", *, accessibility_pass: bool = True):
     exporter.jupyter_widgets_base_url = ""
     exporter.language_code = lang
     exporter.theme = "light"
+    cache = _bytecode_cache()
+    if cache is not None:
+        exporter.environment.bytecode_cache = cache
     return exporter
+
+
+@lru_cache(maxsize=1)
+def _bytecode_cache():
+    """Jinja's cache of compiled templates in a folder of this user's in the temporary
+    folder (``_jinja2-cache-<uid>``, made private by Jinja), or None when there is none:
+    each process would otherwise compile nbconvert's templates again (about 0.3 s) before
+    its first report. A template whose text changed is compiled again (the cache checks
+    its checksum); files are replaced atomically, so processes can share it."""
+    from jinja2 import FileSystemBytecodeCache
+
+    try:
+        return FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # no safe folder: compile in memory as before
+        return None
 
 
 def _render(nb: nbformat.NotebookNode, title: str, lang: str) -> str:
