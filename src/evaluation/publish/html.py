@@ -32,9 +32,13 @@ _EXPORTERS: dict[str, object] = {}
 _EXPORTER_LOCK = threading.Lock()
 
 
-def _prepare(nb: nbformat.NotebookNode, title: str, keep_stderr: bool) -> nbformat.NotebookNode:
-    """A copy of ``nb`` with the title set and (unless kept) stderr streams removed."""
-    nb = copy.deepcopy(nb)
+def _prepare(
+    nb: nbformat.NotebookNode, title: str, keep_stderr: bool, *, copy_nb: bool = True
+) -> nbformat.NotebookNode:
+    """``nb`` with the title set and (unless kept) stderr streams removed: a copy, or ``nb``
+    itself when ``copy_nb`` is False (a notebook just read for this)."""
+    if copy_nb:
+        nb = copy.deepcopy(nb)
     nb.metadata["title"] = title
     if not keep_stderr:
         for cell in nb.cells:
@@ -210,7 +214,7 @@ def notebook_to_html(
         ) from exc
     if lang is None:
         lang = _notebook_lang(nb)
-    nb = _prepare(nb, title, keep_stderr)
+    nb = _prepare(nb, title, keep_stderr, copy_nb=False)  # read here, for this only
     try:
         body = _render(nb, title, lang)
     except Exception as exc:  # noqa: BLE001 - nbconvert raises many kinds
