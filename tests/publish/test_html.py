@@ -274,3 +274,41 @@ def test_conversion_gives_the_document_nbconvert_would(tmp_path):
     # a second conversion (the exporter is reused) gives the same bytes
     again = notebook_to_html(src, tmp_path / "r2.html", "Judul & <x>").read_text("utf-8")
     assert again == fast
+
+
+def test_compiled_templates_are_cached_between_processes_and_change_nothing(tmp_path, monkeypatch):
+    """nbconvert's templates are compiled once and kept in Jinja's bytecode cache, so a new
+    process (a notebook worker) loads them instead of compiling them again; the document is
+    the same with or without the cache."""
+    import jinja2
+    from jinja2 import FileSystemBytecodeCache
+
+    from evaluation.publish.html import _prepare, make_exporter
+
+    assert make_exporter("id").environment.bytecode_cache is not None
+    nb = _prepare(nbformat.read(_rich_notebook(tmp_path / "r.ipynb"), as_version=4), "J", False)
+    compiled = []
+    real_compile = jinja2.Environment.compile
+
+    def counting(self, *args, **kwargs):
+        compiled.append(args[1] if len(args) > 1 else kwargs.get("name"))
+        return real_compile(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+
+    def render(cache) -> str:
+        exporter = make_exporter("id")
+        exporter.environment.bytecode_cache = cache
+        return exporter.from_notebook_node(nb, resources={"metadata": {"name": "J"}})[0]
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    plain = render(None)
+    assert compiled  # compiled in memory
+    compiled.clear()
+    first = render(FileSystemBytecodeCache(str(folder)))
+    assert compiled and len(list(folder.iterdir())) >= len(compiled)  # compiled and kept
+    compiled.clear()
+    second = render(FileSystemBytecodeCache(str(folder)))  # as in another process
+    assert compiled == []  # loaded from the cache
+    assert plain == first == second

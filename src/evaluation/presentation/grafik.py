@@ -17,23 +17,45 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation.presentation import charts
+from evaluation.presentation.charts.spec import FigureSpec
 from evaluation.presentation.display import current_lang, word
 from evaluation.presentation.text import t
 
 
 class Grafik:
-    """A chart that displays itself (plotly JSON for JupyterLab, HTML for the report)."""
+    """A chart that displays itself (plotly JSON for JupyterLab, HTML for the report).
+
+    Made from a plotly figure or from a chart builder's
+    :class:`~evaluation.presentation.charts.spec.FigureSpec`: the plotly figure is then made
+    the first time :attr:`figure` is read (to be changed with plotly's API); a chart nobody
+    changes is drawn from its spec, without plotly's checks and copies.
+    """
 
     def __init__(self, figure, chart_id: str | None = None, height: int | None = None):
-        self.figure = figure
+        self._spec = figure if isinstance(figure, FigureSpec) else None
+        self._figure = None if self._spec is not None else figure
         self.chart_id = chart_id
         self.height = height
 
+    @property
+    def figure(self):
+        """The plotly figure (``plotly.graph_objects.Figure``)."""
+        if self._figure is None:
+            self._figure, self._spec = self._spec.figure(), None
+        return self._figure
+
+    @figure.setter
+    def figure(self, value) -> None:
+        self._figure, self._spec = value, None
+
+    def _drawn(self):
+        return self._spec if self._spec is not None else self._figure
+
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        return charts.mimebundle(self.figure, chart_id=self.chart_id, height=self.height)
+        return charts.mimebundle(self._drawn(), chart_id=self.chart_id, height=self.height)
 
     def _repr_html_(self) -> str:
-        return charts.figure_html(self.figure, chart_id=self.chart_id, height=self.height)
+        return charts.figure_html(self._drawn(), chart_id=self.chart_id, height=self.height)
 
 
 def _has_items(df: pd.DataFrame) -> bool:
@@ -66,7 +88,7 @@ def batang_tingkat(
     bounds = (f"{nilai}_low", f"{nilai}_high")
     if nilai == "scope_rate" and {"scope_rate_cl_low", "scope_rate_cl_high"} <= set(df):
         bounds = ("scope_rate_cl_low", "scope_rate_cl_high")
-    fig = charts.rate_bar(
+    fig = charts.rate_bar.spec(
         df,
         label,
         rate_col=nilai,
@@ -91,7 +113,7 @@ def batang_jumlah(
     df = _rows(df)
     if not len(df):
         return None
-    fig = charts.count_bar(
+    fig = charts.count_bar.spec(
         df, label, nilai, title=word(judul), lang=current_lang(), short_labels=True
     )
     return Grafik(fig, chart_id)
@@ -107,7 +129,7 @@ def peta_panas(
     """Category x scope heatmap of ``nilai`` (the ``rates_by_category_scope`` table)."""
     if not len(df):
         return None
-    fig = charts.heatmap(df, value_col=nilai, title=word(judul), lang=current_lang())
+    fig = charts.heatmap.spec(df, value_col=nilai, title=word(judul), lang=current_lang())
     return Grafik(fig, chart_id)
 
 
@@ -120,7 +142,7 @@ def status_bertumpuk(
         return None
     df = df[df["scope_items"] > 0]
     return Grafik(
-        charts.status_stacked(df, label, title=word(judul), lang=current_lang()), "status"
+        charts.status_stacked.spec(df, label, title=word(judul), lang=current_lang()), "status"
     )
 
 
@@ -130,7 +152,7 @@ def garis_tahun(df: pd.DataFrame, *, judul: str = "chart.trend") -> Grafik | Non
     if not len(df):
         return None
     age = "age_median_months" if "age_median_months" in df else None
-    fig = charts.line_by_year(df, title=word(judul), age_col=age, lang=current_lang())
+    fig = charts.line_by_year.spec(df, title=word(judul), age_col=age, lang=current_lang())
     return Grafik(fig, "trend")
 
 
@@ -139,7 +161,7 @@ def garis_kohort(df: pd.DataFrame, *, judul: str = "chart.cohort") -> Grafik | N
     (the ``cohort_followup`` table); cohorts too young to be observed are not drawn."""
     if not len(df) or not any(df[f"observable_{h}m"].sum() > 0 for h in (6, 12)):
         return None
-    return Grafik(charts.cohort_shares(df, title=word(judul), lang=current_lang()), "cohort")
+    return Grafik(charts.cohort_shares.spec(df, title=word(judul), lang=current_lang()), "cohort")
 
 
 def kurva_km(curve: pd.DataFrame, *, judul: str = "chart.km") -> Grafik | None:
@@ -158,7 +180,7 @@ def kurva_km(curve: pd.DataFrame, *, judul: str = "chart.km") -> Grafik | None:
     if "is_total" in curve:
         total = curve["is_total"].fillna(False).astype(bool)
         curve["group"] = curve["group"].astype("object").where(~total, t("label.all", lang))
-    fig = charts.km_curves(
+    fig = charts.km_curves.spec(
         curve,
         "group",
         y="share_followed_up",
@@ -189,7 +211,7 @@ def corong(
     (``T.funnel_province`` or ``T.funnel_unit`` with ``T.funnel_limits``)."""
     if not len(df) or batas is None or not len(batas):
         return None
-    fig = charts.funnel_plot(
+    fig = charts.funnel_plot.spec(
         df, batas, label, title=word(judul or _FUNNEL_TITLES.get(label, "")), lang=current_lang()
     )
     return Grafik(fig, chart_id or f"funnel-{label}")

@@ -54,8 +54,8 @@ def record_of(df: pd.DataFrame) -> tuple[str | None, bytes | None]:
     rep = current(required=False)
     if rep is None:
         return None, None
-    for name in rep.tabel.names():
-        if rep.tabel[name] is df:
+    for name, table in rep.tabel.loaded().items():  # a table shown has been read
+        if table is df:
             path = Path(rep.tables_dir) / f"{name}.csv" if rep.tables_dir else None
             if path is not None and path.is_file():
                 return name, path.read_bytes()

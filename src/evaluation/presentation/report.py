@@ -37,37 +37,53 @@ _CURRENT: Laporan | None = None
 
 
 class Tabel:
-    """The tables of record by name: ``T.rates_by_category`` (a pandas DataFrame)."""
+    """The tables of record by name: ``T.rates_by_category`` (a pandas DataFrame).
 
-    def __init__(self, tables: dict[str, pd.DataFrame]):
-        self._tables = dict(tables)
+    Made from tables in memory, or from the Parquet files of a report's ``tables/`` folder
+    (``files``: name -> path), each read the first time it is asked for: a notebook pays
+    only for the tables it shows.
+    """
+
+    def __init__(self, tables: dict[str, pd.DataFrame] | None = None, *, files=None):
+        self._tables = dict(tables or {})
+        self._files = {k: Path(v) for k, v in (files or {}).items() if k not in self._tables}
+
+    def _table(self, name: str) -> pd.DataFrame:
+        if name not in self._tables and name in self._files:
+            self._tables[name] = pd.read_parquet(self._files[name])
+            del self._files[name]
+        return self._tables[name]
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         if name.startswith("_"):
             raise AttributeError(name)
         try:
-            return self._tables[name]
+            return self._table(name)
         except KeyError:
             raise AttributeError(
-                f"No table '{name}' in this report; tables: {', '.join(sorted(self._tables))}."
+                f"No table '{name}' in this report; tables: {', '.join(self.names())}."
             ) from None
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.__getattr__(name)
 
     def __contains__(self, name: str) -> bool:
-        return name in self._tables
+        return name in self._tables or name in self._files
 
     def get(self, name: str, default=None):
         """The table ``name``, or ``default`` when this report has none (e.g. ``changes_*``)."""
-        return self._tables.get(name, default)
+        return self._table(name) if name in self else default
 
     def names(self) -> list[str]:
         """Names of the tables, A-Z."""
-        return sorted(self._tables)
+        return sorted({*self._tables, *self._files})
+
+    def loaded(self) -> dict[str, pd.DataFrame]:
+        """The tables read so far (all of them when made from tables in memory), by name."""
+        return dict(self._tables)
 
     def __dir__(self):
-        return [*super().__dir__(), *self._tables]
+        return [*super().__dir__(), *self.names()]
 
 
 @dataclass
@@ -108,8 +124,8 @@ def use(report: Laporan | None) -> Laporan | None:
     return report
 
 
-def read_tables(tables_dir: Path) -> dict[str, pd.DataFrame]:
-    """Every ``*.parquet`` table of a report's ``tables/`` folder, by name.
+def table_files(tables_dir: Path) -> dict[str, Path]:
+    """The ``*.parquet`` files of a report's ``tables/`` folder, by table name.
 
     Raises
     ------
@@ -122,7 +138,18 @@ def read_tables(tables_dir: Path) -> dict[str, pd.DataFrame]:
         raise InputError(
             f"No tables of record in {tables_dir} (*.parquet); run 'evaluation report' first."
         )
-    return {p.stem: pd.read_parquet(p) for p in paths}
+    return {p.stem: p for p in paths}
+
+
+def read_tables(tables_dir: Path) -> dict[str, pd.DataFrame]:
+    """Every ``*.parquet`` table of a report's ``tables/`` folder, by name.
+
+    Raises
+    ------
+    InputError
+        If the folder holds no tables.
+    """
+    return {name: pd.read_parquet(p) for name, p in table_files(tables_dir).items()}
 
 
 def _params_from_table(row: pd.Series, lang: str, top_n: int) -> ReportParams:
@@ -146,15 +173,17 @@ def _params_from_table(row: pd.Series, lang: str, top_n: int) -> ReportParams:
 
 
 def from_tables(
-    tables: dict[str, pd.DataFrame], lang: str = "id", top_n: int = 25, tables_dir=None
+    tables: dict[str, pd.DataFrame] | Tabel, lang: str = "id", top_n: int = 25, tables_dir=None
 ) -> Laporan:
-    """A report from tables of record already in memory (and make it current)."""
+    """A report from tables of record (in memory, or a :class:`Tabel`), made current."""
+    if not isinstance(tables, Tabel):
+        tables = Tabel(tables)
     row = tables[PARAMETERS_TABLE].iloc[0]
     rp = _params_from_table(row, lang, top_n)
     prev = row.get("previous_as_of")
     prev = date.fromisoformat(str(prev)) if prev is not None and not pd.isna(prev) else None
     rep = Laporan(
-        tabel=Tabel(tables),
+        tabel=tables,
         params=rp,
         is_sample=bool(row.get("is_sample", False)),
         previous_as_of=prev,
@@ -214,7 +243,8 @@ def muat_laporan(
         raw["since"] = since
     asked = check_params(raw)
     if tables_dir is not None:
-        rep = from_tables(read_tables(Path(tables_dir)), asked.lang, asked.top_n, tables_dir)
+        files = table_files(Path(tables_dir))
+        rep = from_tables(Tabel(files=files), asked.lang, asked.top_n, tables_dir)
         for name in COMPUTED:
             want, got = getattr(asked, name), getattr(rep.params, name)
             if name == "as_of" and want is None:
@@ -250,6 +280,7 @@ __all__ = [
     "from_tables",
     "muat_laporan",
     "read_tables",
+    "table_files",
     "use",
     "with_lang",
 ]

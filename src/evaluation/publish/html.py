@@ -32,9 +32,13 @@ _EXPORTERS: dict[str, object] = {}
 _EXPORTER_LOCK = threading.Lock()
 
 
-def _prepare(nb: nbformat.NotebookNode, title: str, keep_stderr: bool) -> nbformat.NotebookNode:
-    """A copy of ``nb`` with the title set and (unless kept) stderr streams removed."""
-    nb = copy.deepcopy(nb)
+def _prepare(
+    nb: nbformat.NotebookNode, title: str, keep_stderr: bool, *, copy_nb: bool = True
+) -> nbformat.NotebookNode:
+    """``nb`` with the title set and (unless kept) stderr streams removed: a copy, or ``nb``
+    itself when ``copy_nb`` is False (a notebook just read for this)."""
+    if copy_nb:
+        nb = copy.deepcopy(nb)
     nb.metadata["title"] = title
     if not keep_stderr:
         for cell in nb.cells:
@@ -124,7 +128,25 @@ def make_exporter(lang: str = "id", *, accessibility_pass: bool = True):
     exporter.jupyter_widgets_base_url = ""
     exporter.language_code = lang
     exporter.theme = "light"
+    cache = _bytecode_cache()
+    if cache is not None:
+        exporter.environment.bytecode_cache = cache
     return exporter
+
+
+@lru_cache(maxsize=1)
+def _bytecode_cache():
+    """Jinja's cache of compiled templates in a folder of this user's in the temporary
+    folder (``_jinja2-cache-<uid>``, made private by Jinja), or None when there is none:
+    each process would otherwise compile nbconvert's templates again (about 0.3 s) before
+    its first report. A template whose text changed is compiled again (the cache checks
+    its checksum); files are replaced atomically, so processes can share it."""
+    from jinja2 import FileSystemBytecodeCache
+
+    try:
+        return FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # no safe folder: compile in memory as before
+        return None
 
 
 def _render(nb: nbformat.NotebookNode, title: str, lang: str) -> str:
@@ -192,7 +214,7 @@ def notebook_to_html(
         ) from exc
     if lang is None:
         lang = _notebook_lang(nb)
-    nb = _prepare(nb, title, keep_stderr)
+    nb = _prepare(nb, title, keep_stderr, copy_nb=False)  # read here, for this only
     try:
         body = _render(nb, title, lang)
     except Exception as exc:  # noqa: BLE001 - nbconvert raises many kinds

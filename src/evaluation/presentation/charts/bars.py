@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
+from evaluation.presentation.charts.spec import FigureSpec, figure_builder, trace
 from evaluation.presentation.charts.style import (
     _STATUS_ORDER,
     BAR_COLOR,
@@ -31,14 +31,13 @@ SMALL_GROUP_COLOR = "#BDBDBD"
 SMALL_GROUP_PATTERN = "/"
 
 
-def _add_annotations(fig: go.Figure, annotations: list[dict]) -> None:
-    """Add ``annotations`` to ``fig`` in one update (the same as ``add_annotation`` for
-    each in turn, which checks every earlier annotation again and grows quadratically)."""
+def _add_annotations(fig: FigureSpec, annotations: list[dict]) -> None:
+    """Add ``annotations`` to ``fig`` in one update (as ``add_annotation`` for each)."""
     if annotations:
-        fig.update_layout(annotations=list(fig.layout.annotations) + annotations)
+        fig.update_layout(annotations=[*fig.layout.get("annotations", ()), *annotations])
 
 
-def _add_row_notes(fig: go.Figure, rows, texts, **extra) -> None:
+def _add_row_notes(fig: FigureSpec, rows, texts, **extra) -> None:
     """Write ``texts`` in the right margin of a horizontal bar chart, one beside each row
     (``rows``: the y positions), in one update; ``extra`` adds keys to every annotation."""
     _add_annotations(
@@ -61,6 +60,7 @@ def _add_row_notes(fig: go.Figure, rows, texts, **extra) -> None:
     )
 
 
+@figure_builder
 def rate_bar(
     df: pd.DataFrame,
     label_col: str,
@@ -75,7 +75,7 @@ def rate_bar(
     sort: bool = True,
     short_labels: bool = True,
     small_col: str | None = "small_group",
-) -> go.Figure:
+) -> FigureSpec:
     """Horizontal bars of a rate with its interval as error bars and an ``n = …`` label.
 
     Parameters
@@ -104,6 +104,8 @@ def rate_bar(
     Returns
     -------
     plotly.graph_objects.Figure
+        ``.spec(…)``, with the same arguments, gives it as a
+        :class:`~evaluation.presentation.charts.spec.FigureSpec` (not checked by plotly).
 
     Raises
     ------
@@ -155,8 +157,9 @@ def rate_bar(
         f"<br>n = {format_number(n, lang)}" + (f"<br>{_t('small_group', lang)}" if sm else "")
         for f, r, lo, h, n, sm in zip(full, rate, low, high, ns, small, strict=True)
     ]
-    fig = go.Figure(
-        go.Bar(
+    fig = FigureSpec(
+        trace(
+            "bar",
             y=pos,
             x=rate,
             orientation="h",
@@ -197,6 +200,7 @@ def rate_bar(
     return fig
 
 
+@figure_builder
 def status_stacked(
     df: pd.DataFrame,
     label_col: str,
@@ -208,7 +212,7 @@ def status_stacked(
     lang: str = "id",
     sort: bool = True,
     short_labels: bool = True,
-) -> go.Figure:
+) -> FigureSpec:
     """Stacked horizontal bars of the shares Terlaksana / Dalam Proses / Belum Dilaksanakan.
 
     Shares are counts over ``total_col``; the not-started share is
@@ -234,6 +238,8 @@ def status_stacked(
     Returns
     -------
     plotly.graph_objects.Figure
+        ``.spec(…)``, with the same arguments, gives it as a
+        :class:`~evaluation.presentation.charts.spec.FigureSpec` (not checked by plotly).
 
     Raises
     ------
@@ -275,7 +281,8 @@ def status_stacked(
         shares = _num(data[status])
         counts = [_int(v) for v in data[f"n_{status}"]]
         traces.append(
-            go.Bar(
+            trace(
+                "bar",
                 y=pos,
                 x=shares,
                 orientation="h",
@@ -295,7 +302,7 @@ def status_stacked(
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
-    fig = go.Figure(traces)  # at once: adding traces one by one re-checks the earlier ones
+    fig = FigureSpec(traces)
     _add_row_notes(fig, pos, [f"n = {format_number(n, lang)}" for n in data["total"]])
     _base_layout(fig, title=title, height=max(280, 170 + 34 * len(axis)), lang=lang)
     fig.update_layout(
@@ -310,6 +317,7 @@ def status_stacked(
     return fig
 
 
+@figure_builder
 def count_bar(
     df: pd.DataFrame,
     label_col: str,
@@ -321,7 +329,7 @@ def count_bar(
     sort: bool = True,
     short_labels: bool = False,
     color: str = BAR_COLOR,
-) -> go.Figure:
+) -> FigureSpec:
     """Horizontal bars of counts (for instance agreements by partner category), labelled.
 
     Parameters
@@ -346,6 +354,8 @@ def count_bar(
     Returns
     -------
     plotly.graph_objects.Figure
+        ``.spec(…)``, with the same arguments, gives it as a
+        :class:`~evaluation.presentation.charts.spec.FigureSpec` (not checked by plotly).
 
     Raises
     ------
@@ -364,8 +374,9 @@ def count_bar(
     pos = list(range(len(axis)))
     full = [plain_text(s) for s in display_labels(raw, label_col, lang)]
     counts = _num(data[count_col])
-    fig = go.Figure(
-        go.Bar(
+    fig = FigureSpec(
+        trace(
+            "bar",
             y=pos,
             x=counts,
             orientation="h",

@@ -16,6 +16,7 @@ import re
 
 import plotly.graph_objects as go
 
+from evaluation.presentation.charts.spec import FigureSpec
 from evaluation.presentation.charts.style import _t, format_number, format_pct
 
 _TAG = re.compile(r"<[^>]+>")
@@ -31,9 +32,13 @@ def plain(text: object) -> str:
     return " ".join(html.unescape(s).split())
 
 
-def figure_lang(fig: go.Figure) -> str:
+def figure_lang(fig: go.Figure | FigureSpec) -> str:
     """The report language of a figure, from its separators (``",."`` is Indonesian)."""
-    return "en" if (fig.layout.separators or ",.") == ".," else "id"
+    if isinstance(fig, FigureSpec):
+        separators = fig.layout.get("separators")
+    else:
+        separators = fig.layout.separators
+    return "en" if (separators or ",.") == ".," else "id"
 
 
 def _axis(layout: dict, name: str) -> dict:
@@ -102,15 +107,19 @@ def _text_grid(layout: dict, trace: dict, lang: str) -> tuple[list[str], list[li
     return head, body
 
 
-def figure_table(fig: go.Figure, lang: str | None = None) -> tuple[list[str], list[list[str]]]:
+def figure_table(
+    fig: go.Figure | FigureSpec, lang: str | None = None, spec: dict | None = None
+) -> tuple[list[str], list[list[str]]]:
     """The numbers a figure draws, as a header and text rows (formatted for ``lang``).
 
     Parameters
     ----------
     fig
-        Any figure of bar or scatter traces (others are skipped).
+        Any figure of bar or scatter traces (others are skipped), or its spec.
     lang
         ``"id"`` or ``"en"``; default :func:`figure_lang`.
+    spec
+        ``fig``'s ``to_dict()`` when the caller has it already.
 
     Returns
     -------
@@ -118,7 +127,8 @@ def figure_table(fig: go.Figure, lang: str | None = None) -> tuple[list[str], li
         ``(header, rows)``; both empty when the figure has no data points.
     """
     lang = lang or figure_lang(fig)
-    spec = fig.to_dict()
+    if spec is None:
+        spec = fig.to_dict(template=False) if isinstance(fig, FigureSpec) else fig.to_dict()
     layout = spec.get("layout", {})
     traces = [t for t in spec.get("data", []) if t.get("type", "scatter") in ("bar", "scatter")]
     traces = [t for t in traces if not (t.get("fill") and t.get("hoverinfo") == "skip")]
@@ -169,11 +179,13 @@ def figure_table(fig: go.Figure, lang: str | None = None) -> tuple[list[str], li
     return [names[k] for k in keys], [[r.get(k, "") for k in keys] for r in rows]
 
 
-def data_table_html(fig: go.Figure, lang: str | None = None) -> str:
+def data_table_html(
+    fig: go.Figure | FigureSpec, lang: str | None = None, spec: dict | None = None
+) -> str:
     """A collapsed ``<details class="eval-chart-data">`` holding :func:`figure_table`
     (empty string when the figure has no data); shown on screen only."""
     lang = lang or figure_lang(fig)
-    head, rows = figure_table(fig, lang)
+    head, rows = figure_table(fig, lang, spec)
     if not rows:
         return ""
     esc = html.escape

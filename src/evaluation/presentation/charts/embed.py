@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from evaluation.presentation.charts.bundle import REPORT_TRACES, Bundle, bundle_for
 from evaluation.presentation.charts.datatable import data_table_html, figure_lang, plain
+from evaluation.presentation.charts.spec import FigureSpec
 from evaluation.presentation.charts.style import DEFAULT_HEIGHT, PLOT_CONFIG
 from evaluation.presentation.text import t
 
@@ -165,14 +166,17 @@ def init_notebook() -> None:
     display(HTML(plotly_js_html(None)))
 
 
-def figure_html(fig: go.Figure, chart_id: str | None = None, height: int | None = None) -> str:
+def figure_html(
+    fig: go.Figure | FigureSpec, chart_id: str | None = None, height: int | None = None
+) -> str:
     """HTML for one figure: a ``div.eval-chart`` and a script calling ``Plotly.newPlot``.
 
     Parameters
     ----------
     fig
-        The figure; its layout ``height`` fixes the div height (default 420 px). The width
-        follows the page (responsive).
+        The figure (or its :class:`~evaluation.presentation.charts.spec.FigureSpec`); its
+        layout ``height`` fixes the div height (default 420 px). The width follows the page
+        (responsive).
     chart_id
         Value of the ``data-chart-id`` attribute (default ``chart-<n>``).
     height
@@ -191,8 +195,11 @@ def figure_html(fig: go.Figure, chart_id: str | None = None, height: int | None 
     """
     seq = next(_SEQUENCE)
     chart_id = str(chart_id) if chart_id else f"chart-{seq}"
-    h = int(height or fig.layout.height or DEFAULT_HEIGHT)
-    spec = json.loads(fig.to_json())
+    h = int(height or _layout_height(fig) or DEFAULT_HEIGHT)
+    if isinstance(fig, FigureSpec):  # the dicts plotly's to_dict would give, as they are
+        spec, table_spec = fig.to_dict(), fig.to_dict(template=False)
+    else:
+        spec, table_spec = json.loads(fig.to_json()), None
     layout = dict(spec.get("layout", {}))
     layout["height"] = h
     layout.pop("width", None)
@@ -222,7 +229,7 @@ def figure_html(fig: go.Figure, chart_id: str | None = None, height: int | None 
         "  if (window.Plotly) { draw(); }\n"
         '  else { window.addEventListener("load", draw); }\n'
         "})();\n"
-        "</script>" + data_table_html(fig, lang) + "</figure>"
+        "</script>" + data_table_html(fig, lang, table_spec) + "</figure>"
     )
 
 
@@ -258,12 +265,22 @@ def document_trace_types(body: str) -> frozenset[str] | None:
 
 
 def chart_title(fig: go.Figure) -> str:
+def _layout_height(fig: go.Figure | FigureSpec) -> int | None:
+    return fig.layout.get("height") if isinstance(fig, FigureSpec) else fig.layout.height
+
+
+def chart_title(fig: go.Figure | FigureSpec) -> str:
     """The figure's title as plain text (empty when it has none)."""
+    if isinstance(fig, FigureSpec):
+        text = (fig.layout.get("title") or {}).get("text")
+        return plain(text) if text else ""
     title = fig.layout.title
     return plain(title.text) if title is not None and title.text else ""
 
 
-def mimebundle(fig: go.Figure, chart_id: str | None = None, height: int | None = None) -> dict:
+def mimebundle(
+    fig: go.Figure | FigureSpec, chart_id: str | None = None, height: int | None = None
+) -> dict:
     """The raw mimebundle :func:`show` displays (plotly JSON + HTML).
 
     Returns
@@ -271,8 +288,11 @@ def mimebundle(fig: go.Figure, chart_id: str | None = None, height: int | None =
     dict
         ``{"application/vnd.plotly.v1+json": {...}, "text/html": "..."}``
     """
-    spec = json.loads(fig.to_json())
-    h = int(height or fig.layout.height or DEFAULT_HEIGHT)
+    if isinstance(fig, FigureSpec):
+        spec = json.loads(safe_json(fig.to_dict()))  # a copy, as plotly's JSON gives it
+    else:
+        spec = json.loads(fig.to_json())
+    h = int(height or _layout_height(fig) or DEFAULT_HEIGHT)
     spec.setdefault("layout", {})["height"] = h
     spec["config"] = dict(PLOT_CONFIG)
     return {
@@ -281,7 +301,9 @@ def mimebundle(fig: go.Figure, chart_id: str | None = None, height: int | None =
     }
 
 
-def show(fig: go.Figure, chart_id: str | None = None, height: int | None = None) -> None:
+def show(
+    fig: go.Figure | FigureSpec, chart_id: str | None = None, height: int | None = None
+) -> None:
     """Display a figure in a notebook (JupyterLab draws the plotly JSON, reports the HTML).
 
     Parameters

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
+from evaluation.presentation.charts.spec import FigureSpec, figure_builder, trace
 from evaluation.presentation.charts.style import (
     BAR_COLOR,
     _base_layout,
@@ -33,6 +33,7 @@ LIMIT_COLUMNS = ["agreements", "overall_rate", "limit_95_low", "limit_95_high"]
 LIMIT_COLUMNS_998 = ["limit_998_low", "limit_998_high"]
 
 
+@figure_builder
 def funnel_plot(
     df: pd.DataFrame,
     limits: pd.DataFrame,
@@ -43,7 +44,7 @@ def funnel_plot(
     *,
     title: str | None = None,
     lang: str = "id",
-) -> go.Figure:
+) -> FigureSpec:
     """Scatter of ``rate_col`` against ``n_col`` per group, with the overall rate and its 95%
     (dashed) and 99.8% (dotted) control limits from ``limits``.
 
@@ -65,6 +66,8 @@ def funnel_plot(
     Returns
     -------
     plotly.graph_objects.Figure
+        ``.spec(…)``, with the same arguments, gives it as a
+        :class:`~evaluation.presentation.charts.spec.FigureSpec` (not checked by plotly).
         Groups beyond the 99.8% limits carry their name next to the point.
 
     Raises
@@ -77,7 +80,7 @@ def funnel_plot(
     _check_lang(lang)
     _require(df, [group_col, rate_col, n_col, k_col])
     _require(limits, LIMIT_COLUMNS + LIMIT_COLUMNS_998)
-    fig = go.Figure()
+    fig = FigureSpec()
     lim = limits.sort_values("agreements", kind="stable")
     x = _num(lim["agreements"])
     styles = (
@@ -89,7 +92,8 @@ def funnel_plot(
     )
     for col, dash, name, legend in styles:
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=x,
                 y=_num(lim[col]),
                 mode="lines",
@@ -116,7 +120,8 @@ def funnel_plot(
     ]
     outside = [p in ("below_998", "above_998") for p in positions]
     fig.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=ns,
             y=rates,
             mode="markers+text",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from evaluation.presentation.charts.spec import FigureSpec, figure_builder, trace
 from evaluation.presentation.charts.style import (
     HEATMAP_SCALE,
     _base_layout,
@@ -27,6 +27,7 @@ from evaluation.presentation.charts.style import (
 SMALL_CELL_COLOR = "#EEEEEE"
 
 
+@figure_builder
 def heatmap(
     df: pd.DataFrame,
     row_col: str = "category",
@@ -40,7 +41,7 @@ def heatmap(
     col_order: Sequence[str] | None = None,
     short_labels: bool = True,
     small_col: str | None = "small_group",
-) -> go.Figure:
+) -> FigureSpec:
     """Category × scope grid drawn as vector shapes: one rect shape and one text per cell.
 
     Every cell of the grid (rows × columns) gets exactly one rectangle shape; cells with
@@ -74,6 +75,8 @@ def heatmap(
     Returns
     -------
     plotly.graph_objects.Figure
+        ``.spec(…)``, with the same arguments, gives it as a
+        :class:`~evaluation.presentation.charts.spec.FigureSpec` (not checked by plotly).
 
     Raises
     ------
@@ -144,8 +147,9 @@ def heatmap(
                 f"<br>n = {format_number(n, lang)}"
                 + (f"<br>{_t('small_group', lang)}" if small else "")
             )
-    fig = go.Figure(
-        go.Scatter(
+    fig = FigureSpec(
+        trace(
+            "scatter",
             x=xs,
             y=ys,
             mode="text",

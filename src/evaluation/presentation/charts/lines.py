@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-import plotly.graph_objects as go
 
+from evaluation.presentation.charts.spec import FigureSpec, figure_builder, trace
 from evaluation.presentation.charts.style import (
     PALETTE,
     _base_layout,
@@ -22,6 +22,7 @@ from evaluation.presentation.charts.style import (
 )
 
 
+@figure_builder
 def line_by_year(
     df: pd.DataFrame,
     year_col: str = "year",
@@ -34,7 +35,7 @@ def line_by_year(
     title: str | None = None,
     age_col: str | None = None,
     lang: str = "id",
-) -> go.Figure:
+) -> FigureSpec:
     """Rates by signing year as lines with markers.
 
     With ``age_col`` (e.g. ``age_median_months``) each year's tick also shows that age in
@@ -66,6 +67,8 @@ def line_by_year(
     Returns
     -------
     plotly.graph_objects.Figure
+        ``.spec(…)``, with the same arguments, gives it as a
+        :class:`~evaluation.presentation.charts.spec.FigureSpec` (not checked by plotly).
 
     Raises
     ------
@@ -82,7 +85,7 @@ def line_by_year(
     ]
     _require(df, needed)
     data = df.sort_values(year_col, kind="stable")
-    fig = go.Figure()
+    fig = FigureSpec()
 
     def _hover(part: pd.DataFrame, name: str, col: str) -> list[str]:
         ns = part[n_col].tolist() if n_col else [None] * len(part)
@@ -96,7 +99,8 @@ def line_by_year(
     if group_col is None:
         if low_col and high_col:
             fig.add_trace(
-                go.Scatter(
+                trace(
+                    "scatter",
                     x=[int(y) for y in data[year_col]] + [int(y) for y in data[year_col]][::-1],
                     y=_num(data[high_col]) + _num(data[low_col])[::-1],
                     fill="toself",
@@ -111,7 +115,8 @@ def line_by_year(
         for k, col in enumerate(rate_cols):
             name = _t(col, lang)
             fig.add_trace(
-                go.Scatter(
+                trace(
+                    "scatter",
                     x=[int(y) for y in data[year_col]],
                     y=_num(data[col]),
                     mode="lines+markers",
@@ -128,7 +133,8 @@ def line_by_year(
         for k, (g, name) in enumerate(zip(groups, names, strict=True)):
             part = data[data[group_col] == g]
             fig.add_trace(
-                go.Scatter(
+                trace(
+                    "scatter",
                     x=[int(y) for y in part[year_col]],
                     y=_num(part[rate_cols[0]]),
                     mode="lines+markers",
@@ -184,6 +190,7 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
+@figure_builder
 def cohort_shares(
     df: pd.DataFrame,
     horizons: Sequence[int] = (6, 12),
@@ -191,7 +198,7 @@ def cohort_shares(
     cohort_col: str = "cohort",
     title: str | None = None,
     lang: str = "id",
-) -> go.Figure:
+) -> FigureSpec:
     """Share of each cohort followed up within each horizon, with its 95% interval.
 
     Only cohorts with observable agreements are drawn for a horizon (``observable_{h}m > 0``);
@@ -214,6 +221,8 @@ def cohort_shares(
     Returns
     -------
     plotly.graph_objects.Figure
+        ``.spec(…)``, with the same arguments, gives it as a
+        :class:`~evaluation.presentation.charts.spec.FigureSpec` (not checked by plotly).
 
     Raises
     ------
@@ -229,7 +238,7 @@ def cohort_shares(
         cols += [f"observable_{h}m", f"within_{h}m", base, f"{base}_low", f"{base}_high"]
     _require(df, cols)
     data = df.sort_values(cohort_col, kind="stable")
-    fig = go.Figure()
+    fig = FigureSpec()
     drawn: set[int] = set()
     of = "dari" if lang == "id" else "of"
     for k, h in enumerate(horizons):
@@ -245,7 +254,8 @@ def cohort_shares(
         partly = (part[f"observable_{h}m"] < part["agreements"]).tolist()
         colour = PALETTE[k % len(PALETTE)]
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=x,
                 y=y,
                 mode="lines+markers",
@@ -298,6 +308,7 @@ def cohort_shares(
     return fig
 
 
+@figure_builder
 def km_curves(
     curve_df: pd.DataFrame,
     group_col: str | None,
@@ -311,7 +322,7 @@ def km_curves(
     x_title: str | None = None,
     y_title: str | None = None,
     lang: str = "id",
-) -> go.Figure:
+) -> FigureSpec:
     """Step curves (for instance share of agreements with a realised follow-up by months).
 
     Parameters
@@ -335,6 +346,8 @@ def km_curves(
     Returns
     -------
     plotly.graph_objects.Figure
+        ``.spec(…)``, with the same arguments, gives it as a
+        :class:`~evaluation.presentation.charts.spec.FigureSpec` (not checked by plotly).
 
     Raises
     ------
@@ -345,7 +358,7 @@ def km_curves(
     """
     _check_lang(lang)
     _require(curve_df, [x, y] + ([group_col] if group_col else []) + [c for c in (low, high) if c])
-    fig = go.Figure()
+    fig = FigureSpec()
     if group_col is None:
         parts = [(None, _t(y, lang), curve_df)]
     else:
@@ -364,7 +377,8 @@ def km_curves(
             bx, top = _steps(_num(band[x]), _num(band[high]))
             _, bottom = _steps(_num(band[x]), _num(band[low]))
             fig.add_trace(
-                go.Scatter(
+                trace(
+                    "scatter",
                     x=bx + bx[::-1],
                     y=top + bottom[::-1],
                     fill="toself",
@@ -377,7 +391,8 @@ def km_curves(
                 )
             )
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=xs,
                 y=ys,
                 mode="lines",

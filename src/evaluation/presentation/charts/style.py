@@ -8,7 +8,6 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from evaluation.presentation.text import LANGS, has_key, t
 
@@ -271,7 +270,7 @@ def display_labels(
     return out
 
 
-def _base_layout(fig: go.Figure, *, title: str | None, height: int, lang: str) -> go.Figure:
+def _base_layout(fig, *, title: str | None, height: int, lang: str):
     fig.update_layout(
         title=(
             {"text": plain_text(title), "x": 0, "xanchor": "left", "font": {"size": 15}}
