@@ -264,7 +264,6 @@ def document_trace_types(body: str) -> frozenset[str] | None:
     return frozenset(types)
 
 
-def chart_title(fig: go.Figure) -> str:
 def _layout_height(fig: go.Figure | FigureSpec) -> int | None:
     return fig.layout.get("height") if isinstance(fig, FigureSpec) else fig.layout.height
 
