@@ -428,12 +428,16 @@ def test_warm_up_page_runs_the_reports_bundle_from_the_same_file():
     """The page the printer compiles plotly.js in names the bundle exactly as a rendered
     report does (same bytes, same file: V8's cache key) and is UTF-8 like the reports (the
     script is decoded with the page's encoding: another one would be another source)."""
+    import pandas as pd
+
+    from evaluation.presentation import charts
     from evaluation.publish.html import with_plotly_js
     from evaluation.publish.pdf import _externalize_plotly, _plotly_document
 
+    fig = charts.count_bar(pd.DataFrame({"category": ["A"], "agreements": [3]}), "category")
     report = with_plotly_js(
         '<!DOCTYPE html><html><head><meta charset="utf-8"/></head>'
-        '<body><div class="eval-chart"></div></body></html>'
+        f"<body>{charts.figure_html(fig)}</body></html>"
     ).encode("utf-8")
     warm = _plotly_document()
     _, name, script = _externalize_plotly(warm, "file:///s/")
