@@ -279,7 +279,7 @@ def _build(
             title=titles.title_text(rp, is_sample),
             lang=rp.lang,
         )
-        unit_pages[:] = write_unit_pages(tables, rp, is_sample, staging / UNIT_DIR)
+        unit_pages[:] = write_unit_pages(tables, rp, is_sample, staging / UNIT_DIR, pdf=pdf)
         queue_unit_pages()
         echo(
             _t(
