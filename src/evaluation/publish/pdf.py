@@ -21,6 +21,14 @@ PdfPrinter` compiles the bundle in every page ahead of the first report (:func:`
 The key is the *decoded* source: the warm-up page must be UTF-8 like the reports, else the
 bundle decodes differently and nothing is reused.
 
+Every navigation costs CPU of its own (about as much as printing a one-page list), so a
+document that runs no code (a unit list, :mod:`evaluation.publish.units`) is written into the
+page in place (``page.set_content``) when the page already shows such a document from the
+same folder: the 22 unit lists of the sample take one navigation per run of lists instead of
+one each (:meth:`_Slot.static_text`). A fresh page is a fresh renderer process, which pays
+the full compile again, and nothing is shared between renderers (no on-disk code cache for
+``file:`` scripts): the report command therefore opens no more pages than it has reports.
+
 The contents page needs the page of every section (:mod:`evaluation.publish.contents`): a
 draft print (untagged, no outline, no footer: about half the time of the tagged print)
 gives them through its named destinations, and the document is printed tagged once.
