@@ -564,3 +564,86 @@ def test_print_pdfs_works_inside_a_running_event_loop(tmp_path):
 
     text = PdfReader(tmp_path / "loop.pdf").pages[0].extract_text()
     assert "Dari dalam asyncio" in text and "Halaman 1 dari 1" in text
+
+
+def _static_page(path: Path, title: str, body: str) -> Path:
+    path.write_text(
+        f'<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>{title}</title>'
+        f"</head><body><main>{body}</main></body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_only_static_utf8_documents_are_written_in_place():
+    from evaluation.publish.pdf import _is_static
+
+    head = b'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>'
+    assert _is_static(head + b"<h1>Daftar</h1><p>Daftar dan kontak</p></body></html>")
+    for active in (
+        b"<script>x=1</script>",
+        b'<SCRIPT src="a.js"></SCRIPT>',
+        b'<img src="a.png" onerror="x()">',
+        b'<iframe src="b.html"></iframe>',
+        b'<meta http-equiv="refresh" content="0; url=b.html">',
+        b'<object data="c.pdf"></object>',
+    ):
+        assert not _is_static(head + active + b"</body></html>"), active
+    assert not _is_static(b"<!DOCTYPE html><html><head></head><body><p>x</p></body></html>")
+    assert not _is_static(b'<html><head><meta charset="windows-1252"></head><body>x</body></html>')
+
+
+@pytest.mark.e2e
+@needs_chromium
+def test_static_lists_share_one_page_yet_print_as_their_own_documents(tmp_path, caplog):
+    """Script-free lists of one folder are written into the page in turn (no navigation):
+    each PDF still has its own text, title, language, tags, footer count and network guard;
+    a document with a script between them is navigated to."""
+    from pypdf import PdfReader
+
+    folder = tmp_path / "unit"
+    folder.mkdir()
+    long_rows = "".join(f"<p>Baris {n} daftar panjang</p>" for n in range(120))
+    pages = [
+        _static_page(folder / "a.html", "Daftar A", "<h1>Unit A</h1><p>Isi unit A</p>"),
+        _static_page(folder / "b.html", "Daftar B", "<h1>Unit B</h1>" + long_rows),
+        _static_page(
+            folder / "c.html",
+            "Daftar C",
+            '<h1>Unit C</h1><img src="http://127.0.0.1:9/c.png"><p>Isi unit C</p>',
+        ),
+        _static_page(folder / "d.html", "Daftar D", "<h1>Unit D</h1><script>var z=1;</script>"),
+        _static_page(folder / "e.html", "Daftar E", "<h1>Unit E</h1><p>Isi unit E</p>"),
+        _static_page(folder / "f.html", "Daftar F", "<h1>Unit F</h1><p>Isi unit F</p>"),
+    ]
+    jobs = [(p, p.with_suffix(".pdf")) for p in pages]
+    with caplog.at_level(logging.DEBUG, logger="evaluation.publish.pdf"):
+        print_pdfs(jobs, footer_label="Uji daftar", concurrency=1)
+    logs = [r.getMessage() for r in caplog.records]
+    in_place = sorted(m.split(":")[0] for m in logs if "written in place" in m)
+    assert in_place == ["b.html", "c.html", "f.html"]  # a, d (script), e (after d): navigated
+    for page, pdf in jobs:
+        reader = PdfReader(pdf)
+        letter = page.stem.upper()
+        texts = [unicodedata.normalize("NFKC", p.extract_text()) for p in reader.pages]
+        assert f"Unit {letter}" in texts[0]
+        assert not any(f"Unit {o}" in "".join(texts) for o in "ABCDEF" if o != letter)
+        assert reader.metadata.title == f"Daftar {letter}"
+        assert reader.trailer["/Root"]["/Lang"] == "id"
+        assert "/StructTreeRoot" in reader.trailer["/Root"]
+        n = len(reader.pages)
+        assert n == 1 or letter == "B" and n > 1
+        for i, text in enumerate(texts, start=1):
+            assert "Uji daftar" in text and f"Halaman {i} dari {n}" in text
+    assert [m for m in logs if "external resource" in m] == [
+        "c.html tried to load 1 external resource(s), blocked: http://127.0.0.1:9/c.png"
+    ]
+    # the same text, page by page, as each list navigated to in a page of its own
+    alone = tmp_path / "alone"
+    for page in pages[1:3]:
+        print_pdfs([(page, alone / page.with_suffix(".pdf").name)], footer_label="Uji daftar")
+        shared, own = (
+            [p.extract_text() for p in PdfReader(d / page.with_suffix(".pdf").name).pages]
+            for d in (folder, alone)
+        )
+        assert shared == own

@@ -823,6 +823,16 @@ def test_console_speaks_the_report_language(built, built_en):
     assert "Laporan siap" not in en_log and "detik" not in en_log
 
 
+def test_without_pdfs_the_unit_index_links_the_html_lists(built_en):
+    unit_dir = built_en / "unit"
+    assert list(unit_dir.glob("*.pdf")) == []
+    unit_index = (unit_dir / "index.html").read_text(encoding="utf-8")
+    assert ".pdf" not in unit_index
+    for stem in UNIT_PARTNERS:
+        assert (unit_dir / f"{stem}.html").is_file()
+        assert f'href="{stem}.html"' in unit_index
+
+
 def test_english_report_has_english_headings(built_en):
     html = (built_en / f"{MAIN}_en.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html

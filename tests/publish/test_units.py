@@ -67,7 +67,18 @@ def test_one_page_per_unit_with_flagged_agreements(tables, tmp_path):
     assert '<html lang="id">' in biro
     index = (tmp_path / "unit" / "index.html").read_text(encoding="utf-8")
     for name in names:
-        assert f'href="{name}.pdf"' in index
+        assert f'href="{name}.pdf"' in index and f'href="{name}.html"' in index
+
+
+def test_without_pdfs_the_index_links_the_html_lists(tables, tmp_path):
+    """``evaluation report --no-pdf`` prints no list: the index must not link a PDF."""
+    T, rp = tables["id"]
+    pages = write_unit_pages(T, rp, True, tmp_path / "unit", pdf=False)
+    index = (tmp_path / "unit" / "index.html").read_text(encoding="utf-8")
+    assert ".pdf" not in index
+    for page in pages:
+        assert f'<a href="{page.stem}.html">' in index
+    assert index.count("<li>") == len(pages) == 3
 
 
 def test_english_pages_and_no_sample_mark(tables, tmp_path):

@@ -21,6 +21,14 @@ PdfPrinter` compiles the bundle in every page ahead of the first report (:func:`
 The key is the *decoded* source: the warm-up page must be UTF-8 like the reports, else the
 bundle decodes differently and nothing is reused.
 
+Every navigation costs CPU of its own (about as much as printing a one-page list), so a
+document that runs no code (a unit list, :mod:`evaluation.publish.units`) is written into the
+page in place (``page.set_content``) when the page already shows such a document from the
+same folder: the 22 unit lists of the sample take one navigation per run of lists instead of
+one each (:meth:`_Slot.static_text`). A fresh page is a fresh renderer process, which pays
+the full compile again, and nothing is shared between renderers (no on-disk code cache for
+``file:`` scripts): the report command therefore opens no more pages than it has reports.
+
 The contents page needs the page of every section (:mod:`evaluation.publish.contents`): a
 draft print (untagged, no outline, no footer: about half the time of the tagged print)
 gives them through its named destinations, and the document is printed tagged once.
@@ -93,6 +101,13 @@ _MAX_PASSES = 3
 _PLOTLY_TAG = re.compile(rb"<script\b[^>]*\bdata-eval-plotlyjs\b[^>]*>", re.IGNORECASE)
 _SCRIPT_END = re.compile(rb"</script", re.IGNORECASE)
 _SRC_ATTR = re.compile(rb"\ssrc\s*=", re.IGNORECASE)
+#: What makes a document run code or load other documents: such a document is always opened
+#: by a navigation of its own (a fresh window), never written into the page of the previous.
+_ACTIVE_CONTENT = re.compile(
+    rb"<(?:script|iframe|frame|object|embed|meta\s[^>]*http-equiv)\b|\son[a-z]+\s*=",
+    re.IGNORECASE,
+)
+_UTF8_META = re.compile(rb"<meta\s+charset\s*=\s*[\"']?utf-8[\"'\s/>]", re.IGNORECASE)
 #: ``sel => count``: wait for the fonts, then the number of charts (``sel``) in the document.
 _FONTS_AND_CHARTS = (
     "async sel => { if (document.fonts) { await document.fonts.ready; }"
@@ -171,6 +186,11 @@ def _externalize_plotly(document: bytes, base_url: str) -> tuple[bytes, str | No
     return document[: tag.start()] + new_tag + document[end.start() :], name, script
 
 
+def _is_static(document: bytes) -> bool:
+    """True for a UTF-8 document that runs no code and opens no other document."""
+    return bool(_UTF8_META.search(document, 0, 2048)) and not _ACTIVE_CONTENT.search(document)
+
+
 def _same_file(url: str, path: Path) -> bool:
     if not url.lower().startswith("file:"):
         return False
@@ -195,6 +215,8 @@ class _Slot:
         self.path: Path | None = None
         self.uri = ""
         self.document: bytes | None = None
+        #: Folder of the static document the page shows (see :meth:`static_text`), else None.
+        self.static_dir: Path | None = None
         self.blocked: list[str] = []
         self.page_errors: list[str] = []
 
@@ -212,6 +234,29 @@ class _Slot:
         self.document = document
         self.blocked = []
         self.page_errors = []
+
+    def static_text(self) -> str | None:
+        """The job's document as text if it can replace the page's document in place.
+
+        A document without scripts, frames, event handlers or refresh (a unit list), in
+        UTF-8, from the folder of the static document the page already shows, is written
+        into that page (``page.set_content``) instead of navigated to: a navigation costs
+        about as much CPU as printing such a page. The page keeps its URL, which is in the
+        same folder, so relative references resolve the same way; its requests pass the
+        same network guard. None: navigate.
+        """
+        document = self.document
+        if (
+            document is None
+            or self.path is None
+            or self.static_dir != self.path.parent
+            or not _is_static(document)
+        ):
+            return None
+        try:
+            return document.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
 
     def on_page_error(self, exc) -> None:
         self.page_errors.append(str(exc))
@@ -464,10 +509,18 @@ async def _print_one(page, slot: _Slot, html_path: Path, settings: dict) -> byte
             code="pdf_prepare_failed",
             fields={"path": html_path, "detail": first_line(exc)},
         ) from exc
+    text = slot.static_text()
+    static = _is_static(slot.document)
+    slot.static_dir = None  # until this document is shown
     try:
-        await page.goto(slot.uri, wait_until="load", timeout=timeout_ms)
+        if text is not None:
+            await page.set_content(text, wait_until="load", timeout=timeout_ms)
+        else:
+            await page.goto(slot.uri, wait_until="load", timeout=timeout_ms)
     finally:
         slot.document = None
+    if static:
+        slot.static_dir = html_path.parent
     t1 = time.perf_counter()
     if await page.evaluate(_FONTS_AND_CHARTS, CHART_SELECTOR):  # a page without charts: no wait
         await _wait_for_charts(page, html_path, timeout_ms)
@@ -476,8 +529,9 @@ async def _print_one(page, slot: _Slot, html_path: Path, settings: dict) -> byte
     data, passes = await _print_with_contents(page, settings)
     t3 = time.perf_counter()
     log.debug(
-        "%s: load %.2f s, charts %.2f s, pdf %.2f s (%d passes)",
+        "%s: %s %.2f s, charts %.2f s, pdf %.2f s (%d passes)",
         html_path.name,
+        "load" if text is None else "written in place",
         t1 - t0,
         t2 - t1,
         t3 - t2,

@@ -279,7 +279,7 @@ def _build(
             title=titles.title_text(rp, is_sample),
             lang=rp.lang,
         )
-        unit_pages[:] = write_unit_pages(tables, rp, is_sample, staging / UNIT_DIR)
+        unit_pages[:] = write_unit_pages(tables, rp, is_sample, staging / UNIT_DIR, pdf=pdf)
         queue_unit_pages()
         echo(
             _t(
@@ -424,9 +424,16 @@ def _build(
     # while the other notebooks still run
     t_print = time.perf_counter()
     if pdf and any(j.pdf is not None for j in todo):
+        from evaluation.publish.pdf import default_concurrency
         from evaluation.publish.printer import PdfPrinter
 
-        printer = PdfPrinter(titles.footer_text(rp, is_sample), lang=rp.lang)
+        # a page per report at most: each page compiles plotly.js once; the lists are short
+        n_reports = sum(j.pdf is not None for j in todo)
+        printer = PdfPrinter(
+            titles.footer_text(rp, is_sample),
+            lang=rp.lang,
+            concurrency=min(default_concurrency(), n_reports),
+        )
         queue_unit_pages()
     by_label = {j.label: j for j in todo}
 

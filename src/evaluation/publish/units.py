@@ -102,23 +102,35 @@ def unit_page(
     return _page(title, "".join(parts), lang)
 
 
-def _index_page(by_unit: pd.DataFrame, files: dict[object, str], rp: ReportParams) -> str:
+def _index_page(
+    by_unit: pd.DataFrame, files: dict[object, str], rp: ReportParams, pdf: bool
+) -> str:
+    """The folder's index: each unit's PDF with its HTML beside it (only the HTML without
+    PDFs)."""
     lang = rp.lang
     title = t("tier.unit_index_title", lang)
     table = unit_counts_table(by_unit, lang)
-    links = "".join(
-        f'<li><a href="{html.escape(slug, quote=True)}.pdf">'
-        f"{html.escape(t('tier.no_unit', lang) if pd.isna(u) else str(u))}</a>"
-        f' (<a href="{html.escape(slug, quote=True)}.html">HTML</a>)</li>'
-        for u, slug in files.items()
-    )
+
+    def item(unit: object, slug: str) -> str:
+        name = html.escape(t("tier.no_unit", lang) if pd.isna(unit) else str(unit))
+        href = html.escape(slug, quote=True)
+        if not pdf:
+            return f'<li><a href="{href}.html">{name}</a></li>'
+        return f'<li><a href="{href}.pdf">{name}</a> (<a href="{href}.html">HTML</a>)</li>'
+
+    links = "".join(item(u, slug) for u, slug in files.items())
     when = html.escape(t("report.data_as_of", lang, date=fmt_date(rp.as_of, lang)))
     body = f"<h1>{html.escape(title)}</h1><p>{when}</p>{table}<ul>{links}</ul>"
     return _page(title, body, lang)
 
 
 def write_unit_pages(
-    tables: dict[str, pd.DataFrame], rp: ReportParams, is_sample: bool, folder: Path
+    tables: dict[str, pd.DataFrame],
+    rp: ReportParams,
+    is_sample: bool,
+    folder: Path,
+    *,
+    pdf: bool = True,
 ) -> list[Path]:
     """Write one HTML list per unit with flagged agreements into ``folder`` (and its
     ``index.html``); return the lists' paths (each is printed to the ``.pdf`` beside it).
@@ -132,6 +144,9 @@ def write_unit_pages(
         The report parameters and whether the data are the bundled sample.
     folder
         ``<report>/unit/``; not created when no agreement is flagged.
+    pdf
+        The lists will be printed: the index links each PDF (and its HTML); False (the
+        report is made without PDFs): it links the HTML lists only.
 
     Returns
     -------
@@ -160,7 +175,7 @@ def write_unit_pages(
         path = folder / f"{slug}.html"
         path.write_text(unit_page(unit, rows, rp, term, is_sample), encoding="utf-8")
         written.append(path)
-    (folder / "index.html").write_text(_index_page(by_unit, files, rp), encoding="utf-8")
+    (folder / "index.html").write_text(_index_page(by_unit, files, rp, pdf), encoding="utf-8")
     return written
 
 
