@@ -9,7 +9,6 @@ system Chromium with ``inspect_html`` (tests/html_inspect.py) and print it with
 from __future__ import annotations
 
 import base64
-import hashlib
 import logging
 import os
 import re
@@ -380,50 +379,6 @@ def test_plotly_defined_despite_amd_loader_and_hidden_chart_prints(tmp_path):
 # --------------------------------------------------------------------------- concurrency
 
 
-def _plotly_tag(body: str) -> bytes:
-    return b'<script data-eval-plotlyjs="1" type="text/javascript">' + body.encode() + b"</script>"
-
-
-def test_externalize_plotly_moves_the_bundle_to_a_shared_url():
-    from evaluation.publish.pdf import _externalize_plotly
-
-    body = 'var a = "é < b";'
-    doc = b"<html><head>" + _plotly_tag(body) + b"</head><body><p>x</p></body></html>"
-    new, name, script = _externalize_plotly(doc, "file:///tmp/cetak/")
-    expected_name = "plotly-" + hashlib.sha256(body.encode()).hexdigest()[:20] + ".js"
-    assert name == expected_name
-    assert script == body.encode()
-    assert new == (
-        b'<html><head><script data-eval-plotlyjs="1" type="text/javascript" '
-        b'src="file:///tmp/cetak/' + expected_name.encode() + b'"></script>'
-        b"</head><body><p>x</p></body></html>"
-    )
-    # Another report with the same bundle gets the same name; another bundle does not.
-    other = b"<html><body><h1>Lain</h1>" + _plotly_tag(body) + b"</body></html>"
-    assert _externalize_plotly(other, "file:///tmp/cetak/")[1] == expected_name
-    changed = b"<html>" + _plotly_tag(body + " ") + b"</html>"
-    assert _externalize_plotly(changed, "file:///tmp/cetak/")[1] != expected_name
-    # The closing tag is found case-insensitively, as the HTML parser does.
-    upper = b"<html>" + _plotly_tag("var z;")[:-9] + b"</SCRIPT ><p>y</p></html>"
-    new, name, script = _externalize_plotly(upper, "file:///s/")
-    assert script == b"var z;" and new.endswith(b'"></SCRIPT ><p>y</p></html>')
-
-
-@pytest.mark.parametrize(
-    "doc",
-    [
-        b"<html><script>var plain = 1;</script></html>",  # no plotly.js block
-        b'<html><script data-eval-plotlyjs="1" src="p.js"></script></html>',  # already external
-        b'<html><script data-eval-plotlyjs="1">var a = 1;',  # never closed
-        b"<html>" + _plotly_tag("var s = '<!--<script>';") + b"</html>",  # escape rules
-    ],
-)
-def test_externalize_plotly_leaves_other_documents_unchanged(doc):
-    from evaluation.publish.pdf import _externalize_plotly
-
-    assert _externalize_plotly(doc, "file:///s/") == (doc, None, None)
-
-
 def test_warm_up_page_runs_the_reports_bundle_from_the_same_file():
     """The page the printer compiles plotly.js in names the bundle exactly as a rendered
     report does (same bytes, same file: V8's cache key) and is UTF-8 like the reports (the
@@ -432,7 +387,8 @@ def test_warm_up_page_runs_the_reports_bundle_from_the_same_file():
 
     from evaluation.presentation import charts
     from evaluation.publish.html import with_plotly_js
-    from evaluation.publish.pdf import _externalize_plotly, _plotly_document
+    from evaluation.publish.page_document import externalize_plotly
+    from evaluation.publish.pdf import _plotly_document
 
     fig = charts.count_bar(pd.DataFrame({"category": ["A"], "agreements": [3]}), "category")
     report = with_plotly_js(
@@ -440,8 +396,8 @@ def test_warm_up_page_runs_the_reports_bundle_from_the_same_file():
         f"<body>{charts.figure_html(fig)}</body></html>"
     ).encode("utf-8")
     warm = _plotly_document()
-    _, name, script = _externalize_plotly(warm, "file:///s/")
-    assert name is not None and (name, script) == _externalize_plotly(report, "file:///s/")[1:]
+    _, name, script = externalize_plotly(warm, "file:///s/")
+    assert name is not None and (name, script) == externalize_plotly(report, "file:///s/")[1:]
     assert warm.lower().index(b'<meta charset="utf-8">') < warm.index(b"data-eval-plotlyjs")
 
 
@@ -573,24 +529,6 @@ def _static_page(path: Path, title: str, body: str) -> Path:
         encoding="utf-8",
     )
     return path
-
-
-def test_only_static_utf8_documents_are_written_in_place():
-    from evaluation.publish.pdf import _is_static
-
-    head = b'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>'
-    assert _is_static(head + b"<h1>Daftar</h1><p>Daftar dan kontak</p></body></html>")
-    for active in (
-        b"<script>x=1</script>",
-        b'<SCRIPT src="a.js"></SCRIPT>',
-        b'<img src="a.png" onerror="x()">',
-        b'<iframe src="b.html"></iframe>',
-        b'<meta http-equiv="refresh" content="0; url=b.html">',
-        b'<object data="c.pdf"></object>',
-    ):
-        assert not _is_static(head + active + b"</body></html>"), active
-    assert not _is_static(b"<!DOCTYPE html><html><head></head><body><p>x</p></body></html>")
-    assert not _is_static(b'<html><head><meta charset="windows-1252"></head><body>x</body></html>')
 
 
 @pytest.mark.e2e
