@@ -11,7 +11,6 @@ The exporter is made once per process and language. The file is written atomical
 
 from __future__ import annotations
 
-import copy
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -32,13 +31,9 @@ _EXPORTERS: dict[str, object] = {}
 _EXPORTER_LOCK = threading.Lock()
 
 
-def _prepare(
-    nb: nbformat.NotebookNode, title: str, keep_stderr: bool, *, copy_nb: bool = True
-) -> nbformat.NotebookNode:
-    """``nb`` with the title set and (unless kept) stderr streams removed: a copy, or ``nb``
-    itself when ``copy_nb`` is False (a notebook just read for this)."""
-    if copy_nb:
-        nb = copy.deepcopy(nb)
+def _prepare(nb: nbformat.NotebookNode, title: str, keep_stderr: bool) -> nbformat.NotebookNode:
+    """``nb`` itself (a notebook just read for this), with the title set and (unless kept)
+    stderr streams removed."""
     nb.metadata["title"] = title
     if not keep_stderr:
         for cell in nb.cells:
@@ -214,7 +209,7 @@ def notebook_to_html(
         ) from exc
     if lang is None:
         lang = _notebook_lang(nb)
-    nb = _prepare(nb, title, keep_stderr, copy_nb=False)  # read here, for this only
+    nb = _prepare(nb, title, keep_stderr)  # read here, for this only
     try:
         body = _render(nb, title, lang)
     except Exception as exc:  # noqa: BLE001 - nbconvert raises many kinds
