@@ -32,13 +32,14 @@ def plain(text: object) -> str:
     return " ".join(html.unescape(s).split())
 
 
+def layout_of(fig: go.Figure | FigureSpec) -> dict:
+    """The layout properties set on a figure or a spec, as a dict (not to be modified)."""
+    return fig.layout if isinstance(fig, FigureSpec) else fig.layout.to_plotly_json()
+
+
 def figure_lang(fig: go.Figure | FigureSpec) -> str:
     """The report language of a figure, from its separators (``",."`` is Indonesian)."""
-    if isinstance(fig, FigureSpec):
-        separators = fig.layout.get("separators")
-    else:
-        separators = fig.layout.separators
-    return "en" if (separators or ",.") == ".," else "id"
+    return "en" if (layout_of(fig).get("separators") or ",.") == ".," else "id"
 
 
 def _axis(layout: dict, name: str) -> dict:

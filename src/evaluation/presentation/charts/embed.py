@@ -12,7 +12,12 @@ from functools import lru_cache
 import plotly.graph_objects as go
 
 from evaluation.presentation.charts.bundle import REPORT_TRACES, Bundle, bundle_for
-from evaluation.presentation.charts.datatable import data_table_html, figure_lang, plain
+from evaluation.presentation.charts.datatable import (
+    data_table_html,
+    figure_lang,
+    layout_of,
+    plain,
+)
 from evaluation.presentation.charts.spec import FigureSpec
 from evaluation.presentation.charts.style import DEFAULT_HEIGHT, PLOT_CONFIG
 from evaluation.presentation.text import t
@@ -265,16 +270,13 @@ def document_trace_types(body: str) -> frozenset[str] | None:
 
 
 def _layout_height(fig: go.Figure | FigureSpec) -> int | None:
-    return fig.layout.get("height") if isinstance(fig, FigureSpec) else fig.layout.height
+    return layout_of(fig).get("height")
 
 
 def chart_title(fig: go.Figure | FigureSpec) -> str:
     """The figure's title as plain text (empty when it has none)."""
-    if isinstance(fig, FigureSpec):
-        text = (fig.layout.get("title") or {}).get("text")
-        return plain(text) if text else ""
-    title = fig.layout.title
-    return plain(title.text) if title is not None and title.text else ""
+    text = (layout_of(fig).get("title") or {}).get("text")
+    return plain(text) if text else ""
 
 
 def mimebundle(
