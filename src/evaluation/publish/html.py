@@ -314,6 +314,12 @@ def with_plotly_js(body: str) -> str:
     return body[:head_end] + block + "\n" + body[head_end:]
 
 
+def itables_block() -> str:
+    """The DataTables bundle exactly as :func:`with_itables_js` and :func:`notebook_to_html`
+    insert it (the printer leaves it out: :func:`evaluation.publish.page_document.without_itables`)."""
+    return _itables_block()[0]
+
+
 def with_itables_js(body: str) -> str:
     """``body`` with the offline DataTables bundle of itables embedded once (before
     ``</body>``) when it holds an interactive table (``data-eval-itable``) and does not embed
