@@ -104,7 +104,7 @@ def test_background_jobs_wait_for_the_reports_submitted_after_them(tmp_path):
     with PdfPrinter("Uji urutan", concurrency=1, warm=False) as printer:
         printer.submit(_page(tmp_path / "pertama.html", "Pertama", charts=0), pdfs["pertama"])
         deadline = time.monotonic() + 60
-        while not printer._queue.empty() and time.monotonic() < deadline:  # taken, printing
+        while printer._jobs.waiting() and time.monotonic() < deadline:  # taken, printing
             time.sleep(0.01)
         for n in ("daftar1", "daftar2"):
             printer.submit(_page(tmp_path / f"{n}.html", n), pdfs[n], background=True)
@@ -112,3 +112,50 @@ def test_background_jobs_wait_for_the_reports_submitted_after_them(tmp_path):
         assert printer.close() == [pdfs[n] for n in names]  # in submission order
     order = sorted(names, key=lambda n: pdfs[n].stat().st_mtime_ns)
     assert order == ["pertama", "laporan", "daftar1", "daftar2"]
+
+
+def _counting_pages(monkeypatch) -> list:
+    """Count the pages the printer opens (each page is a browser context of its own)."""
+    from evaluation.publish import pdf
+
+    opened: list = []
+    open_page = pdf._open_page
+
+    async def counted(browser, script_dir):
+        opened.append(script_dir)
+        return await open_page(browser, script_dir)
+
+    monkeypatch.setattr(pdf, "_open_page", counted)
+    return opened
+
+
+@pytest.mark.e2e
+@needs_chromium
+def test_the_list_page_prints_lists_beside_a_report_only(tmp_path, monkeypatch):
+    """With ``list_page``, lists queued while the one report page prints a long report are
+    printed by a second page before that report is done; lists queued while no report
+    prints are printed by the report page, and no second page is opened."""
+    opened = _counting_pages(monkeypatch)
+    lists = [tmp_path / f"daftar{n}.pdf" for n in range(3)]
+    with PdfPrinter("Uji daftar", concurrency=1, warm=False, list_page=True) as printer:
+        for n, pdf in enumerate(lists):
+            printer.submit(_page(tmp_path / f"daftar{n}.html", f"Daftar {n}"), pdf, background=True)
+        assert printer.close() == lists
+    assert len(opened) == 1  # the report page printed them all
+
+    opened.clear()
+    report = tmp_path / "laporan.html"
+    rows = "".join(f"<p>Baris laporan panjang nomor {n}</p>" for n in range(6000))
+    report.write_text(f"<!DOCTYPE html><html><body><h1>Laporan</h1>{rows}</body></html>")
+    with PdfPrinter("Uji daftar", concurrency=1, warm=False, list_page=True) as printer:
+        printer.submit(report, tmp_path / "laporan.pdf")
+        deadline = time.monotonic() + 60
+        while printer._jobs.waiting() and time.monotonic() < deadline:  # taken, printing
+            time.sleep(0.01)
+        for n, pdf in enumerate(lists):
+            printer.submit(_page(tmp_path / f"lagi{n}.html", f"Lagi {n}"), pdf, background=True)
+        printer.close()
+    assert len(opened) == 2
+    done = (tmp_path / "laporan.pdf").stat().st_mtime_ns
+    assert all(pdf.stat().st_mtime_ns < done for pdf in lists)
+    assert [_text(pdf).split()[:2] for pdf in lists] == [["Lagi", str(n)] for n in range(3)]

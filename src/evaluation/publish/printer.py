@@ -9,11 +9,20 @@ which overlaps the browser's start-up with the notebooks too, and opens its page
 compiles plotly.js in each while it waits for the first HTML. Printing itself is exactly
 that of :mod:`evaluation.publish.pdf` (same pages, contents page, footer, checks); each PDF
 is written atomically as soon as it is printed.
+
+Reports come first; a short list submitted as ``background`` is printed when no report is
+waiting. With ``list_page``, one more page prints lists, but only while every report page is
+printing a report: one renderer prints a report on one core (about 6 s for the main report),
+so on a machine with a core to spare the lists queued behind it are printed beside it instead
+of after it. That page is opened the first time it is needed (it compiles no plotly.js: lists
+draw no charts) and never takes a list while a report page is free, so it does not compete
+with the notebooks that run while no report is printing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import tempfile
 import threading
 from pathlib import Path
@@ -24,10 +33,64 @@ from evaluation.publish.pdf import default_concurrency, print_settings, slot_wor
 
 __all__ = ["PdfPrinter"]
 
-# Queue items are ``(rank, index, html, pdf)``: by rank, then in submission order.
-_FOREGROUND, _BACKGROUND = 0, 1
-#: The item that tells one page there are no more jobs (ranked after every job).
-_END = (2, 0, None, None)
+
+class _Jobs:
+    """The printer's jobs ``(index, html, pdf)``: reports, then lists, each in submission
+    order, handed to the report pages and to the list page (see the module's notes). Lives
+    in the printer's event loop."""
+
+    def __init__(self, report_pages: int) -> None:
+        self.reports: collections.deque = collections.deque()
+        self.lists: collections.deque = collections.deque()
+        self.report_pages = report_pages
+        self.printing_reports = 0  # report pages printing a report now
+        self.closed = False
+        self.changed = asyncio.Condition()
+
+    def waiting(self) -> int:
+        return len(self.reports) + len(self.lists)
+
+    async def put(self, item, background: bool) -> None:
+        async with self.changed:
+            (self.lists if background else self.reports).append(item)
+            self.changed.notify_all()
+
+    async def close(self) -> None:
+        async with self.changed:
+            self.closed = True
+            self.changed.notify_all()
+
+    async def for_report_page(self, was_report: bool):
+        """The next job of a report page (a report if one waits, else a list), or None when
+        closed and nothing is left; ``was_report``: its previous job was a report."""
+        async with self.changed:
+            if was_report:
+                self.printing_reports -= 1
+                self.changed.notify_all()
+            while True:
+                if self.reports:
+                    self.printing_reports += 1
+                    item, is_report = self.reports.popleft(), True
+                elif self.lists:
+                    item, is_report = self.lists.popleft(), False
+                elif self.closed:
+                    item, is_report = None, False
+                else:
+                    await self.changed.wait()
+                    continue
+                self.changed.notify_all()  # the list page waits on every change
+                return item, is_report
+
+    async def for_list_page(self):
+        """The next list for the list page, taken only while every report page prints a
+        report; None when closed and no list is left."""
+        async with self.changed:
+            while True:
+                if self.lists and self.printing_reports >= self.report_pages:
+                    return self.lists.popleft()
+                if self.closed and not self.lists:
+                    return None
+                await self.changed.wait()
 
 
 class PdfPrinter:
@@ -50,6 +113,9 @@ class PdfPrinter:
     warm
         Open every page at once and compile plotly.js in it while the first HTML is awaited,
         so that no report pays the compile (about 2.5 s of CPU per page).
+    list_page
+        One more page that prints ``background`` jobs while every other page prints a
+        report (see the module's notes); for a machine with more cores than ``concurrency``.
     """
 
     def __init__(
@@ -60,6 +126,7 @@ class PdfPrinter:
         timeout_ms: int = DEFAULT_TIMEOUT_MS,
         concurrency: int | None = None,
         warm: bool = True,
+        list_page: bool = False,
     ):
         if concurrency is None:
             concurrency = default_concurrency()
@@ -68,12 +135,13 @@ class PdfPrinter:
         self._settings = print_settings(footer_label, lang, timeout_ms)
         self._slots = concurrency
         self._warm = warm
+        self._list_page = list_page
         self._errors: list[BaseException] = []
         self._written: dict[int, Path] = {}
         self._count = 0
         self._closed = False
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._queue: asyncio.PriorityQueue | None = None
+        self._jobs: _Jobs | None = None
         self._started = threading.Event()
         self._thread = threading.Thread(target=self._run, name="pdf-printer", daemon=True)
         self._thread.start()
@@ -107,7 +175,7 @@ class PdfPrinter:
             raise self._errors[0]
         index = self._count
         self._count += 1
-        self._put((_BACKGROUND if background else _FOREGROUND, index, html_path, pdf_path))
+        self._call("put", (index, html_path, pdf_path), background)
 
     def close(self) -> list[Path]:
         """Wait until every submitted job is printed; the PDF paths in submission order.
@@ -120,8 +188,7 @@ class PdfPrinter:
         """
         if not self._closed:
             self._closed = True
-            for _ in range(self._slots):
-                self._put(_END)
+            self._call("close")
         self._thread.join()
         if self._errors:
             raise self._errors[0]
@@ -131,8 +198,7 @@ class PdfPrinter:
         """Stop printing: jobs not yet started are dropped; no error is raised."""
         self._closed = True
         self._errors.append(RenderError("printing aborted", code="pdf_aborted"))
-        for _ in range(self._slots):
-            self._put(_END)
+        self._call("close")
         self._thread.join()
 
     def __enter__(self) -> PdfPrinter:
@@ -145,12 +211,15 @@ class PdfPrinter:
             self.close()
 
     # ----------------------------------------------------------------- private
-    def _put(self, item) -> None:
-        if self._loop is not None and self._queue is not None and self._thread.is_alive():
-            try:
-                self._loop.call_soon_threadsafe(self._queue.put_nowait, item)
-            except RuntimeError:  # the loop has just ended (every page failed)
-                pass
+    def _call(self, method: str, *args) -> None:
+        """Run the :class:`_Jobs` coroutine ``method(*args)`` in the printer's loop."""
+        if self._loop is None or self._jobs is None or not self._thread.is_alive():
+            return  # the loop has ended (every page failed) or never started
+        coroutine = getattr(self._jobs, method)(*args)
+        try:
+            asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        except RuntimeError:  # the loop has just ended
+            coroutine.close()
 
     def _run(self) -> None:
         try:
@@ -165,41 +234,60 @@ class PdfPrinter:
         from evaluation.publish.html import write_atomic
 
         self._loop = asyncio.get_running_loop()
-        self._queue = asyncio.PriorityQueue()
+        jobs = self._jobs = _Jobs(self._slots)
         targets: dict[int, Path] = {}
+
+        def taken(item):
+            if item is None or self._errors:  # no more, or a job failed or abort()
+                return None
+            index, html_path, pdf_path = item
+            targets[index] = pdf_path
+            return index, html_path
+
+        def report_page():
+            was_report = False
+
+            async def next_job():
+                nonlocal was_report
+                while True:
+                    item, was_report = await jobs.for_report_page(was_report)
+                    if item is None or not self._errors:
+                        return taken(item)
+
+            return next_job
+
+        async def list_page():
+            while True:
+                item = await jobs.for_list_page()
+                if item is None or not self._errors:
+                    return taken(item)
+
         try:
             async with async_chromium_browser() as browser:
                 self._started.set()
-
-                async def next_job():
-                    while True:
-                        item = await self._queue.get()
-                        if item == _END:
-                            return None
-                        _, index, html_path, pdf_path = item
-                        if self._errors:  # a job failed or abort(): drop the rest
-                            continue
-                        targets[index] = pdf_path
-                        return index, html_path
 
                 async def done(index: int, data: bytes) -> None:
                     self._written[index] = write_atomic(targets[index], data)
 
                 with tempfile.TemporaryDirectory(prefix="evaluation-print-") as tmp:
-                    await asyncio.gather(
-                        *(
+                    pages = [
+                        slot_worker(
+                            browser,
+                            report_page(),
+                            done,
+                            Path(tmp),
+                            self._errors,
+                            self._settings,
+                            warm=self._warm,
+                        )
+                        for _ in range(self._slots)
+                    ]
+                    if self._list_page:  # opened by its first list, no plotly.js
+                        pages.append(
                             slot_worker(
-                                browser,
-                                next_job,
-                                done,
-                                Path(tmp),
-                                self._errors,
-                                self._settings,
-                                warm=self._warm,
+                                browser, list_page, done, Path(tmp), self._errors, self._settings
                             )
-                            for _ in range(self._slots)
-                        ),
-                        return_exceptions=True,
-                    )
+                        )
+                    await asyncio.gather(*pages, return_exceptions=True)
         finally:
             self._started.set()

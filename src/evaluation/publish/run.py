@@ -427,12 +427,15 @@ def _build(
         from evaluation.publish.pdf import default_concurrency
         from evaluation.publish.printer import PdfPrinter
 
-        # a page per report at most: each page compiles plotly.js once; the lists are short
+        # a page per report at most: each page compiles plotly.js once; the lists are short,
+        # and printed beside a report by a page of their own when a core is left over
         n_reports = sum(j.pdf is not None for j in todo)
+        pages = min(default_concurrency(), n_reports)
         printer = PdfPrinter(
             titles.footer_text(rp, is_sample),
             lang=rp.lang,
-            concurrency=min(default_concurrency(), n_reports),
+            concurrency=pages,
+            list_page=pages < default_concurrency(),
         )
         queue_unit_pages()
     by_label = {j.label: j for j in todo}
