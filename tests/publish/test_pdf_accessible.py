@@ -273,3 +273,23 @@ def test_tidy_outline_appends_an_update_and_keeps_the_original_bytes():
     assert reader.metadata.title == "Uji" and len(reader.pages) == 4
     clean = _outline_pdf(["Laporan", "Metodologi"])
     assert tidy_outline(clean) is clean  # nothing to fix: the very same bytes
+
+
+def test_a_pdf_the_strict_reader_refuses_is_read_leniently():
+    """The outline is read strictly first (faster); a file with a wrong cross-reference
+    offset, which the strict reader refuses, is still read by the lenient one."""
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    from evaluation.publish.contents import _reader
+
+    pdf = _outline_pdf(["Laporan", "Metodologi"])
+    start = pdf.rindex(b"startxref") + len(b"startxref")
+    offset = int(pdf[start:].split()[0])
+    broken = pdf[:start] + pdf[start:].replace(str(offset).encode(), str(offset + 3).encode(), 1)
+    with pytest.raises(PyPdfError):
+        PdfReader(io.BytesIO(broken), strict=True)
+    assert _reader(pdf).strict and not _reader(broken).strict
+    assert outline_pages(broken) == outline_pages(pdf) == [("Laporan", 1), ("Metodologi", 2)]
