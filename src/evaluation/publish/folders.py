@@ -1,7 +1,7 @@
 """The report folder's layout: names, the earlier evaluation to compare with, the tables of
 record written into it, and the analysts' own notebooks that join the pack.
 
-:mod:`evaluation.publish.run` builds the pack with these; :mod:`evaluation.publish.units` names
+:mod:`evaluation.publish.build` builds the pack with these; :mod:`evaluation.publish.units` names
 its files with :func:`slugify`.
 """
 
