@@ -223,15 +223,12 @@ def _core(tables: Any, params: Params) -> _Core:
 
     keys = ["agreement_id", "scope"]
     item_acts = ac.merge(t.scope_items[keys], on=keys, how="inner")
-    agg = (
-        item_acts.groupby(keys, sort=False)
-        .agg(
-            _rank=("_rank", "max"),
-            n_activities=("_rank", "size"),
-            first_done_on=("_done_date", "min"),
-            last_activity_on=("activity_date", "max"),
-        )
-        .reset_index()
+    g = item_acts.groupby(keys, sort=False)
+    agg = _frame_of(
+        _rank=g["_rank"].max(),
+        n_activities=g.size(),
+        first_done_on=g["_done_date"].min(),
+        last_activity_on=g["activity_date"].max(),
     )
     items = t.scope_items[keys].merge(agg, on=keys, how="left")
     items["_rank"] = pd.to_numeric(items["_rank"]).fillna(low_rank).astype("int64")
@@ -242,25 +239,19 @@ def _core(tables: Any, params: Params) -> _Core:
     items["_is_done"] = items["_rank"] >= done_rank
     items["_is_prog"] = items["_rank"] == prog_rank
 
-    per_ag = (
-        ac.groupby("agreement_id", sort=False)
-        .agg(
-            followed_up=("_done", "any"),
-            first_done_on=("_done_date", "min"),
-            last_done_on=("_done_date", "max"),
-            last_activity_on=("activity_date", "max"),
-            n_activities=("_rank", "size"),
-        )
-        .reset_index()
+    g = ac.groupby("agreement_id", sort=False)
+    per_ag = _frame_of(
+        followed_up=g["_done"].any(),
+        first_done_on=g["_done_date"].min(),
+        last_done_on=g["_done_date"].max(),
+        last_activity_on=g["activity_date"].max(),
+        n_activities=g.size(),
     )
-    per_item = (
-        items.groupby("agreement_id", sort=False)
-        .agg(
-            scope_items=("scope", "size"),
-            scope_items_done=("_is_done", "sum"),
-            scope_items_in_progress=("_is_prog", "sum"),
-        )
-        .reset_index()
+    g = items.groupby("agreement_id", sort=False)
+    per_item = _frame_of(
+        scope_items=g.size(),
+        scope_items_done=g["_is_done"].sum(),
+        scope_items_in_progress=g["_is_prog"].sum(),
     )
     s = t.agreements[[*_AGREEMENT_FIELDS, "document_type", "ends_on_basis"]].copy()
     s = s.merge(per_item, on="agreement_id", how="left").merge(
@@ -286,6 +277,13 @@ def _core(tables: Any, params: Params) -> _Core:
         columns="_spos"
     )
     return _Core(t, ac, items.reset_index(drop=True), s, vocab, {}, unique_ids)
+
+
+def _frame_of(**columns: pd.Series) -> pd.DataFrame:
+    """Aggregates of one groupby (Series on the group index) as a frame, the group keys as
+    its first columns: what ``groupby(...).agg(name=(column, func), ...).reset_index()``
+    gives, without the cost of pandas' named aggregation."""
+    return pd.DataFrame(columns).reset_index()
 
 
 def _has_duplicate_ids(agreements: pd.DataFrame) -> bool:
