@@ -58,9 +58,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 
-from evaluation.analysis.frames import _isin, _mask, _months_between, _ns, _rate
+from evaluation.analysis.frames import _frame_of, _isin, _mask, _months_between, _ns, _rate
 from evaluation.analysis.inputs import Params, Tables, _as_tables, _normalise
 from evaluation.vocab.loader import Vocabulary, load_vocabulary
 
@@ -120,6 +121,8 @@ class _Core(NamedTuple):
     #: No agreement id occurs twice in the tables the core was computed from, so the core
     #: of one category is this core's rows of that category (:func:`restrict`).
     unique_ids: bool
+    #: The core of every category this one was cut from (:func:`restrict`), else None.
+    whole: _Core | None = None
 
 
 def window(
@@ -279,13 +282,6 @@ def _core(tables: Any, params: Params) -> _Core:
     return _Core(t, ac, items.reset_index(drop=True), s, vocab, {}, unique_ids)
 
 
-def _frame_of(**columns: pd.Series) -> pd.DataFrame:
-    """Aggregates of one groupby (Series on the group index) as a frame, the group keys as
-    its first columns: what ``groupby(...).agg(name=(column, func), ...).reset_index()``
-    gives, without the cost of pandas' named aggregation."""
-    return pd.DataFrame(columns).reset_index()
-
-
 def _has_duplicate_ids(agreements: pd.DataFrame) -> bool:
     ids = agreements["agreement_id"] if "agreement_id" in agreements.columns else None
     return ids is not None and bool(ids.dropna().astype("object").duplicated().any())
@@ -301,6 +297,37 @@ def _memo(core: _Core, key: tuple, compute: Callable[[], pd.DataFrame]) -> pd.Da
     if hit is None:
         hit = core.cache[key] = compute()
     return hit.copy()
+
+
+def _memo_rows(
+    core: _Core,
+    name: str,
+    params: Params,
+    compute: Callable[[_Core, Params], pd.DataFrame],
+    rank: str | None = None,
+) -> pd.DataFrame:
+    """:func:`_memo` of ``compute(core, params)``, a table of agreements: one row per
+    agreement, computed from that agreement's rows alone and sorted on a key that ends with
+    ``agreement_id``, numbered 1..n in column ``rank`` (if given) in that order.
+
+    For a core cut from a whole one by :func:`restrict`, the whole core's table cut to this
+    core's agreements (``rank`` numbered again): the rows of a category come out in the
+    same order with the same values, as :func:`restrict` argues for the core itself, without
+    computing the table again for each category.
+    """
+    whole = core.whole
+    if whole is None:
+        return _memo(core, (name, params), lambda: compute(core, params))
+
+    def cut() -> pd.DataFrame:
+        full = _memo_rows(whole, name, replace(params, category=None), compute, rank)
+        out = full[_isin(full["agreement_id"], core.summary["agreement_id"])]
+        out = out.reset_index(drop=True)
+        if rank is not None:
+            out[rank] = np.arange(1, len(out) + 1, dtype="int64")
+        return out
+
+    return _memo(core, (name, params), cut)
 
 
 def restrict(prepared: Prepared, category: str, tables: Any) -> Prepared:
@@ -348,6 +375,7 @@ def restrict(prepared: Prepared, category: str, tables: Any) -> Prepared:
         base.vocab,
         {},
         True,
+        base,
     )
     return Prepared(core, cat_params)
 

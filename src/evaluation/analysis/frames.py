@@ -35,6 +35,13 @@ def _isin(s: pd.Series, values: pd.Series) -> pd.Series:
     return pd.Series(index.get_indexer(s.to_numpy(dtype=object)) >= 0, index=s.index)
 
 
+def _frame_of(**columns: pd.Series) -> pd.DataFrame:
+    """Aggregates of one groupby (Series on the group index) as a frame, the group keys as
+    its first columns: what ``groupby(...).agg(name=(column, func), ...).reset_index()``
+    gives, without the cost of pandas' named aggregation."""
+    return pd.DataFrame(columns).reset_index()
+
+
 def _ns(s: pd.Series) -> pd.Series:
     return s.astype("datetime64[ns]")
 
