@@ -24,6 +24,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation.analysis.core import Prepared
+from evaluation.analysis.frames import _astype
 
 #: Imputation rules: code -> (processed table whose rows carry the remark, data-quality codes).
 #: ``None`` as codes: counted from the processed table itself (see :func:`imputations`).
@@ -125,8 +126,9 @@ def imputations(data: dict, tbl: Prepared) -> pd.DataFrame:
             n, n_in = len(hit & every[table]), len(hit & inside[table])
         rows.append({"code": code, "table": table, "rows": n, "rows_in_window": n_in})
     out = pd.DataFrame(rows, columns=IMPUTATION_COLUMNS)
-    return out.astype({"code": "string", "table": "string", "rows": "int64"}).astype(
-        {"rows_in_window": "int64"}
+    return _astype(
+        _astype(out, {"code": "string", "table": "string", "rows": "int64"}),
+        {"rows_in_window": "int64"},
     )
 
 
@@ -183,8 +185,8 @@ def assumptions(
             impact = "green"
         rows.append({"code": code, "rows_affected": n, "quality": quality, "impact": impact})
     out = pd.DataFrame(rows, columns=ASSUMPTION_COLUMNS)
-    return out.astype(
-        {"code": "string", "rows_affected": "Int64", "quality": "string", "impact": "string"}
+    return _astype(
+        out, {"code": "string", "rows_affected": "Int64", "quality": "string", "impact": "string"}
     )
 
 
