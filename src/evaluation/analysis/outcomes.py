@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from evaluation.analysis.core import _core
-from evaluation.analysis.frames import _frame_of, _mask, _sort_groups
+from evaluation.analysis.frames import _astype, _frame_of, _mask, _sort_groups
 from evaluation.analysis.inputs import Params
 from evaluation.vocab.loader import match_key
 
@@ -147,12 +147,12 @@ def outcome_indicators(tables: Any, params: Params) -> dict[str, pd.DataFrame]:
         "ltsa": "int64",
         "satgas": "int64",
     }
-    by_province = _sort_groups(by_province.astype(dtypes), ["province"], core.vocab)
+    by_province = _sort_groups(_astype(by_province, dtypes), ["province"], core.vocab)
     by_partner = _sort_groups(
         partners.sort_values("partner_name", kind="stable"), ["province"], core.vocab
     )
     return {
         "by_province": by_province,
-        "total": total.astype(dtypes).assign(is_total=True),
+        "total": _astype(total, dtypes).assign(is_total=True),
         "by_partner": by_partner[OUTCOME_PARTNER_COLUMNS],
     }
