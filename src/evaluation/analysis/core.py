@@ -61,7 +61,15 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from evaluation.analysis.frames import _frame_of, _isin, _mask, _months_between, _ns, _rate
+from evaluation.analysis.frames import (
+    _frame_of,
+    _isin,
+    _mask,
+    _months_between,
+    _ns,
+    _positions,
+    _rate,
+)
 from evaluation.analysis.inputs import Params, Tables, _as_tables, _normalise
 from evaluation.vocab.loader import Vocabulary, load_vocabulary
 
@@ -224,8 +232,11 @@ def _core(tables: Any, params: Params) -> _Core:
     ac["_done"] = ac["_rank"] >= done_rank
     ac["_done_date"] = _ns(ac["activity_date"].where(ac["_done"]))
 
+    # Every key looked up below is unique where it is looked up (scope items, groups,
+    # agreements): a look-up by position is the left merge on it, without a merge's cost.
     keys = ["agreement_id", "scope"]
-    item_acts = ac.merge(t.scope_items[keys], on=keys, how="inner")
+    si = t.scope_items[keys]
+    item_acts = ac[_positions(si, ac[keys]) >= 0]
     g = item_acts.groupby(keys, sort=False)
     agg = _frame_of(
         _rank=g["_rank"].max(),
@@ -233,11 +244,19 @@ def _core(tables: Any, params: Params) -> _Core:
         first_done_on=g["_done_date"].min(),
         last_activity_on=g["activity_date"].max(),
     )
-    items = t.scope_items[keys].merge(agg, on=keys, how="left")
-    items["_rank"] = pd.to_numeric(items["_rank"]).fillna(low_rank).astype("int64")
-    items["n_activities"] = pd.to_numeric(items["n_activities"]).fillna(0).astype("int64")
-    for c in ("first_done_on", "last_activity_on"):
-        items[c] = _ns(items[c])
+    at = _positions(agg, si)
+    items = pd.DataFrame(
+        {
+            "agreement_id": si["agreement_id"],
+            "scope": si["scope"],
+            "_rank": _at(agg["_rank"], at, low_rank).astype("int64"),
+            "n_activities": _at(agg["n_activities"], at, 0).astype("int64"),
+            "first_done_on": _ns(pd.Series(_at(agg["first_done_on"], at, NAT), index=si.index)),
+            "last_activity_on": _ns(
+                pd.Series(_at(agg["last_activity_on"], at, NAT), index=si.index)
+            ),
+        }
+    )
     items["status"] = items["_rank"].map(rank_to_label).astype("string")
     items["_is_done"] = items["_rank"] >= done_rank
     items["_is_prog"] = items["_rank"] == prog_rank
@@ -257,12 +276,15 @@ def _core(tables: Any, params: Params) -> _Core:
         scope_items_in_progress=g["_is_prog"].sum(),
     )
     s = t.agreements[[*_AGREEMENT_FIELDS, "document_type", "ends_on_basis"]].copy()
-    s = s.merge(per_item, on="agreement_id", how="left").merge(
-        per_ag, on="agreement_id", how="left"
-    )
-    for c in ("scope_items", "scope_items_done", "scope_items_in_progress", "n_activities"):
-        s[c] = pd.to_numeric(s[c]).fillna(0).astype("int64")
-    s["followed_up"] = s["followed_up"].astype("object").fillna(False).astype(bool)
+    ids = s[["agreement_id"]]
+    at = _positions(per_item, ids)
+    for c in ("scope_items", "scope_items_done", "scope_items_in_progress"):
+        s[c] = _at(per_item[c], at, 0).astype("int64")
+    at = _positions(per_ag, ids)
+    s["followed_up"] = _at(per_ag["followed_up"], at, False).astype(bool)
+    for c in ("first_done_on", "last_done_on", "last_activity_on"):
+        s[c] = _at(per_ag[c], at, NAT)
+    s["n_activities"] = _at(per_ag["n_activities"], at, 0).astype("int64")
     for c in ("first_done_on", "last_done_on", "last_activity_on", "signed_on", "ends_on"):
         s[c] = _ns(s[c])
     s["active"] = ((s["ends_on"] >= as_of) | s["ends_on"].isna()).astype(bool)
@@ -272,14 +294,30 @@ def _core(tables: Any, params: Params) -> _Core:
     s = s[[*SUMMARY_COLUMNS, "year"]].sort_values(["signed_on", "agreement_id"], kind="stable")
     s = s.reset_index(drop=True)
 
-    attrs = s[["agreement_id", "partner_category", "province", "unit", "document_type", "year"]]
-    items = items.merge(attrs, on="agreement_id", how="left")
+    at = _positions(s, items[["agreement_id"]])  # every item's agreement is in s
+    for c in ("partner_category", "province", "unit", "document_type", "year"):
+        items[c] = s[c].array.take(at)
     scope_pos = {label: i for i, label in enumerate(vocab.scopes.labels)}
     items["_spos"] = items["scope"].astype("object").map(scope_pos).fillna(len(scope_pos))
     items = items.sort_values(["agreement_id", "_spos", "scope"], kind="stable").drop(
         columns="_spos"
     )
     return _Core(t, ac, items.reset_index(drop=True), s, vocab, {}, unique_ids)
+
+
+#: Missing date of a look-up (:func:`_at`) that found no row.
+NAT = np.datetime64("NaT", "ns")
+
+
+def _at(values: pd.Series, at: np.ndarray, fill: Any) -> np.ndarray:
+    """``values`` at the positions ``at`` (:func:`~evaluation.analysis.frames._positions`),
+    ``fill`` where ``at`` is -1: the column a left merge brings, its missing rows filled."""
+    arr = values.to_numpy()
+    if not len(arr):
+        return np.full(len(at), fill, dtype=arr.dtype)
+    out = arr[np.maximum(at, 0)]
+    out[at < 0] = fill
+    return out
 
 
 def _has_duplicate_ids(agreements: pd.DataFrame) -> bool:

@@ -33,10 +33,22 @@ def _mask(s: pd.Series) -> pd.Series:
 def _isin(s: pd.Series, values: pd.Series) -> pd.Series:
     """Fast ``s.isin(values)`` for id columns (plain bool; missing = False).
 
-    The ids are looked up as Python objects (an object index: pandas would otherwise make
-    an Arrow string index of them, which costs more than the look-up)."""
-    index = pd.Index(pd.unique(values.dropna().to_numpy(dtype=object)), dtype=object)
-    return pd.Series(index.get_indexer(s.to_numpy(dtype=object)) >= 0, index=s.index)
+    A Python set of the ids: on the few hundred ids of a register this costs less than
+    pandas' hash tables (and the Arrow string index pandas would make of the ids)."""
+    known = set(values.dropna().tolist())
+    found = (v is not pd.NA and v in known for v in s.tolist())
+    return pd.Series(np.fromiter(found, dtype=bool, count=len(s)), index=s.index)
+
+
+def _positions(table: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
+    """Row position in ``table`` of each row of ``keys`` (same columns; -1 where absent): a
+    left merge on keys that are unique in ``table``, without the cost of a merge. Missing
+    values match missing values, as in a merge."""
+    cols = list(keys.columns)
+    rows = zip(*(table[c].tolist() for c in cols), strict=True)
+    where = {k: i for i, k in enumerate(rows)}
+    wanted = zip(*(keys[c].tolist() for c in cols), strict=True)
+    return np.fromiter((where.get(k, -1) for k in wanted), dtype=np.intp, count=len(keys))
 
 
 def _frame_of(**columns: pd.Series) -> pd.DataFrame:
@@ -59,19 +71,6 @@ def _astype(df: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
 
 def _ns(s: pd.Series) -> pd.Series:
     return s.astype("datetime64[ns]")
-
-
-def _positions(table: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
-    """Row position in ``table`` of each row of ``keys`` (same columns; -1 where absent): a
-    left merge on keys that are unique in ``table``, without the cost of a merge."""
-    cols = list(keys.columns)
-    if len(cols) == 1:
-        index = pd.Index(table[cols[0]].to_numpy(dtype=object), dtype=object)
-        return index.get_indexer(keys[cols[0]].to_numpy(dtype=object))
-    index = pd.MultiIndex.from_arrays([table[c].to_numpy(dtype=object) for c in cols])
-    return index.get_indexer(
-        pd.MultiIndex.from_arrays([keys[c].to_numpy(dtype=object) for c in cols])
-    )
 
 
 def _months_between(start: pd.Series, end: pd.Timestamp) -> pd.Series:
