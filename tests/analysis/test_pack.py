@@ -11,6 +11,7 @@ pandas groupby paths. Each is compared here with the plain computation, frame by
   parameters other than the defaults (``grace_months``, ``stale_months``, ``since``);
 * a small register whose agreement id occurs in two categories (the restriction must not be
   used: the window keeps the first row of an id within the category);
+* a category's assistance list, cut from the whole one, against the list computed alone;
 * the numpy grouping, sorting and cluster helpers against their pandas versions.
 """
 
@@ -139,6 +140,27 @@ def test_restrict_is_the_core_of_the_category():
             pd.testing.assert_frame_equal(a, b, check_exact=True)
     with pytest.raises(ValueError, match="already restricted"):
         restrict(got, cat, raw)
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, date(2023, 3, 14)])
+def test_a_category_assistance_list_is_cut_from_the_whole_one(as_of):
+    """``needs_assistance`` of a restricted core is the whole core's list cut to the
+    category and numbered again (``core._memo_rows``): the same as computing it."""
+    data = _ingested(2024, 1)
+    raw = m.Tables(data["agreements"], data["scope_items"], data["activities"])
+    params = m.Params(as_of=as_of, grace_months=3)
+    full = m.prepare(raw, params)
+    whole = m.needs_assistance(full, params)
+    lengths = set()
+    for cat in _categories(data)[1:]:
+        got = restrict(full, cat, raw)
+        assert got.core.whole is full.core
+        cut = m.needs_assistance(got, got.params)
+        want = m.needs_assistance(m.prepare(raw, got.params), got.params)
+        pd.testing.assert_frame_equal(cut, want, check_exact=True)
+        assert cut["priority"].tolist() == list(range(1, len(cut) + 1))
+        lengths.add(len(cut))
+    assert len(whole) > max(lengths) and len(lengths) > 1
 
 
 def test_pack_main_report_covers_every_category():

@@ -263,3 +263,27 @@ def test_sample_small_groups_are_listed_not_drawn_and_the_after_fact(sample):
     # still observed past 12 months without follow-up: at most those at risk at 12 months
     assert 0 < a.loc[12, "without_followup"] <= tot["at_risk_12m"]
     assert a.loc[12, "followed_up_later"] < a.loc[6, "followed_up_later"]
+
+
+def test_a_group_of_every_agreement_has_the_total_estimate():
+    """With one category, its group holds every agreement: the group's rows are the
+    total's (the estimate is computed once and shared), and the overall estimate alone
+    (``by=None``) gives the same; with two categories the groups are estimated apart."""
+    one = m.Params(as_of=P.as_of, category=PD)
+    res = m.time_to_first_followup(tables(), one)
+    alone = m.time_to_first_followup(tables(), one, by=None)
+    s = res.summary
+    assert s["group"].tolist()[0] == PD and s["is_total"].tolist() == [False, True]
+    values = [c for c in s.columns if c not in ("group", "is_total")]
+
+    def rows(df: pd.DataFrame, total: bool) -> pd.DataFrame:
+        return df.loc[df["is_total"] == total, values].reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(rows(s, False), rows(s, True), check_exact=True)
+    pd.testing.assert_frame_equal(rows(s, True), rows(alone.summary, True), check_exact=True)
+    values = [c for c in res.curve.columns if c not in ("group", "is_total")]
+    assert len(rows(res.curve, False)) > 1
+    pd.testing.assert_frame_equal(rows(res.curve, False), rows(res.curve, True), check_exact=True)
+    pd.testing.assert_frame_equal(rows(res.curve, True), rows(alone.curve, True), check_exact=True)
+    both = m.time_to_first_followup(tables(), P).summary
+    assert both["n"].tolist() == [5, 1, 6]

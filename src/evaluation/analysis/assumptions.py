@@ -24,6 +24,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation.analysis.core import Prepared
+from evaluation.analysis.frames import _astype
 
 #: Imputation rules: code -> (processed table whose rows carry the remark, data-quality codes).
 #: ``None`` as codes: counted from the processed table itself (see :func:`imputations`).
@@ -63,29 +64,31 @@ def _keys(df: pd.DataFrame | None) -> set[tuple[str, str, int]]:
     """Provenance (file, sheet, Excel row) of every row of ``df``."""
     if df is None or not len(df) or any(c not in df.columns for c in _PROVENANCE):
         return set()
-    rows = pd.to_numeric(df["source_row"], errors="coerce")
-    ok = rows.notna()
-    return set(
-        zip(
-            df.loc[ok, "source_file"].astype(str),
-            df.loc[ok, "source_sheet"].astype(str),
-            rows[ok].astype("int64"),
-            strict=True,
-        )
-    )
+    keys = _key_list(df["source_file"], df["source_sheet"], df["source_row"])
+    return {k for k in keys if k is not None}
 
 
-def _remark_keys(dq: pd.DataFrame | None, codes: tuple[str, ...]) -> set[tuple[str, str, int]]:
-    """Provenance of the data-quality remarks with one of ``codes`` (actions used/fixed)."""
+def _key_list(file: pd.Series, sheet: pd.Series, row: pd.Series) -> list[tuple]:
+    """``(file, sheet, Excel row)`` of every row with a row number, or None without one."""
+    rows = pd.to_numeric(row, errors="coerce")
+    ok = rows.notna().to_numpy(dtype=bool)
+    numbers = iter(rows[ok].astype("int64").tolist())
+    return [
+        (f, s, next(numbers)) if good else None
+        for f, s, good in zip(file.astype(str), sheet.astype(str), ok, strict=True)
+    ]
+
+
+def _remark_keys(dq: pd.DataFrame | None) -> dict[str, set[tuple[str, str, int]]]:
+    """Provenance of the data-quality remarks (actions used/fixed), per remark code."""
     if dq is None or not len(dq) or "code" not in dq.columns:
-        return set()
-    hit = dq["code"].astype("string").isin(list(codes)).fillna(False).astype(bool)
-    sub = dq[hit]
-    return _keys(
-        pd.DataFrame(
-            {"source_file": sub["file"], "source_sheet": sub["sheet"], "source_row": sub["row"]}
-        )
-    )
+        return {}
+    out: dict[str, set[tuple[str, str, int]]] = {}
+    codes = dq["code"].astype("string").tolist()
+    for code, key in zip(codes, _key_list(dq["file"], dq["sheet"], dq["row"]), strict=True):
+        if key is not None and code is not pd.NA:
+            out.setdefault(code, set()).add(key)
+    return out
 
 
 def imputations(data: dict, tbl: Prepared) -> pd.DataFrame:
@@ -113,7 +116,7 @@ def imputations(data: dict, tbl: Prepared) -> pd.DataFrame:
     inside = {name: _keys(counted[name]) for name in _TABLES}
     every["all"] = set().union(*(every[n] for n in _TABLES))
     inside["all"] = set().union(*(inside[n] for n in _TABLES))
-    dq = data.get("data_quality")
+    remarks = _remark_keys(data.get("data_quality"))
     rows = []
     for code, (table, codes) in IMPUTATION_RULES.items():
         if codes is None:  # activity_without_scope: read off the activities themselves
@@ -121,12 +124,13 @@ def imputations(data: dict, tbl: Prepared) -> pd.DataFrame:
             n = int(acts["scope"].isna().sum()) if acts is not None else 0
             n_in = int(win.activities["scope"].isna().sum())
         else:
-            hit = _remark_keys(dq, codes)
+            hit = set().union(*(remarks.get(c, set()) for c in codes))
             n, n_in = len(hit & every[table]), len(hit & inside[table])
         rows.append({"code": code, "table": table, "rows": n, "rows_in_window": n_in})
     out = pd.DataFrame(rows, columns=IMPUTATION_COLUMNS)
-    return out.astype({"code": "string", "table": "string", "rows": "int64"}).astype(
-        {"rows_in_window": "int64"}
+    return _astype(
+        _astype(out, {"code": "string", "table": "string", "rows": "int64"}),
+        {"rows_in_window": "int64"},
     )
 
 
@@ -183,8 +187,8 @@ def assumptions(
             impact = "green"
         rows.append({"code": code, "rows_affected": n, "quality": quality, "impact": impact})
     out = pd.DataFrame(rows, columns=ASSUMPTION_COLUMNS)
-    return out.astype(
-        {"code": "string", "rows_affected": "Int64", "quality": "string", "impact": "string"}
+    return _astype(
+        out, {"code": "string", "rows_affected": "Int64", "quality": "string", "impact": "string"}
     )
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.analysis.core import _AGREEMENT_FIELDS, _core
-from evaluation.analysis.frames import _OUT_NAME, _isin, _sort_groups
+from evaluation.analysis.frames import _OUT_NAME, _isin, _positions, _sort_groups
 from evaluation.analysis.inputs import Params
 from evaluation.analysis.rates import _rates_from_core
 from evaluation.analysis.triage import _assistance_from_core
@@ -72,34 +72,37 @@ def compare_snapshots(
     cur = _core(current, cur_params)
     ps, cs = prev.summary, cur.summary
 
-    new = cs[~_isin(cs["agreement_id"], ps["agreement_id"])]
-    new_agreements = new[_AGREEMENT_FIELDS].reset_index(drop=True)
+    # Columns are selected before rows are: filtering the wide core frames costs more.
+    new = ~_isin(cs["agreement_id"], ps["agreement_id"])
+    new_agreements = cs[_AGREEMENT_FIELDS][new].reset_index(drop=True)
 
+    # Scope items done now that were not done before (or did not exist): the items'
+    # (agreement, scope) pairs are unique, so looking each up in the previous items is a
+    # left merge, in the current items' order.
     keys = ["agreement_id", "scope"]
-    pi = prev.items[[*keys, "status", "_is_done"]].rename(
-        columns={"status": "previous_status", "_is_done": "_prev_done"}
+    ci = cur.items[[*keys, "first_done_on"]][cur.items["_is_done"]]
+    at = _positions(prev.items, ci[keys])
+    was_done = np.zeros(len(ci), dtype=bool)
+    found = at >= 0
+    was_done[found] = prev.items["_is_done"].to_numpy(dtype=bool)[at[found]]
+    ci, at = ci[~was_done], at[~was_done]
+    agreement = _positions(cs, ci[["agreement_id"]])
+    newly_done = pd.DataFrame(
+        {
+            "agreement_id": ci["agreement_id"].array,
+            "partner_name": cs["partner_name"].array.take(agreement, allow_fill=True),
+            "partner_category": cs["partner_category"].array.take(agreement, allow_fill=True),
+            "scope": ci["scope"].array,
+            "previous_status": pd.array(
+                prev.items["status"].array.take(at, allow_fill=True), dtype="string"
+            ),
+            "first_done_on": ci["first_done_on"].to_numpy(),
+        }
     )
-    ci = cur.items[cur.items["_is_done"]][[*keys, "first_done_on"]]
-    nd = ci.merge(pi, on=keys, how="left")
-    nd = nd[~nd["_prev_done"].astype("object").fillna(False).astype(bool)]
-    nd = nd.merge(
-        cs[["agreement_id", "partner_name", "partner_category"]], on="agreement_id", how="left"
-    )
-    nd["previous_status"] = nd["previous_status"].astype("string")
-    newly_done = nd[
-        [
-            "agreement_id",
-            "partner_name",
-            "partner_category",
-            "scope",
-            "previous_status",
-            "first_done_on",
-        ]
-    ].reset_index(drop=True)
 
     was_active = ps.loc[ps["active"], "agreement_id"]
-    ended = cs[_isin(cs["agreement_id"], was_active) & ~cs["active"]]
-    newly_ended = ended[[*_AGREEMENT_FIELDS, "followed_up", "scope_rate"]]
+    ended = _isin(cs["agreement_id"], was_active) & ~cs["active"]
+    newly_ended = cs[[*_AGREEMENT_FIELDS, "followed_up", "scope_rate"]][ended]
     newly_ended = newly_ended.sort_values(["ends_on", "agreement_id"], kind="stable")
 
     pa = _assistance_from_core(prev, prev_params)
@@ -116,8 +119,8 @@ def compare_snapshots(
         "scope_items",
         "scope_items_done",
     ]
-    added = ca[~_isin(ca["agreement_id"], pa["agreement_id"])][list_cols]
-    removed = pa[~_isin(pa["agreement_id"], ca["agreement_id"])][list_cols].copy()
+    added = ca[list_cols][~_isin(ca["agreement_id"], pa["agreement_id"])]
+    removed = pa[list_cols][~_isin(pa["agreement_id"], ca["agreement_id"])].copy()
     cur_active = dict(zip(cs["agreement_id"], cs["active"], strict=True))
     removed["change"] = pd.Series(
         [

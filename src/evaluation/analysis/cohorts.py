@@ -86,13 +86,15 @@ def cohort_followup(tables: Any, params: Params) -> pd.DataFrame:
         done = (s["first_done_on"].notna() & (s["first_done_on"] <= horizon)).to_numpy(bool)
         frame[f"observable_{h}m"] = observable
         frame[f"within_{h}m"] = observable & done
-    aggs: dict[str, tuple[str, str]] = {"agreements": ("age", "size")}
-    for h in HORIZONS:
-        aggs[f"observable_{h}m"] = (f"observable_{h}m", "sum")
-        aggs[f"within_{h}m"] = (f"within_{h}m", "sum")
-    aggs["age_median_months"] = ("age", "median")
-    aggs["age_min_months"] = ("age", "min")
-    per = frame.groupby("cohort").agg(**aggs)
+    g = frame.groupby("cohort")
+    per = pd.DataFrame(
+        {
+            "agreements": g.size(),
+            **{c: g[c].sum() for h in HORIZONS for c in (f"observable_{h}m", f"within_{h}m")},
+            "age_median_months": g["age"].median(),
+            "age_min_months": g["age"].min(),
+        }
+    )
     years = pd.Index(range(params.since.year, params.as_of.year + 1), name="cohort")
     out = per.reindex(years).reset_index()
     counts = ["agreements", *[f"{k}_{h}m" for h in HORIZONS for k in ("observable", "within")]]

@@ -58,9 +58,18 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 
-from evaluation.analysis.frames import _isin, _mask, _months_between, _ns, _rate
+from evaluation.analysis.frames import (
+    _frame_of,
+    _isin,
+    _mask,
+    _months_between,
+    _ns,
+    _positions,
+    _rate,
+)
 from evaluation.analysis.inputs import Params, Tables, _as_tables, _normalise
 from evaluation.vocab.loader import Vocabulary, load_vocabulary
 
@@ -120,6 +129,8 @@ class _Core(NamedTuple):
     #: No agreement id occurs twice in the tables the core was computed from, so the core
     #: of one category is this core's rows of that category (:func:`restrict`).
     unique_ids: bool
+    #: The core of every category this one was cut from (:func:`restrict`), else None.
+    whole: _Core | None = None
 
 
 def window(
@@ -221,54 +232,59 @@ def _core(tables: Any, params: Params) -> _Core:
     ac["_done"] = ac["_rank"] >= done_rank
     ac["_done_date"] = _ns(ac["activity_date"].where(ac["_done"]))
 
+    # Every key looked up below is unique where it is looked up (scope items, groups,
+    # agreements): a look-up by position is the left merge on it, without a merge's cost.
     keys = ["agreement_id", "scope"]
-    item_acts = ac.merge(t.scope_items[keys], on=keys, how="inner")
-    agg = (
-        item_acts.groupby(keys, sort=False)
-        .agg(
-            _rank=("_rank", "max"),
-            n_activities=("_rank", "size"),
-            first_done_on=("_done_date", "min"),
-            last_activity_on=("activity_date", "max"),
-        )
-        .reset_index()
+    si = t.scope_items[keys]
+    item_acts = ac[_positions(si, ac[keys]) >= 0]
+    g = item_acts.groupby(keys, sort=False)
+    agg = _frame_of(
+        _rank=g["_rank"].max(),
+        n_activities=g.size(),
+        first_done_on=g["_done_date"].min(),
+        last_activity_on=g["activity_date"].max(),
     )
-    items = t.scope_items[keys].merge(agg, on=keys, how="left")
-    items["_rank"] = pd.to_numeric(items["_rank"]).fillna(low_rank).astype("int64")
-    items["n_activities"] = pd.to_numeric(items["n_activities"]).fillna(0).astype("int64")
-    for c in ("first_done_on", "last_activity_on"):
-        items[c] = _ns(items[c])
+    at = _positions(agg, si)
+    items = pd.DataFrame(
+        {
+            "agreement_id": si["agreement_id"],
+            "scope": si["scope"],
+            "_rank": _at(agg["_rank"], at, low_rank).astype("int64"),
+            "n_activities": _at(agg["n_activities"], at, 0).astype("int64"),
+            "first_done_on": _ns(pd.Series(_at(agg["first_done_on"], at, NAT), index=si.index)),
+            "last_activity_on": _ns(
+                pd.Series(_at(agg["last_activity_on"], at, NAT), index=si.index)
+            ),
+        }
+    )
     items["status"] = items["_rank"].map(rank_to_label).astype("string")
     items["_is_done"] = items["_rank"] >= done_rank
     items["_is_prog"] = items["_rank"] == prog_rank
 
-    per_ag = (
-        ac.groupby("agreement_id", sort=False)
-        .agg(
-            followed_up=("_done", "any"),
-            first_done_on=("_done_date", "min"),
-            last_done_on=("_done_date", "max"),
-            last_activity_on=("activity_date", "max"),
-            n_activities=("_rank", "size"),
-        )
-        .reset_index()
+    g = ac.groupby("agreement_id", sort=False)
+    per_ag = _frame_of(
+        followed_up=g["_done"].any(),
+        first_done_on=g["_done_date"].min(),
+        last_done_on=g["_done_date"].max(),
+        last_activity_on=g["activity_date"].max(),
+        n_activities=g.size(),
     )
-    per_item = (
-        items.groupby("agreement_id", sort=False)
-        .agg(
-            scope_items=("scope", "size"),
-            scope_items_done=("_is_done", "sum"),
-            scope_items_in_progress=("_is_prog", "sum"),
-        )
-        .reset_index()
+    g = items.groupby("agreement_id", sort=False)
+    per_item = _frame_of(
+        scope_items=g.size(),
+        scope_items_done=g["_is_done"].sum(),
+        scope_items_in_progress=g["_is_prog"].sum(),
     )
     s = t.agreements[[*_AGREEMENT_FIELDS, "document_type", "ends_on_basis"]].copy()
-    s = s.merge(per_item, on="agreement_id", how="left").merge(
-        per_ag, on="agreement_id", how="left"
-    )
-    for c in ("scope_items", "scope_items_done", "scope_items_in_progress", "n_activities"):
-        s[c] = pd.to_numeric(s[c]).fillna(0).astype("int64")
-    s["followed_up"] = s["followed_up"].astype("object").fillna(False).astype(bool)
+    ids = s[["agreement_id"]]
+    at = _positions(per_item, ids)
+    for c in ("scope_items", "scope_items_done", "scope_items_in_progress"):
+        s[c] = _at(per_item[c], at, 0).astype("int64")
+    at = _positions(per_ag, ids)
+    s["followed_up"] = _at(per_ag["followed_up"], at, False).astype(bool)
+    for c in ("first_done_on", "last_done_on", "last_activity_on"):
+        s[c] = _at(per_ag[c], at, NAT)
+    s["n_activities"] = _at(per_ag["n_activities"], at, 0).astype("int64")
     for c in ("first_done_on", "last_done_on", "last_activity_on", "signed_on", "ends_on"):
         s[c] = _ns(s[c])
     s["active"] = ((s["ends_on"] >= as_of) | s["ends_on"].isna()).astype(bool)
@@ -278,14 +294,30 @@ def _core(tables: Any, params: Params) -> _Core:
     s = s[[*SUMMARY_COLUMNS, "year"]].sort_values(["signed_on", "agreement_id"], kind="stable")
     s = s.reset_index(drop=True)
 
-    attrs = s[["agreement_id", "partner_category", "province", "unit", "document_type", "year"]]
-    items = items.merge(attrs, on="agreement_id", how="left")
+    at = _positions(s, items[["agreement_id"]])  # every item's agreement is in s
+    for c in ("partner_category", "province", "unit", "document_type", "year"):
+        items[c] = s[c].array.take(at)
     scope_pos = {label: i for i, label in enumerate(vocab.scopes.labels)}
     items["_spos"] = items["scope"].astype("object").map(scope_pos).fillna(len(scope_pos))
     items = items.sort_values(["agreement_id", "_spos", "scope"], kind="stable").drop(
         columns="_spos"
     )
     return _Core(t, ac, items.reset_index(drop=True), s, vocab, {}, unique_ids)
+
+
+#: Missing date of a look-up (:func:`_at`) that found no row.
+NAT = np.datetime64("NaT", "ns")
+
+
+def _at(values: pd.Series, at: np.ndarray, fill: Any) -> np.ndarray:
+    """``values`` at the positions ``at`` (:func:`~evaluation.analysis.frames._positions`),
+    ``fill`` where ``at`` is -1: the column a left merge brings, its missing rows filled."""
+    arr = values.to_numpy()
+    if not len(arr):
+        return np.full(len(at), fill, dtype=arr.dtype)
+    out = arr[np.maximum(at, 0)]
+    out[at < 0] = fill
+    return out
 
 
 def _has_duplicate_ids(agreements: pd.DataFrame) -> bool:
@@ -303,6 +335,37 @@ def _memo(core: _Core, key: tuple, compute: Callable[[], pd.DataFrame]) -> pd.Da
     if hit is None:
         hit = core.cache[key] = compute()
     return hit.copy()
+
+
+def _memo_rows(
+    core: _Core,
+    name: str,
+    params: Params,
+    compute: Callable[[_Core, Params], pd.DataFrame],
+    rank: str | None = None,
+) -> pd.DataFrame:
+    """:func:`_memo` of ``compute(core, params)``, a table of agreements: one row per
+    agreement, computed from that agreement's rows alone and sorted on a key that ends with
+    ``agreement_id``, numbered 1..n in column ``rank`` (if given) in that order.
+
+    For a core cut from a whole one by :func:`restrict`, the whole core's table cut to this
+    core's agreements (``rank`` numbered again): the rows of a category come out in the
+    same order with the same values, as :func:`restrict` argues for the core itself, without
+    computing the table again for each category.
+    """
+    whole = core.whole
+    if whole is None:
+        return _memo(core, (name, params), lambda: compute(core, params))
+
+    def cut() -> pd.DataFrame:
+        full = _memo_rows(whole, name, replace(params, category=None), compute, rank)
+        out = full[_isin(full["agreement_id"], core.summary["agreement_id"])]
+        out = out.reset_index(drop=True)
+        if rank is not None:
+            out[rank] = np.arange(1, len(out) + 1, dtype="int64")
+        return out
+
+    return _memo(core, (name, params), cut)
 
 
 def restrict(prepared: Prepared, category: str, tables: Any) -> Prepared:
@@ -350,6 +413,7 @@ def restrict(prepared: Prepared, category: str, tables: Any) -> Prepared:
         base.vocab,
         {},
         True,
+        base,
     )
     return Prepared(core, cat_params)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation.analysis.core import Prepared
+from evaluation.analysis.frames import _astype
 
 WITHOUT_SCOPE_COLUMNS = [
     "agreement_id",
@@ -67,14 +68,15 @@ def expected_scopes(tbl: Prepared) -> pd.DataFrame:
                 }
             )
     out = pd.DataFrame(rows, columns=EXPECTED_COLUMNS)
-    return out.astype(
+    return _astype(
+        out,
         {
             "category": "string",
             "scope": "string",
             "agreements": "int64",
             "agreements_with_scope": "int64",
             "used": "bool",
-        }
+        },
     )
 
 

@@ -51,6 +51,8 @@ from typing import Any
 
 import pandas as pd
 
+from evaluation.analysis.frames import _astype
+
 #: Columns of the ``findings`` table.
 FINDINGS_COLUMNS = ["kind", "code", "rank", "fields"]
 #: Kinds of item, in the order the summary shows them.
@@ -408,7 +410,7 @@ def findings(
         for rank, it in enumerate(mine, start=1):
             rows.append((kind, it.code, rank, json.dumps(_fields(it.fields), ensure_ascii=False)))
     out = pd.DataFrame(rows, columns=FINDINGS_COLUMNS)
-    return out.astype({"kind": "string", "code": "string", "rank": "int64", "fields": "string"})
+    return _astype(out, {"kind": "string", "code": "string", "rank": "int64", "fields": "string"})
 
 
 def fields_of(row: Mapping[str, Any]) -> dict[str, Any]:

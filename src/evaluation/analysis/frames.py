@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import pandas_dtype
 
 from evaluation.analysis.inputs import Params
 from evaluation.errors import ParameterError
@@ -30,9 +31,42 @@ def _mask(s: pd.Series) -> pd.Series:
 
 
 def _isin(s: pd.Series, values: pd.Series) -> pd.Series:
-    """Fast ``s.isin(values)`` for id columns (plain bool; missing = False)."""
-    index = pd.Index(pd.unique(values.dropna().to_numpy(dtype=object)))
-    return pd.Series(index.get_indexer(s.to_numpy(dtype=object)) >= 0, index=s.index)
+    """Fast ``s.isin(values)`` for id columns (plain bool; missing = False).
+
+    A Python set of the ids: on the few hundred ids of a register this costs less than
+    pandas' hash tables (and the Arrow string index pandas would make of the ids)."""
+    known = set(values.dropna().tolist())
+    found = (v is not pd.NA and v in known for v in s.tolist())
+    return pd.Series(np.fromiter(found, dtype=bool, count=len(s)), index=s.index)
+
+
+def _positions(table: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
+    """Row position in ``table`` of each row of ``keys`` (same columns; -1 where absent): a
+    left merge on keys that are unique in ``table``, without the cost of a merge. Missing
+    values match missing values, as in a merge."""
+    cols = list(keys.columns)
+    rows = zip(*(table[c].tolist() for c in cols), strict=True)
+    where = {k: i for i, k in enumerate(rows)}
+    wanted = zip(*(keys[c].tolist() for c in cols), strict=True)
+    return np.fromiter((where.get(k, -1) for k in wanted), dtype=np.intp, count=len(keys))
+
+
+def _frame_of(**columns: pd.Series) -> pd.DataFrame:
+    """Aggregates of one groupby (Series on the group index) as a frame, the group keys as
+    its first columns: what ``groupby(...).agg(name=(column, func), ...).reset_index()``
+    gives, without the cost of pandas' named aggregation."""
+    return pd.DataFrame(columns).reset_index()
+
+
+def _astype(df: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
+    """``df.astype(dtypes)``, converting only the columns whose dtype differs: the same
+    frame, without the cost of pandas' ``DataFrame.astype`` with a mapping (milliseconds on
+    a one-row frame, where a column's ``astype`` takes microseconds)."""
+    out = df.copy(deep=False)
+    for col, dtype in dtypes.items():
+        if out[col].dtype != pandas_dtype(dtype):
+            out[col] = out[col].astype(dtype)
+    return out
 
 
 def _ns(s: pd.Series) -> pd.Series:

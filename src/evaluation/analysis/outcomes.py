@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from evaluation.analysis.core import _core
-from evaluation.analysis.frames import _mask, _sort_groups
+from evaluation.analysis.frames import _astype, _frame_of, _mask, _sort_groups
 from evaluation.analysis.inputs import Params
 from evaluation.vocab.loader import match_key
 
@@ -84,27 +84,20 @@ def outcome_indicators(tables: Any, params: Params) -> dict[str, pd.DataFrame]:
         _satgas=(outcome == OUTCOME_SATGAS),
         _budget=acts["value"].where(outcome == OUTCOME_TRAINING_BUDGET, 0.0).fillna(0.0),
     )
-    per_act = (
-        acts.groupby("_pkey", sort=False)
-        .agg(
-            has_perda=("_perda", "any"),
-            has_ltsa=("_ltsa", "any"),
-            has_satgas=("_satgas", "any"),
-            training_budget=("_budget", "sum"),
-        )
-        .reset_index()
+    g = acts.groupby("_pkey", sort=False)
+    per_act = _frame_of(
+        has_perda=g["_perda"].any(),
+        has_ltsa=g["_ltsa"].any(),
+        has_satgas=g["_satgas"].any(),
+        training_budget=g["_budget"].sum(),
     )
-    partners = (
-        ag.groupby("_pkey", sort=False)
-        .agg(
-            partner_name=("partner_name", "first"),
-            province=("province", "first"),
-            agreements=("agreement_id", "size"),
-            _partner=("_partner", "first"),
-        )
-        .reset_index()
-        .merge(per_act, on="_pkey", how="left")
-    )
+    g = ag.groupby("_pkey", sort=False)
+    partners = _frame_of(
+        partner_name=g["partner_name"].first(),
+        province=g["province"].first(),
+        agreements=g.size(),
+        _partner=g["_partner"].first(),
+    ).merge(per_act, on="_pkey", how="left")
     for c in ("has_perda", "has_ltsa", "has_satgas"):
         partners[c] = partners[c].astype("object").fillna(False).astype(bool)
     partners["training_budget"] = pd.to_numeric(partners["training_budget"]).fillna(0.0)
@@ -154,12 +147,12 @@ def outcome_indicators(tables: Any, params: Params) -> dict[str, pd.DataFrame]:
         "ltsa": "int64",
         "satgas": "int64",
     }
-    by_province = _sort_groups(by_province.astype(dtypes), ["province"], core.vocab)
+    by_province = _sort_groups(_astype(by_province, dtypes), ["province"], core.vocab)
     by_partner = _sort_groups(
         partners.sort_values("partner_name", kind="stable"), ["province"], core.vocab
     )
     return {
         "by_province": by_province,
-        "total": total.astype(dtypes).assign(is_total=True),
+        "total": _astype(total, dtypes).assign(is_total=True),
         "by_partner": by_partner[OUTCOME_PARTNER_COLUMNS],
     }

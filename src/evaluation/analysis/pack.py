@@ -5,8 +5,10 @@ main report and once per partner category. Much of that work does not depend on 
 the window and the per-agreement aggregation of the data (:func:`metrics.prepare`), the same
 for the baseline the ``changes_*`` tables compare with, and reading an earlier report's data.
 :class:`TablePack` does it once and hands each category its rows
-(:func:`~evaluation.analysis.core.restrict`); the tables themselves are still computed by
-``compute_tables``, the one place they are defined, and are the same, frame for frame, as
+(:func:`~evaluation.analysis.core.restrict`), and a category's list of agreements to assist
+is cut from the whole list (:func:`~evaluation.analysis.core._memo_rows`); the tables
+themselves are still computed by ``compute_tables``, the one place they are defined, and are
+the same, frame for frame, as
 ``compute_tables(data, replace(rp, category=c), previous_dir, is_sample=...)``
 (``tests/analysis/test_pack.py``).
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from evaluation.analysis.clustered import CLUSTER_COLUMNS, cluster_arrays
 from evaluation.analysis.core import _Core, _core, _memo
-from evaluation.analysis.frames import _OUT_NAME, _grouped, _mask, _normalise_by, _rate
+from evaluation.analysis.frames import _OUT_NAME, _grouped, _mask, _normalise_by
 from evaluation.analysis.inputs import Params
 from evaluation.analysis.stats import Z95, wilson_interval
 
@@ -266,19 +266,17 @@ def status_shares(
         aggs[f"_n{i}"] = (f"_s{i}", "sum")
     keep_empty = by_internal in (["partner_category"], ["scope"], ["year"])
     wide = _grouped(items, by_internal, aggs, params, vocab, keep_empty)
-    parts = []
-    for i, st in enumerate(statuses):
-        p = wide[by_internal].copy()
-        p["status"] = pd.Series([st] * len(wide), dtype="string")
-        p["n"] = wide[f"_n{i}"].astype("int64")
-        p["share"] = _rate(wide[f"_n{i}"], wide["_total"])
-        p["scope_items"] = wide["_total"].astype("int64")
-        p["_row"] = np.arange(len(wide))
-        p["_st"] = i
-        parts.append(p)
-    out = pd.concat(parts, ignore_index=True).sort_values(["_row", "_st"], kind="stable")
-    out = out.drop(columns=["_row", "_st"]).reset_index(drop=True)
-    return out.rename(columns=_OUT_NAME)
+    # Long format: each group's row once per status, in status order.
+    k = len(statuses)
+    rows = np.repeat(np.arange(len(wide)), k)
+    n = np.stack([wide[f"_n{i}"].to_numpy(dtype="int64") for i in range(k)], axis=1).ravel()
+    total = wide["_total"].to_numpy(dtype="int64")[rows]
+    out = {_OUT_NAME.get(c, c): wide[c].take(rows).reset_index(drop=True) for c in by_internal}
+    out["status"] = pd.array(statuses * len(wide), dtype="string")
+    out["n"] = n
+    out["share"] = _ratio(n, total)
+    out["scope_items"] = total
+    return pd.DataFrame(out, index=pd.RangeIndex(len(rows)))
 
 
 def headline_counts(tables: Any, params: Params) -> pd.DataFrame:

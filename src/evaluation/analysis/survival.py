@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.analysis.core import DAYS_PER_MONTH, _core
-from evaluation.analysis.frames import _normalise_by, _ns, _sort_groups
+from evaluation.analysis.frames import _astype, _normalise_by, _ns, _sort_groups
 from evaluation.analysis.inputs import Params
 from evaluation.analysis.stats import kaplan_meier, km_median, wilson_interval
 from evaluation.analysis.survival_stats import aalen_johansen, greenwood_loglog, step_at
@@ -213,36 +213,41 @@ def time_to_first_followup(
     by_internal = _normalise_by(by, allow_scope=False)
     core = _core(tables, params)
     df = durations(tables, params)
-    groups: list[tuple[str, pd.DataFrame]] = []
+    total = _estimate(df)
+    groups: list[tuple[str, pd.DataFrame, tuple[dict, pd.DataFrame] | None]] = []
     if by_internal:
         col = by_internal[0]
         key = df[col].astype("string").fillna("")
         present = _sort_groups(df[[col]].drop_duplicates(), [col], core.vocab)[col]
         for g in present.astype("string").fillna(""):
-            groups.append((str(g), df[key == g]))
-    groups.append((_TOTAL, df))
+            d = df[key == g]
+            # A group of every agreement (the one category of a category's report) has the
+            # total's rows in the same order, hence its estimate.
+            groups.append((str(g), d, total if len(d) == len(df) else None))
+    groups.append((_TOTAL, df, total))
 
-    rows, curves = [], []
-    for name, d in groups:
-        row, curve = _estimate(d)
+    rows, curves, names, lengths = [], [], [], []
+    for name, d, est in groups:
+        row, curve = est if est is not None else _estimate(d)
         rows.append({"group": name, **row})
         if len(d):
-            curves.append(curve.assign(group=name))
-    summary = pd.DataFrame(rows)
-    curve = pd.concat(curves, ignore_index=True) if curves else _estimate(df.iloc[:0])[1].iloc[:0]
-    if "group" not in curve:
-        curve["group"] = pd.Series([], dtype="string")
-    summary = _finish(summary)
-    curve = _finish(curve)
+            curves.append(curve)
+            names.append(name)
+            lengths.append(len(curve))
+    summary = _finish(pd.DataFrame(rows), [r["group"] for r in rows])
+    if curves:
+        curve = pd.concat(curves, ignore_index=True)
+    else:
+        curve = _estimate(df.iloc[:0])[1].iloc[:0]
+    curve = _finish(curve, [n for n, k in zip(names, lengths, strict=True) for _ in range(k)])
     drawn = dict(zip(summary["group"].fillna(_TOTAL), summary["drawn"], strict=True))
     curve["drawn"] = curve["group"].fillna(_TOTAL).map(drawn).astype(bool)
     counts = ["n", "events", "censored", "ended_without_followup"]
     at_risk = summary[AT_RISK_COLUMNS].copy()
-    summary = summary.astype({c: "int64" for c in counts})
-    for c in KM_SUMMARY_COLUMNS:
-        if c.startswith(("share_", "cumulative_", "median_")):
-            summary[c] = summary[c].astype("float64")
-    curve = curve.astype(
+    floats = [c for c in KM_SUMMARY_COLUMNS if c.startswith(("share_", "cumulative_", "median_"))]
+    summary = _astype(summary, {**{c: "int64" for c in counts}, **dict.fromkeys(floats, "float64")})
+    curve = _astype(
+        curve,
         {
             "months": "float64",
             **{c: "int64" for c in ("at_risk", "events", "competing", "censored")},
@@ -251,7 +256,7 @@ def time_to_first_followup(
                 for c in ("share_followed_up", "share_low", "share_high")
                 + ("cumulative_incidence", "cumulative_incidence_ended")
             },
-        }
+        },
     )
     return FollowupTiming(
         summary[KM_SUMMARY_COLUMNS],
@@ -261,15 +266,15 @@ def time_to_first_followup(
     )
 
 
-def _finish(df: pd.DataFrame) -> pd.DataFrame:
-    """Group labels: "" (missing attribute) back to <NA>, the total flagged ``is_total``."""
+def _finish(df: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
+    """``df`` with the column ``group`` (the internal name of each row's group: "" a missing
+    attribute, :data:`_TOTAL` the overall estimate) as labels, <NA> for "" and the total,
+    the total flagged ``is_total`` and, with a column ``n``, ``drawn``."""
     df = df.copy()
-    df["group"] = df["group"].astype("string")
-    total = (df["group"] == _TOTAL).fillna(False).astype(bool)
-    df["is_total"] = total
+    df["group"] = pd.array([None if g in ("", _TOTAL) else g for g in groups], dtype="string")
+    df["is_total"] = np.array([g == _TOTAL for g in groups], dtype=bool)
     if "n" in df:
         df["drawn"] = (df["n"] >= MIN_CURVE_N).astype(bool)
-    df["group"] = df["group"].mask(df["group"] == "").mask(total)
     return df
 
 
@@ -278,37 +283,26 @@ def followup_after(df: pd.DataFrame, months: tuple[int, ...] = AFTER_MONTHS) -> 
     (duration > N: not followed up, not ended and not censored by then), how many were
     followed up later. ``df`` is :func:`durations` output; one row per ``N`` (:data:`AFTER_COLUMNS`).
     """
-    rows = []
+    duration = df["duration"].to_numpy(dtype="float64")
+    done = (df["cause"] == 1).to_numpy(dtype=bool)
+    n, k, median = [], [], []
     for m in months:
-        still = df[df["duration"] > m]
-        k = int((still["cause"] == 1).sum())
-        n = len(still)
-        rows.append(
-            {
-                "after_months": m,
-                "without_followup": n,
-                "followed_up_later": k,
-                "median_months_observed_after": float((still["duration"] - m).median())
-                if n
-                else np.nan,
-            }
-        )
-    out = pd.DataFrame(
-        rows,
-        columns=[
-            "after_months",
-            "without_followup",
-            "followed_up_later",
-            "median_months_observed_after",
-        ],
+        still = duration > m
+        n.append(int(still.sum()))
+        k.append(int(done[still].sum()))
+        median.append(float(pd.Series(duration[still] - m).median()) if n[-1] else np.nan)
+    without = np.array(n, dtype="int64")
+    later = np.array(k, dtype="int64")
+    lo, hi = wilson_interval(later, without)
+    return pd.DataFrame(
+        {
+            "after_months": np.array(months, dtype="int64"),
+            "without_followup": without,
+            "followed_up_later": later,
+            "share_followed_up_later": later / np.where(without > 0, without, np.nan),
+            "share_followed_up_later_low": lo,
+            "share_followed_up_later_high": hi,
+            "median_months_observed_after": np.array(median, dtype="float64"),
+        },
+        columns=AFTER_COLUMNS,
     )
-    out = out.astype(
-        {"after_months": "int64", "without_followup": "int64", "followed_up_later": "int64"}
-    )
-    out["share_followed_up_later"] = (
-        out["followed_up_later"] / out["without_followup"].where(out["without_followup"] > 0)
-    ).astype("float64")
-    lo, hi = wilson_interval(out["followed_up_later"], out["without_followup"])
-    out["share_followed_up_later_low"], out["share_followed_up_later_high"] = lo, hi
-    out["median_months_observed_after"] = out["median_months_observed_after"].astype("float64")
-    return out[AFTER_COLUMNS]

@@ -31,6 +31,7 @@ from evaluation.analysis.changes import (
 from evaluation.analysis.clustered import MIN_GROUP_N
 from evaluation.analysis.core import DAYS_PER_MONTH
 from evaluation.analysis.findings import findings
+from evaluation.analysis.frames import _astype
 from evaluation.analysis.funnel import funnel_limits, funnel_table
 from evaluation.analysis.summary import GROUP_FACT_KEYS
 from evaluation.params import ReportParams
@@ -193,7 +194,7 @@ def parameters_table(
         baseline = BASELINE_PREVIOUS if previous else BASELINE_NONE
     if baseline_on is None and baseline == BASELINE_PREVIOUS:
         baseline_on = previous
-    return pd.DataFrame(
+    row = pd.DataFrame(
         [
             {
                 "as_of": rp.as_of.isoformat() if rp.as_of else None,
@@ -218,14 +219,16 @@ def parameters_table(
                 "days_per_month": DAYS_PER_MONTH,
             }
         ]
-    ).astype(
+    )
+    return _astype(
+        row,
         {
             "as_of": "string",
             "category": "string",
             "previous_as_of": "string",
             "baseline": "string",
             "baseline_as_of": "string",
-        }
+        },
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evaluation.analysis.core import _Core, _core, _memo
+from evaluation.analysis.core import _Core, _core, _memo_rows
 from evaluation.analysis.frames import _mask, _months_between
 from evaluation.analysis.inputs import Params
 
@@ -77,7 +77,7 @@ ENDED_COLUMNS = [
 
 def _assistance_from_core(core: _Core, params: Params) -> pd.DataFrame:
     """:func:`needs_assistance` of a core (computed once per core and parameters)."""
-    return _memo(core, ("assistance", params), lambda: _assistance_table(core, params))
+    return _memo_rows(core, "assistance", params, _assistance_table, rank="priority")
 
 
 def _assistance_table(core: _Core, params: Params) -> pd.DataFrame:
