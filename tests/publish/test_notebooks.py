@@ -178,3 +178,41 @@ def test_pending_jobs_start_once_their_inputs_are_written(tmp_path):
     with pytest.raises(RuntimeError, match="tabel gagal"):
         execute_all([job("lain")], str(tmp_path), 1, pending={0: fail})
     assert not (tmp_path / "lain.ipynb").exists()
+
+
+@pytest.mark.e2e
+def test_then_runs_while_its_job_runs(tmp_path):
+    """``then`` is called once its job was let start, and the job does not wait for it: the
+    job's HTML appears while ``then`` is still running. A failing ``then`` is raised."""
+    import time
+
+    from evaluation.publish.notebooks import execute_all
+    from evaluation.publish.run import NotebookJob
+
+    nb = _reader_notebook(tmp_path / "baca.ipynb")
+    (tmp_path / "data.txt").write_text("isi", encoding="utf-8")
+
+    def job(name: str) -> NotebookJob:
+        out = tmp_path / name
+        return NotebookJob(nb, out.with_suffix(".ipynb"), out.with_suffix(".html"), None,
+                           {"source": str(tmp_path / "data.txt")}, name, name)  # fmt: skip
+
+    seen = []
+
+    def meanwhile() -> None:
+        deadline = time.monotonic() + 120
+        while not (tmp_path / "satu.html").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        seen.append((tmp_path / "satu.html").exists())
+
+    results = execute_all(
+        [job("satu")], str(tmp_path), 1, pending={0: lambda: None}, then={0: meanwhile}
+    )
+    assert results[0]["ok"], results
+    assert seen == [True]
+
+    def fail() -> None:
+        raise RuntimeError("buku kerja gagal")
+
+    with pytest.raises(RuntimeError, match="buku kerja gagal"):
+        execute_all([job("dua")], str(tmp_path), 1, pending={0: lambda: None}, then={0: fail})

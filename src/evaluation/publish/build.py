@@ -5,8 +5,9 @@ changed and swaps the staging folder into place; :class:`PackBuild` fills that f
 the order the pack flows:
 
 1. **tables of record** (:meth:`PackBuild.main_tables`, one writer per partner category):
-   computed once (:class:`evaluation.analysis.pack.TablePack`), written as Parquet + CSV with
-   ``ringkasan.xlsx`` and the lists per responsible unit;
+   computed once (:class:`evaluation.analysis.pack.TablePack`), written as Parquet + CSV;
+   ``ringkasan.xlsx`` and the lists per responsible unit (:meth:`PackBuild.people_files`)
+   are written while the main notebook runs, since no notebook reads them;
 2. **jobs** (:meth:`PackBuild.jobs`): the main report, one per category, the partner annex
    and the analysts' own notebooks; those unchanged since the last report are reused;
 3. **notebooks** (:meth:`PackBuild.execute`): executed by papermill on a few kernels while
@@ -119,6 +120,7 @@ class PackBuild:
     #: The processed data and its tables of record (set by :meth:`run`).
     data: dict = field(default_factory=dict, init=False)
     pack: object = field(default=None, init=False)
+    _main: dict = field(default_factory=dict, init=False)  # the main report's tables
     #: When the tables, the category tables, the printer and the notebooks started.
     t_tables: float = field(default=0.0, init=False)
     t_cat: float = field(default=0.0, init=False)
@@ -155,16 +157,20 @@ class PackBuild:
 
     # ---------------------------------------------------------- 1. the tables of record
     def main_tables(self) -> None:
-        """Write the main report's tables (Parquet + CSV), ``ringkasan.xlsx`` and the unit
-        lists, and queue the lists for printing."""
+        """Write the main report's tables of record (Parquet + CSV): what its notebook loads."""
+        self._main = self.pack.tables(self.rp.category)
+        write_tables(self._main, self.staging / "tables")
+
+    def people_files(self) -> None:
+        """Write ``ringkasan.xlsx`` and the unit lists from the main tables (no notebook
+        reads them, so they are written while the main notebook runs) and queue the lists
+        for printing."""
         from evaluation.presentation import titles
         from evaluation.presentation.sheets import summary_sheets
         from evaluation.presentation.workbook import write_summary_xlsx
         from evaluation.publish.units import UNIT_DIR, write_unit_pages
 
-        rp, staging = self.rp, self.staging
-        tables = self.pack.tables(rp.category)
-        write_tables(tables, staging / "tables")
+        rp, staging, tables = self.rp, self.staging, self._main
         write_summary_xlsx(
             staging / "ringkasan.xlsx",
             summary_sheets(tables, rp),
@@ -316,6 +322,7 @@ class PackBuild:
         self.t_cat = time.perf_counter()
         if reusable:
             self.main_tables()
+            self.people_files()
             for write in category_tables.values():
                 write()
             if category_tables:
@@ -393,8 +400,6 @@ class PackBuild:
             """Write the tables of record the job ``label`` loads (if not written yet)."""
             if label == MAIN_NOTEBOOK:
                 self.main_tables()
-                notebooks_line()
-                t_cat_start[0] = time.perf_counter()
             elif label in category_tables:
                 category_tables[label]()
                 if label == list(category_tables)[-1]:
@@ -407,12 +412,22 @@ class PackBuild:
                         )
                     )
 
-        # todo[0] is the main report: its tables are written before any job starts
+        def while_main_runs() -> None:
+            """The workbook and the unit lists, once the main notebook has its tables."""
+            self.people_files()
+            notebooks_line()
+            t_cat_start[0] = time.perf_counter()
+
+        # todo[0] is the main report: its tables are written before any job starts, the
+        # workbook and the unit lists while it runs, then the category tables
         pending = {i: (lambda lb=j.label: write_inputs(lb)) for i, j in enumerate(todo) if inputs}
+        then = {0: while_main_runs} if inputs else {}
         self.t_notebooks = time.perf_counter()
         cwd = str(self.notebooks_dir.resolve())
         try:
-            results = execute_all(todo, cwd, n_workers, on_result=on_result, pending=pending)
+            results = execute_all(
+                todo, cwd, n_workers, on_result=on_result, pending=pending, then=then
+            )
         except BaseException:
             if self.printer is not None:
                 self.printer.abort()

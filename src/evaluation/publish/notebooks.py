@@ -286,6 +286,7 @@ def execute_all(
     workers: int,
     on_result: Callable[[dict], None] = lambda r: None,
     pending: dict[int, Callable[[], None]] | None = None,
+    then: dict[int, Callable[[], None]] | None = None,
 ) -> list[dict]:
     """Execute ``jobs`` on ``workers`` kernels; results in job order.
 
@@ -297,8 +298,10 @@ def execute_all(
     ``pending`` maps the index of a job whose inputs are not written yet to the function that
     writes them: this thread calls them in index order once the workers have started (so
     the kernels start and the first notebooks run meanwhile), and each such job starts when
-    its function has returned. If one raises, the jobs still waiting are not run and the
-    exception is raised once the workers have ended.
+    its function has returned. ``then`` maps such an index to a function called right after
+    that job was let start: work the job does not need, done while it runs. If one of them
+    raises, the jobs still waiting are not run and the exception is raised once the workers
+    have ended.
     """
     import queue as queue_mod
     import threading
@@ -336,16 +339,19 @@ def execute_all(
 
     error: BaseException | None = None
     try:
+        then = dict(then or {})
         for i in sorted(pending):
             try:
                 pending[i]()
+                ready[i].set()
+                if i in then:
+                    then[i]()
             except BaseException as exc:  # noqa: BLE001 - raised once the workers ended
                 error = exc
                 abort.set()
                 for event in ready.values():
                     event.set()
                 break
-            ready[i].set()
             while take(None):  # report (and print) what has ended meanwhile
                 pass
         while len(results) < len(jobs):
