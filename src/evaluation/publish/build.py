@@ -366,12 +366,7 @@ class PackBuild:
         """Execute the plan's jobs (writing its tables as they are needed) and print each
         report as it is rendered; the results of every job, the reused ones included."""
         lang = self.rp.lang
-        todo, reused, inputs, category_tables = (
-            plan.todo,
-            plan.reused,
-            plan.inputs,
-            plan.category_tables,
-        )
+        todo, _keys, reused, inputs, category_tables = plan
         n_workers = max(1, min(self.workers or (os.cpu_count() or 1), len(todo) or 1, 4))
         if reused:
             self.echo(_t("cli.report_reused", lang, names=", ".join(sorted(reused))))
@@ -394,8 +389,6 @@ class PackBuild:
             if self.printer is not None and r["ok"] and j is not None and j.pdf is not None:
                 self.printer.submit(j.html, j.pdf)
 
-        t_cat_start = [self.t_cat]
-
         def write_inputs(label: str) -> None:
             """Write the tables of record the job ``label`` loads (if not written yet)."""
             if label == MAIN_NOTEBOOK:
@@ -408,7 +401,7 @@ class PackBuild:
                             "cli.report_tables_category_overlap",
                             lang,
                             n=len(category_tables),
-                            s=fmt_seconds(time.perf_counter() - t_cat_start[0], lang),
+                            s=fmt_seconds(time.perf_counter() - self.t_cat, lang),
                         )
                     )
 
@@ -416,7 +409,7 @@ class PackBuild:
             """The workbook and the unit lists, once the main notebook has its tables."""
             self.people_files()
             notebooks_line()
-            t_cat_start[0] = time.perf_counter()
+            self.t_cat = time.perf_counter()  # the category tables start now
 
         # todo[0] is the main report: its tables are written before any job starts, the
         # workbook and the unit lists while it runs, then the category tables
