@@ -159,3 +159,19 @@ def test_the_list_page_prints_lists_beside_a_report_only(tmp_path, monkeypatch):
     done = (tmp_path / "laporan.pdf").stat().st_mtime_ns
     assert all(pdf.stat().st_mtime_ns < done for pdf in lists)
     assert [_text(pdf).split()[:2] for pdf in lists] == [["Lagi", str(n)] for n in range(3)]
+
+
+@pytest.mark.e2e
+@needs_chromium
+def test_a_printer_started_before_its_footer_was_known_prints_the_label_given_later(tmp_path):
+    """``relabel`` sets the footer of a printer started early (the report's head start);
+    once a job was submitted it is refused, and the first label stays."""
+    with PdfPrinter("", concurrency=1, warm=False) as printer:
+        printer.relabel("Label yang datang kemudian")
+        printer.submit(_page(tmp_path / "a.html", "Dokumen A"), tmp_path / "a.pdf")
+        with pytest.raises(ValueError, match="already submitted"):
+            printer.relabel("Terlambat")
+        printer.submit(_page(tmp_path / "b.html", "Dokumen B"), tmp_path / "b.pdf")
+    for name in ("a", "b"):
+        text = _text(tmp_path / f"{name}.pdf")
+        assert "Label yang datang kemudian" in text and "Terlambat" not in text

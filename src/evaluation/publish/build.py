@@ -43,6 +43,7 @@ from evaluation.publish.folders import (
     write_analyst_index,
     write_tables,
 )
+from evaluation.publish.head_start import HeadStart, print_pages
 from evaluation.publish.notebooks import execute_all
 from evaluation.publish.reuse import BUILD_KEYS, job_key, reuse_unchanged
 
@@ -97,6 +98,9 @@ class PackBuild:
         The earlier report compared with, or None.
     is_sample, pdf, per_category, notebooks_dir, workers, echo
         As :func:`evaluation.publish.run.run_report` (``is_sample`` from the manifest).
+    head
+        The first kernel and the printer, already starting (:mod:`evaluation.publish.
+        head_start`); None: started by the build.
     """
 
     rp: ReportParams
@@ -112,6 +116,8 @@ class PackBuild:
     notebooks_dir: Path
     workers: int | None
     echo: Callable[[str], None]
+    #: The kernel and the printer started while the run checked its inputs, or None.
+    head: HeadStart | None = None
     #: The lists per responsible unit (HTML), printed with the PDFs.
     unit_pages: list[Path] = field(default_factory=list, init=False)
     #: The :class:`~evaluation.publish.printer.PdfPrinter`, once started.
@@ -346,21 +352,20 @@ class PackBuild:
     def start_printer(self, todo: list[NotebookJob]) -> None:
         """One Chromium, started now, prints each report as soon as its HTML is rendered,
         while the other notebooks still run."""
+        self.printer = self._printer(sum(j.pdf is not None for j in todo))
+        self.queue_unit_pages()
+
+    def _printer(self, reports: int):
+        """The head start's printer, else a new one for ``reports`` reports."""
         from evaluation.presentation import titles
-        from evaluation.publish.pdf import default_concurrency
         from evaluation.publish.printer import PdfPrinter
 
-        # a page per report at most: each page compiles plotly.js once; the lists are short,
-        # and printed beside a report by a page of their own when a core is left over
-        n_reports = sum(j.pdf is not None for j in todo)
-        pages = min(default_concurrency(), n_reports)
-        self.printer = PdfPrinter(
-            titles.footer_text(self.rp, self.is_sample),
-            lang=self.rp.lang,
-            concurrency=pages,
-            list_page=pages < default_concurrency(),
-        )
-        self.queue_unit_pages()
+        footer = titles.footer_text(self.rp, self.is_sample)
+        printer = self.head.take_printer(footer) if self.head is not None else None
+        if printer is None:
+            pages, list_page = print_pages(reports)
+            printer = PdfPrinter(footer, lang=self.rp.lang, concurrency=pages, list_page=list_page)
+        return printer
 
     def execute(self, plan: Plan) -> list[dict]:
         """Execute the plan's jobs (writing its tables as they are needed) and print each
@@ -418,8 +423,15 @@ class PackBuild:
         self.t_notebooks = time.perf_counter()
         cwd = str(self.notebooks_dir.resolve())
         try:
+            kernel = self.head.take_kernel() if self.head is not None else None
             results = execute_all(
-                todo, cwd, n_workers, on_result=on_result, pending=pending, then=then
+                todo,
+                cwd,
+                n_workers,
+                on_result=on_result,
+                pending=pending,
+                then=then,
+                kernel=kernel,
             )
         except BaseException:
             if self.printer is not None:
@@ -506,16 +518,11 @@ class PackBuild:
                 )
             )
         elif self.pdf and self.unit_pages:  # every report unchanged: only the unit lists
-            from evaluation.presentation import titles
-            from evaluation.publish.pdf import print_pdfs
-
             self.echo(_t("cli.report_pdf", lang, n=len(self.unit_pages)))
             t0 = time.perf_counter()
-            print_pdfs(
-                [(h, h.with_suffix(".pdf")) for h in self.unit_pages],
-                footer_label=titles.footer_text(self.rp, self.is_sample),
-                lang=lang,
-            )
+            with self._printer(0) as printer:
+                for h in self.unit_pages:
+                    printer.submit(h, h.with_suffix(".pdf"))
             self.echo(
                 _t("cli.report_pdf_done", lang, s=fmt_seconds(time.perf_counter() - t0, lang))
             )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -98,23 +99,59 @@ def _detail(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text and text != type(exc).__name__ else text
 
 
-class _Kernel:
-    """One quiet kernel (its start-up chatter does not reach our console), restartable."""
+class Kernel:
+    """One quiet kernel (its start-up chatter does not reach our console), restartable.
+
+    :meth:`start_soon` starts it (and :meth:`warm` s it) in a thread of its own, for a kernel
+    started while this process still checks its inputs; :meth:`start` then waits for that.
+    """
 
     def __init__(self, cwd: str):
         from jupyter_client.manager import AsyncKernelManager
 
         self.km = AsyncKernelManager(kernel_name=KERNEL)
         self.cwd = cwd
+        self._starting: threading.Thread | None = None
+        self._start_error: BaseException | None = None
+        self._warmed = False
+
+    def start_soon(self) -> None:
+        """Start and warm the kernel in a background thread; :meth:`start` waits for it."""
+
+        def start_and_warm() -> None:
+            try:
+                self._launch()
+                self.warm()
+            except BaseException as exc:  # noqa: BLE001 - raised by start()
+                self._start_error = exc
+
+        self._starting = threading.Thread(target=start_and_warm, name="kernel-start", daemon=True)
+        self._starting.start()
 
     def start(self) -> None:
+        """Start the kernel, or wait for the start :meth:`start_soon` began (its error)."""
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
+            if self._start_error is not None:
+                raise self._start_error
+            self._warmed = True
+            return
+        self._launch()
+
+    def _launch(self) -> None:
         from jupyter_core.utils import run_sync
 
-        run_sync(self.km.start_kernel)(cwd=self.cwd, stderr=subprocess.DEVNULL)
+        env = {**os.environ, PLOTLYJS_ENV: "external"}  # plotly.js added to the HTML once
+        run_sync(self.km.start_kernel)(cwd=self.cwd, stderr=subprocess.DEVNULL, env=env)
 
     def warm(self) -> None:
         """Import what the report notebooks import (:data:`WARM_UP`), so that the kernel's
-        first notebook does not pay for it; a failure is left to that notebook to report."""
+        first notebook does not pay for it; a failure is left to that notebook to report.
+        Done once (a kernel :meth:`start_soon` warmed is not warmed again)."""
+        if self._warmed:
+            return
+        self._warmed = True
         import nbformat
         from nbclient import NotebookClient
 
@@ -139,7 +176,7 @@ class _Kernel:
             pass
 
 
-def _run(kernel: _Kernel, job) -> dict:
+def _run(kernel: Kernel, job) -> dict:
     """Execute one job in ``kernel``; write its ``.ipynb`` and HTML; the result record."""
     import nbformat
     from nbclient import NotebookClient
@@ -223,13 +260,15 @@ def _run(kernel: _Kernel, job) -> dict:
     }
 
 
-def _worker(jobs: list, cwd: str, queue, ready: dict | None = None, abort=None) -> None:
+def _worker(
+    jobs: list, cwd: str, queue, ready: dict | None = None, abort=None, kernel=None
+) -> None:
     """Process: one kernel, the jobs in order, each result put on ``queue`` as it ends.
 
     A job whose index is in ``ready`` starts only once that event is set (its inputs are
-    being written); if ``abort`` is set by then, it is reported as not run."""
-    os.environ[PLOTLYJS_ENV] = "external"  # inherited by the kernel
-    kernel = _Kernel(cwd)
+    being written); if ``abort`` is set by then, it is reported as not run. ``kernel``: a
+    :class:`Kernel` already starting (:meth:`Kernel.start_soon`), used instead of a new one."""
+    kernel = kernel or Kernel(cwd)
     try:
         kernel.start()
         if ready and jobs and jobs[0][0] in ready:  # the first job waits for its inputs
@@ -287,6 +326,7 @@ def execute_all(
     on_result: Callable[[dict], None] = lambda r: None,
     pending: dict[int, Callable[[], None]] | None = None,
     then: dict[int, Callable[[], None]] | None = None,
+    kernel: Kernel | None = None,
 ) -> list[dict]:
     """Execute ``jobs`` on ``workers`` kernels; results in job order.
 
@@ -302,6 +342,9 @@ def execute_all(
     that job was let start: work the job does not need, done while it runs. If one of them
     raises, the jobs still waiting are not run and the exception is raised once the workers
     have ended.
+
+    ``kernel``: a :class:`Kernel` already starting (:meth:`Kernel.start_soon`), for the
+    first share; it is stopped when its jobs have run, as a kernel of its own would be.
     """
     import queue as queue_mod
     import threading
@@ -314,13 +357,14 @@ def execute_all(
     queue = ctx.Queue()
     ready = {i: ctx.Event() for i in pending}
     abort = ctx.Event()
-    env_before = os.environ.get(PLOTLYJS_ENV)
     procs = [
         ctx.Process(target=_worker, args=(share, cwd, queue, ready, abort)) for share in shares[1:]
     ]
     for p in procs:
         p.start()
-    here = threading.Thread(target=_worker, args=(shares[0], cwd, queue, ready, abort), daemon=True)
+    here = threading.Thread(
+        target=_worker, args=(shares[0], cwd, queue, ready, abort, kernel), daemon=True
+    )
     here.start()
     results: dict[int, dict] = {}
 
@@ -368,10 +412,6 @@ def execute_all(
             p.join(timeout=60)
             if p.is_alive():
                 p.terminate()
-        if env_before is None:
-            os.environ.pop(PLOTLYJS_ENV, None)
-        else:
-            os.environ[PLOTLYJS_ENV] = env_before
     if error is not None:
         raise error
     for i, job in enumerate(jobs):
@@ -381,4 +421,4 @@ def execute_all(
     return [results[i] for i in range(len(jobs))]
 
 
-__all__ = ["KERNEL", "PLOTLYJS_ENV", "execute_all", "failure", "job_lang"]
+__all__ = ["KERNEL", "PLOTLYJS_ENV", "Kernel", "execute_all", "failure", "job_lang"]

@@ -4,9 +4,11 @@ at a time.
 :func:`evaluation.publish.pdf.print_pdfs` prints a list of finished HTML files. The report
 command instead submits each report's HTML to a :class:`PdfPrinter` as soon as its notebook
 is rendered, so printing overlaps the execution of the other notebooks (the kernels are
-other processes; Chromium is one more). The printer starts its Chromium when it is created,
-which overlaps the browser's start-up with the notebooks too, and opens its pages and
-compiles plotly.js in each while it waits for the first HTML. Printing itself is exactly
+other processes; Chromium is one more). The printer starts its Chromium when it is created
+(without waiting for it: :meth:`PdfPrinter.submit` does), which overlaps the browser's
+start-up with the caller's work, and opens its pages and compiles plotly.js in each while it
+waits for the first HTML. A printer started before its footer is known (the report's head
+start, :mod:`evaluation.publish.head_start`) is given it by :meth:`PdfPrinter.relabel`. Printing itself is exactly
 that of :mod:`evaluation.publish.pdf` (same pages, contents page, footer, checks); each PDF
 is written atomically as soon as it is printed.
 
@@ -133,6 +135,7 @@ class PdfPrinter:
         elif isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
             raise ValueError(f"concurrency must be a positive integer, not {concurrency!r}")
         self._settings = print_settings(footer_label, lang, timeout_ms)
+        self._lang, self._timeout_ms = lang, timeout_ms
         self._slots = concurrency
         self._warm = warm
         self._list_page = list_page
@@ -143,11 +146,24 @@ class PdfPrinter:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._jobs: _Jobs | None = None
         self._started = threading.Event()
+        self._submitted = False
         self._thread = threading.Thread(target=self._run, name="pdf-printer", daemon=True)
-        self._thread.start()
-        self._started.wait()
+        self._thread.start()  # not waited for: Chromium starts while the caller goes on
 
     # ------------------------------------------------------------------ public
+    def relabel(self, footer_label: str) -> None:
+        """Set the footer's label (left) of every PDF, for a printer started before it was
+        known; only before the first :meth:`submit`.
+
+        Raises
+        ------
+        ValueError
+            If a job was already submitted.
+        """
+        if self._submitted:
+            raise ValueError("PdfPrinter.relabel: jobs were already submitted")
+        self._settings.update(print_settings(footer_label, self._lang, self._timeout_ms))
+
     def submit(self, html_path: Path, pdf_path: Path, *, background: bool = False) -> None:
         """Queue one HTML file for printing to ``pdf_path`` (returns at once).
 
@@ -171,8 +187,10 @@ class PdfPrinter:
                 code="pdf_html_missing",
                 fields={"path": html_path},
             )
+        self._started.wait()  # Chromium launched (or failed to)
         if self._errors:
             raise self._errors[0]
+        self._submitted = True
         index = self._count
         self._count += 1
         self._call("put", (index, html_path, pdf_path), background)
@@ -213,6 +231,7 @@ class PdfPrinter:
     # ----------------------------------------------------------------- private
     def _call(self, method: str, *args) -> None:
         """Run the :class:`_Jobs` coroutine ``method(*args)`` in the printer's loop."""
+        self._started.wait()
         if self._loop is None or self._jobs is None or not self._thread.is_alive():
             return  # the loop has ended (every page failed) or never started
         coroutine = getattr(self._jobs, method)(*args)

@@ -1,9 +1,11 @@
 """The report command: ingest if needed, execute the notebooks, render HTML, print PDFs.
 
-The parameters are checked before any work; the pack is built (:class:`evaluation.publish.
-build.PackBuild`) in a staging folder beside the final one and swapped into
-``<out>/<as_of>/`` only when every step succeeded, so a failed run leaves the previous report
-untouched. A failing notebook is kept (in ``<out>/_gagal/``) for diagnosis.
+The parameters are checked before any work. The first kernel and the printer's Chromium
+then start (:mod:`evaluation.publish.head_start`) while the notebooks' parameters cells are
+read, or after the ingestion when the inputs changed. The pack is built
+(:class:`evaluation.publish.build.PackBuild`) in a staging folder beside the final one and
+swapped into ``<out>/<as_of>/`` only when every step succeeded, so a failed run leaves the
+previous report untouched. A failing notebook is kept (in ``<out>/_gagal/``) for diagnosis.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ from evaluation.publish.folders import (  # noqa: F401  (re-exported: the pack's
     find_previous,
     write_tables,
 )
+from evaluation.publish.head_start import HeadStart
 from evaluation.publish.notebooks import KERNEL  # noqa: F401  (re-exported)
+from evaluation.publish.pdf import default_concurrency
 
 
 def _swap_into_place(staging: Path, final: Path) -> None:
@@ -108,62 +112,74 @@ def run_report(
     if as_of is not None:
         raw_params["as_of"] = as_of
     rp = check_params(raw_params)  # refuse bad parameters before any work
-    for name in (MAIN_NOTEBOOK, ANNEX_NOTEBOOK):  # the pack's notebooks agree with the model
-        if (Path(notebooks_dir) / name).exists():
-            check_notebook_parameters(Path(notebooks_dir) / name)
-
     raw_dir, processed_dir, out_dir = Path(raw_dir), Path(processed_dir), Path(out_dir)
     t0 = time.perf_counter()
-    if is_up_to_date(raw_dir, processed_dir):
-        echo(
-            _t(
-                "cli.report_ingest_fresh",
-                lang,
-                processed=processed_dir,
-                raw=raw_dir,
-                s=fmt_seconds(time.perf_counter() - t0, lang),
-            )
-        )
-    else:
-        echo(_t("cli.report_ingest", lang, raw=raw_dir))
-        run_ingest(raw_dir, processed_dir, say=ingest_say(lambda m: echo("      " + m), lang))
-        echo(_t("cli.report_ingest_done", lang, s=fmt_seconds(time.perf_counter() - t0, lang)))
-    manifest = read_manifest(processed_dir) or {}
-    is_sample = bool(manifest.get("is_sample"))
-    from evaluation.analysis.tables import (
-        resolve_as_of,  # the notebooks resolve the default the same way
-    )
-
-    rp = check_params({}, base=resolve_as_of(rp, is_sample))
-    as_of_d = rp.as_of
-    assert as_of_d is not None
-
-    prev = find_previous(out_dir, as_of_d, previous)
-    final = out_dir / as_of_d.isoformat()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = out_dir / f".staging-{as_of_d.isoformat()}-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    (staging / "tables").mkdir(parents=True)
+    fresh = is_up_to_date(raw_dir, processed_dir)
+    checked_s = time.perf_counter() - t0
+    reports = 1 if not per_category or rp.category is not None else default_concurrency()
+    # the kernel and Chromium start while the notebooks are checked (papermill's import);
+    # after the ingestion when there is one (a refused input does not wait for them)
+    head = HeadStart(notebooks_dir, lang, pdf=pdf, reports=reports) if fresh else None
     try:
-        PackBuild(
-            rp,
-            raw_dir,
-            processed_dir,
-            out_dir,
-            staging,
-            final,
-            prev,
-            is_sample,
-            pdf,
-            per_category,
-            Path(notebooks_dir),
-            workers,
-            echo,
-        ).run()
-        _swap_into_place(staging, final)
-    except BaseException:
+        for name in (MAIN_NOTEBOOK, ANNEX_NOTEBOOK):  # the pack's notebooks agree with the model
+            if (Path(notebooks_dir) / name).exists():
+                check_notebook_parameters(Path(notebooks_dir) / name)
+        if fresh:
+            echo(
+                _t(
+                    "cli.report_ingest_fresh",
+                    lang,
+                    processed=processed_dir,
+                    raw=raw_dir,
+                    s=fmt_seconds(checked_s, lang),
+                )
+            )
+        else:
+            t0 = time.perf_counter()
+            echo(_t("cli.report_ingest", lang, raw=raw_dir))
+            run_ingest(raw_dir, processed_dir, say=ingest_say(lambda m: echo("      " + m), lang))
+            echo(_t("cli.report_ingest_done", lang, s=fmt_seconds(time.perf_counter() - t0, lang)))
+            head = HeadStart(notebooks_dir, lang, pdf=pdf, reports=reports)
+        manifest = read_manifest(processed_dir) or {}
+        is_sample = bool(manifest.get("is_sample"))
+        from evaluation.analysis.tables import (
+            resolve_as_of,  # the notebooks resolve the default the same way
+        )
+
+        rp = check_params({}, base=resolve_as_of(rp, is_sample))
+        as_of_d = rp.as_of
+        assert as_of_d is not None
+
+        prev = find_previous(out_dir, as_of_d, previous)
+        final = out_dir / as_of_d.isoformat()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = out_dir / f".staging-{as_of_d.isoformat()}-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
-        raise
+        (staging / "tables").mkdir(parents=True)
+        try:
+            PackBuild(
+                rp,
+                raw_dir,
+                processed_dir,
+                out_dir,
+                staging,
+                final,
+                prev,
+                is_sample,
+                pdf,
+                per_category,
+                Path(notebooks_dir),
+                workers,
+                echo,
+                head,
+            ).run()
+            _swap_into_place(staging, final)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    finally:
+        if head is not None:
+            head.close()  # what the build did not take
     echo(
         _t(
             "cli.report_ready",
