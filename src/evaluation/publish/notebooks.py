@@ -135,7 +135,6 @@ class Kernel:
             self._starting = None
             if self._start_error is not None:
                 raise self._start_error
-            self._warmed = True
             return
         self._launch()
 

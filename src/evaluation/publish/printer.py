@@ -8,9 +8,9 @@ other processes; Chromium is one more). The printer starts its Chromium when it 
 (without waiting for it: :meth:`PdfPrinter.submit` does), which overlaps the browser's
 start-up with the caller's work, and opens its pages and compiles plotly.js in each while it
 waits for the first HTML. A printer started before its footer is known (the report's head
-start, :mod:`evaluation.publish.head_start`) is given it by :meth:`PdfPrinter.relabel`. Printing itself is exactly
-that of :mod:`evaluation.publish.pdf` (same pages, contents page, footer, checks); each PDF
-is written atomically as soon as it is printed.
+start, :mod:`evaluation.publish.head_start`) is given it by :meth:`PdfPrinter.relabel`.
+Printing itself is exactly that of :mod:`evaluation.publish.pdf` (same pages, contents page,
+footer, checks); each PDF is written atomically as soon as it is printed.
 
 Reports come first; a short list submitted as ``background`` is printed when no report is
 waiting. With ``list_page``, one more page prints lists, but only while every report page is
